@@ -1,0 +1,2 @@
+/** Load generator and benchmark drivers. */
+package io.sluice.bench;
