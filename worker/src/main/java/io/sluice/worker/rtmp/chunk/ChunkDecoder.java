@@ -1,0 +1,275 @@
+package io.sluice.worker.rtmp.chunk;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.sluice.worker.rtmp.RtmpProtocolException;
+
+import java.util.List;
+
+/**
+ * Reassembles RTMP chunks (spec section 5.3) into {@link RawMessage}s.
+ *
+ * <p>A state machine in the manner of Netty's HTTP decoder: a chunk header is parsed only when
+ * all of its bytes are readable, and state is committed only after the bytes are consumed, so
+ * a call that returns early for lack of input can simply run again. Payload bytes are copied as
+ * they arrive; a message's buffer is allocated small and grows up to its declared length,
+ * which is checked against {@code maxMessageSize} first.
+ *
+ * <p>Two protocol control messages act at this layer and are applied here, the moment they
+ * complete, because they change how the very next chunk is read: Set Chunk Size (type 1) and
+ * Abort (type 2). Both are still passed on for the record.
+ *
+ * <p>On a protocol error the decoder raises {@link RtmpProtocolException} once and ignores the
+ * rest of the connection's input; the session handler logs it and closes the channel.
+ */
+public final class ChunkDecoder extends ByteToMessageDecoder {
+
+    /** Chunk size every RTMP connection starts with (spec 5.4.1). */
+    public static final int DEFAULT_CHUNK_SIZE = 128;
+    /** Largest chunk size we honour; beyond it no message could span more than one chunk anyway. */
+    public static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
+
+    static final int TYPE_SET_CHUNK_SIZE = 1;
+    static final int TYPE_ABORT = 2;
+
+    private enum State { HEADER, PAYLOAD, BROKEN }
+
+    private static final int[] MESSAGE_HEADER_LENGTH = {11, 7, 3, 0};
+
+    private final int maxMessageSize;
+    private final int maxChunkStreams;
+    private final IntObjectMap<ChunkStream> streams = new IntObjectHashMap<>();
+
+    private State state = State.HEADER;
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    /** The chunk stream whose payload bytes are being read, and how many are left in this chunk. */
+    private ChunkStream current;
+    private int chunkRemaining;
+
+    /**
+     * @param maxMessageSize  largest message length accepted; a header announcing more is an error
+     * @param maxChunkStreams most distinct chunk stream ids one connection may use
+     */
+    public ChunkDecoder(int maxMessageSize, int maxChunkStreams) {
+        if (maxMessageSize < 1) {
+            throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+        }
+        if (maxChunkStreams < 1) {
+            throw new IllegalArgumentException("maxChunkStreams must be positive: " + maxChunkStreams);
+        }
+        this.maxMessageSize = maxMessageSize;
+        this.maxChunkStreams = maxChunkStreams;
+    }
+
+    /** The chunk size the peer currently sends with. */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state == State.BROKEN) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (state == State.HEADER) {
+            readHeader(ctx, in);
+        }
+        // Falls through in the same call so that a message of zero bytes, or the last chunk of
+        // a message whose header ends the buffer, is emitted without waiting for more input.
+        if (state == State.PAYLOAD) {
+            readPayload(in, out);
+        }
+    }
+
+    private void readHeader(ChannelHandlerContext ctx, ByteBuf in) {
+        int start = in.readerIndex();
+        int readable = in.readableBytes();
+        if (readable < 1) {
+            return;
+        }
+        int first = in.getUnsignedByte(start);
+        int fmt = first >>> 6;
+        int low = first & 0x3f;
+        int basicLength = low == 0 ? 2 : low == 1 ? 3 : 1;
+        int headerLength = basicLength + MESSAGE_HEADER_LENGTH[fmt];
+        if (readable < headerLength) {
+            return;
+        }
+        // 2-byte form: id = second byte + 64; 3-byte form: id = third byte * 256 + second byte + 64.
+        int csid = switch (low) {
+            case 0 -> in.getUnsignedByte(start + 1) + 64;
+            case 1 -> in.getUnsignedByte(start + 1) + (in.getUnsignedByte(start + 2) << 8) + 64;
+            default -> low;
+        };
+        if (csid < ChunkStreamIds.MIN) {
+            fail("chunk stream id " + csid + " is reserved");
+        }
+
+        ChunkStream cs = streams.get(csid);
+        if (fmt != 0 && (cs == null || !cs.hasHeader)) {
+            fail("chunk stream " + csid + " starts with a type-" + fmt
+                    + " header, which needs an earlier type-0 header on that stream");
+        }
+        boolean continuation = cs != null && cs.partial != null;
+        if (continuation && fmt != 3) {
+            fail("type-" + fmt + " header on chunk stream " + csid + " while a message is incomplete ("
+                    + cs.partial.writerIndex() + " of " + cs.length + " bytes received)");
+        }
+
+        int p = start + basicLength;
+        long timestampField = fmt == 3 ? cs.timestampField : in.getUnsignedMedium(p);
+        int length = fmt <= 1 ? in.getUnsignedMedium(p + 3) : cs.length;
+        int typeId = fmt <= 1 ? in.getUnsignedByte(p + 6) : cs.typeId;
+        int streamId = fmt == 0 ? in.getIntLE(p + 7) : cs.streamId;
+
+        boolean extended;
+        if (fmt < 3) {
+            extended = timestampField == ChunkWriter.EXTENDED_TIMESTAMP_MARK;
+        } else {
+            extended = cs.extended;
+        }
+        int total = headerLength;
+        if (extended) {
+            if (readable < headerLength + 4) {
+                return;
+            }
+            long value = in.getUnsignedInt(start + headerLength);
+            if (fmt < 3) {
+                timestampField = value;
+                total += 4;
+            } else if (!continuation || value == cs.timestampField) {
+                total += 4;
+            }
+            // else: a type-3 continuation without the extended timestamp. The spec is ambiguous
+            // and some encoders omit it (SRS tolerates the same quirk): the 4 bytes are payload.
+        }
+        if (!continuation) {
+            if (length > maxMessageSize) {
+                fail("message of " + length + " bytes on chunk stream " + csid + " (type " + typeId
+                        + ") exceeds the limit of " + maxMessageSize + " bytes");
+            }
+            if (cs == null) {
+                if (streams.size() >= maxChunkStreams) {
+                    fail("more than " + maxChunkStreams + " chunk streams");
+                }
+                cs = new ChunkStream(csid);
+                streams.put(csid, cs);
+            }
+        }
+
+        // Everything is validated and readable: commit.
+        in.skipBytes(total);
+        if (!continuation) {
+            long timestamp = switch (fmt) {
+                case 0 -> timestampField;
+                // Types 1, 2 and a type 3 that starts a message add their delta to the previous
+                // timestamp; after a type 0 the "delta" of a type 3 is that type 0's timestamp
+                // (spec 5.3.1.2.4, and what ffmpeg does).
+                default -> cs.timestamp + timestampField;
+            };
+            cs.hasHeader = true;
+            cs.timestamp = timestamp & 0xFFFF_FFFFL;
+            cs.timestampField = timestampField;
+            cs.extended = extended;
+            cs.length = length;
+            cs.typeId = typeId;
+            cs.streamId = streamId;
+            cs.partial = ctx.alloc().buffer(Math.min(length, chunkSize), Math.max(length, 1));
+        }
+        current = cs;
+        chunkRemaining = Math.min(chunkSize, cs.length - cs.partial.writerIndex());
+        state = State.PAYLOAD;
+    }
+
+    private void readPayload(ByteBuf in, List<Object> out) {
+        int n = Math.min(chunkRemaining, in.readableBytes());
+        if (n > 0) {
+            current.partial.writeBytes(in, n);
+            chunkRemaining -= n;
+        }
+        if (chunkRemaining > 0) {
+            return;
+        }
+        state = State.HEADER;
+        ChunkStream cs = current;
+        current = null;
+        if (cs.partial.writerIndex() < cs.length) {
+            return;
+        }
+        ByteBuf payload = cs.partial;
+        cs.partial = null;
+        RawMessage message = new RawMessage(cs.csid, cs.timestamp, cs.typeId, cs.streamId, payload);
+        if (cs.typeId == TYPE_SET_CHUNK_SIZE) {
+            applySetChunkSize(message);
+        } else if (cs.typeId == TYPE_ABORT) {
+            applyAbort(message);
+        }
+        out.add(message);
+    }
+
+    private void applySetChunkSize(RawMessage message) {
+        ByteBuf p = message.payload();
+        if (p.readableBytes() < 4) {
+            message.release();
+            fail("Set Chunk Size with a " + p.readableBytes() + "-byte body (needs 4)");
+        }
+        // Bit 31 must be zero (spec 5.4.1); a negative or zero size cannot be honoured.
+        int size = p.getInt(p.readerIndex());
+        if (size < 1) {
+            message.release();
+            fail("invalid chunk size " + Integer.toUnsignedString(size));
+        }
+        chunkSize = Math.min(size, MAX_CHUNK_SIZE);
+    }
+
+    private void applyAbort(RawMessage message) {
+        ByteBuf p = message.payload();
+        if (p.readableBytes() < 4) {
+            message.release();
+            fail("Abort with a " + p.readableBytes() + "-byte body (needs 4)");
+        }
+        ChunkStream aborted = streams.get(p.getInt(p.readerIndex()));
+        if (aborted != null && aborted.partial != null) {
+            aborted.partial.release();
+            aborted.partial = null;
+        }
+    }
+
+    private void fail(String problem) {
+        state = State.BROKEN;
+        throw new RtmpProtocolException(problem);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        for (ChunkStream cs : streams.values()) {
+            if (cs.partial != null) {
+                cs.partial.release();
+                cs.partial = null;
+            }
+        }
+        streams.clear();
+    }
+
+    /** What the decoder remembers of one chunk stream: its last header and a message in progress. */
+    private static final class ChunkStream {
+        final int csid;
+        boolean hasHeader;
+        long timestamp;
+        /** The timestamp field as last sent: absolute after type 0, a delta after types 1 and 2. */
+        long timestampField;
+        boolean extended;
+        int length;
+        int typeId;
+        int streamId;
+        ByteBuf partial;
+
+        ChunkStream(int csid) {
+            this.csid = csid;
+        }
+    }
+}
