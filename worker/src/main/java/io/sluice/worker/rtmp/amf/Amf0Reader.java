@@ -158,7 +158,9 @@ public final class Amf0Reader {
             }
             String name = AmfBytes.readUtf8(in, nameLength, what + " property name");
             if (!in.isReadable()) {
-                throw new AmfException(what, in.readerIndex(), "truncated, no value after property '" + name + "'");
+                throw new AmfException(what, in.readerIndex(), name.isEmpty()
+                        ? "truncated, missing object-end marker 0x09"
+                        : "truncated, no value after property '" + name + "'");
             }
             if (in.getUnsignedByte(in.readerIndex()) == OBJECT_END) {
                 throw new AmfException(what, in.readerIndex(), "object-end marker after non-empty property name '"

@@ -28,7 +28,7 @@ import static io.sluice.worker.rtmp.amf.Amf3Markers.*;
  *
  * <p>On malformed input an {@link AmfException} names the marker, the offset and the reason,
  * and the buffer's reader index is restored to where the call started. The reference tables
- * may then hold entries of the broken value: drop the reader with the message.
+ * may then hold entries of the broken value: drop the reader with the message. Not thread-safe.
  */
 public final class Amf3Reader {
 

@@ -23,7 +23,8 @@ import static io.sluice.worker.rtmp.amf.Amf3Markers.*;
  * array with an associative part; a {@code Map} with only String keys to an anonymous dynamic
  * object, any other {@code Map} to a dictionary; {@link AmfTypedObject} to an object with sealed
  * traits; {@code byte[]} to byte-array. Anything else, a cyclic value, or a name that AMF3
- * cannot carry, is an {@link AmfException}; the buffer then holds a partial value.
+ * cannot carry, is an {@link AmfException}; the buffer then holds a partial value. Not
+ * thread-safe: one instance per AMF3 context.
  */
 public final class Amf3Writer {
 
