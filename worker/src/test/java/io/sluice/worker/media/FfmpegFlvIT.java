@@ -1,0 +1,138 @@
+package io.sluice.worker.media;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Reads an FLV file written by a real ffmpeg (libx264 + AAC, GOP of 30) and checks what the GOP
+ * cache relies on: both sequence headers come first, and key frames sit exactly every 30 frames.
+ * Needs {@code ffmpeg} on the PATH: skipped without it, except on CI ({@code CI=true}) where a
+ * missing ffmpeg is a failure.
+ */
+class FfmpegFlvIT {
+
+    private static final int FPS = 30;
+    private static final int GOP = 30;
+    private static final int SECONDS = 2;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void readsFfmpegOutput(@TempDir Path dir) throws Exception {
+        Path ffmpeg = findOnPath("ffmpeg");
+        if (ffmpeg == null) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("ffmpeg is not on the PATH, and CI=true requires it");
+            }
+            Assumptions.abort("ffmpeg is not on the PATH");
+        }
+        Path flv = dir.resolve("out.flv");
+        runFfmpeg(ffmpeg, dir, flv);
+
+        List<MediaTag> video = new ArrayList<>();
+        List<MediaTag> audio = new ArrayList<>();
+        long lastVideoTimestamp = -1;
+        try (FlvReader reader = new FlvReader(flv)) {
+            assertTrue(reader.hasAudio());
+            assertTrue(reader.hasVideo());
+            FlvTag tag;
+            while ((tag = reader.next()) != null) {
+                try {
+                    if (tag.type() == FlvTag.VIDEO) {
+                        video.add(MediaTagReader.inspect(tag.type(), tag.payload()));
+                        assertTrue(tag.unsignedTimestamp() >= lastVideoTimestamp, "video timestamps go back");
+                        lastVideoTimestamp = tag.unsignedTimestamp();
+                    } else if (tag.type() == FlvTag.AUDIO) {
+                        audio.add(MediaTagReader.inspect(tag.type(), tag.payload()));
+                    }
+                } finally {
+                    tag.release();
+                }
+            }
+        }
+
+        assertFalse(video.isEmpty(), "no video tags");
+        assertFalse(audio.isEmpty(), "no audio tags");
+        MediaTag videoHeader = video.get(0);
+        assertEquals("avc1", videoHeader.codec());
+        assertTrue(videoHeader.sequenceHeader(), "first video tag is not the AVC sequence header: " + videoHeader);
+        assertFalse(videoHeader.keyframe());
+        MediaTag audioHeader = audio.get(0);
+        assertEquals("mp4a", audioHeader.codec());
+        assertTrue(audioHeader.sequenceHeader(), "first audio tag is not the AAC sequence header: " + audioHeader);
+
+        // ffmpeg's FLV muxer ends H.264 with an AVCPacketType 2 (end of sequence) tag in its trailer.
+        MediaTag videoEnd = video.get(video.size() - 1);
+        assertTrue(videoEnd.sequenceEnd(), "last video tag is not the end of sequence: " + videoEnd);
+        assertFalse(videoEnd.keyframe() || videoEnd.droppable());
+
+        List<MediaTag> frames = video.subList(1, video.size() - 1);
+        assertEquals(FPS * SECONDS, frames.size(), "coded video frames");
+        for (int i = 0; i < frames.size(); i++) {
+            MediaTag frame = frames.get(i);
+            assertEquals("avc1", frame.codec());
+            assertEquals(PacketType.CODED_FRAMES, frame.packetType(), "frame " + i);
+            assertEquals(i % GOP == 0, frame.keyframe(), "frame " + i + ": " + frame);
+            assertEquals(i % GOP != 0, frame.droppable(), "frame " + i + ": " + frame);
+        }
+        for (MediaTag frame : audio.subList(1, audio.size())) {
+            assertEquals("mp4a", frame.codec());
+            assertEquals(PacketType.CODED_FRAMES, frame.packetType());
+        }
+    }
+
+    private static void runFfmpeg(Path ffmpeg, Path dir, Path flv) throws IOException, InterruptedException {
+        Path log = dir.resolve("ffmpeg.log");
+        // -sc_threshold 0: no extra key frames at scene cuts, so the GOP is exactly -g.
+        Process process = new ProcessBuilder(ffmpeg.toString(), "-nostdin", "-hide_banner", "-loglevel", "error",
+                "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-f", "lavfi", "-i", "sine",
+                "-t", String.valueOf(SECONDS), "-c:v", "libx264", "-g", String.valueOf(GOP), "-sc_threshold", "0",
+                "-c:a", "aac", "-f", "flv", flv.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                fail("ffmpeg did not finish within 60 s: " + Files.readString(log));
+            }
+            assertEquals(0, process.exitValue(), "ffmpeg failed: " + Files.readString(log));
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(Files.size(flv) > 0, "ffmpeg wrote an empty file");
+    }
+
+    private static Path findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(entry, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
