@@ -1,0 +1,97 @@
+package io.sluice.worker.rtmp;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * What every layer may want to know about one RTMP connection, shared through a channel
+ * attribute (handlers never look each other up): its id for logs, the peer, byte counters and
+ * what the session is doing, for acknowledgements and the control CLI.
+ *
+ * <p>Counters are written on the channel's event loop only and read anywhere.
+ */
+public final class RtmpConnection {
+
+    public static final AttributeKey<RtmpConnection> KEY = AttributeKey.valueOf("sluice.rtmp.connection");
+
+    /** What a connection is used for, as {@code bin/ctl clients} shows it. */
+    public enum Role { CONNECTING, IDLE, PUBLISHER, PLAYER, RELAY }
+
+    private final String id;
+    private final String remote;
+    private final long startedAtMillis = System.currentTimeMillis();
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+    private volatile Role role = Role.CONNECTING;
+    private volatile String stream;
+
+    public RtmpConnection(Channel channel) {
+        this.id = channel.id().asShortText();
+        this.remote = describe(channel.remoteAddress());
+    }
+
+    public static RtmpConnection of(Channel channel) {
+        RtmpConnection c = channel.attr(KEY).get();
+        if (c == null) {
+            c = new RtmpConnection(channel);
+            RtmpConnection raced = channel.attr(KEY).setIfAbsent(c);
+            if (raced != null) {
+                c = raced;
+            }
+        }
+        return c;
+    }
+
+    private static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress() + ':' + inet.getPort();
+        }
+        return address == null ? "local" : address.toString();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField") // single writer: the event loop
+    void addBytesIn(long n) {
+        bytesIn += n;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void addBytesOut(long n) {
+        bytesOut += n;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    public void role(Role role, String stream) {
+        this.role = role;
+        this.stream = stream;
+    }
+}

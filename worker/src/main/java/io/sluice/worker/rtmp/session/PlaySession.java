@@ -1,0 +1,261 @@
+package io.sluice.worker.rtmp.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.EventExecutor;
+import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.rtmp.message.DataMessage;
+import io.sluice.worker.rtmp.message.UserControl;
+import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.MediaFrame;
+import io.sluice.worker.stream.Subscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code play} on one message stream: receives the live stream from its fan-out group and
+ * writes it to the connection.
+ *
+ * <p>Shared bytes: when the connection uses the shared encoding's chunk size and stream id, a
+ * frame costs one {@code retainedDuplicate()} and one write, no copy. Writes are flushed once
+ * per batch.
+ *
+ * <p>Slow players: Netty's write buffer watermarks bound what may queue for this connection.
+ * Over the high mark, video is dropped (audio and sequence headers still go) and resumes at the
+ * next key frame once the connection is writable again, so the picture never shows frames that
+ * reference missing ones. A player that stays over the mark for {@code slowTimeout} is
+ * disconnected. Each slow episode is logged once, when it ends.
+ *
+ * <p>Everything but {@link #active()} runs on the connection's event loop.
+ */
+final class PlaySession implements Subscriber {
+
+    private static final Logger log = LoggerFactory.getLogger(PlaySession.class);
+
+    private final ChannelHandlerContext ctx;
+    private final RtmpConnection connection;
+    private final int streamId;
+    private final int chunkSize;
+    private final long slowTimeoutNanos;
+    private final LiveStream stream;
+    private volatile boolean active = true;
+
+    private boolean live;
+    private boolean waitKeyframe = true;
+    private boolean paused;
+    private boolean audio = true;
+    private boolean video = true;
+    private boolean dirty;
+    private long slowSinceNanos;
+    private long droppedInEpisode;
+    private long videoFramesSent;
+
+    PlaySession(ChannelHandlerContext ctx, int streamId, int chunkSize, long slowTimeoutNanos, LiveStream stream) {
+        this.ctx = ctx;
+        this.connection = RtmpConnection.of(ctx.channel());
+        this.streamId = streamId;
+        this.chunkSize = chunkSize;
+        this.slowTimeoutNanos = slowTimeoutNanos;
+        this.stream = stream;
+    }
+
+    LiveStream stream() {
+        return stream;
+    }
+
+    int streamId() {
+        return streamId;
+    }
+
+    boolean live() {
+        return live;
+    }
+
+    /** Stops receiving; the caller unsubscribes and releases the stream. */
+    void deactivate() {
+        active = false;
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean active() {
+        return active;
+    }
+
+    @Override
+    public void onJoin(List<MediaFrame> snapshot, boolean live) {
+        this.live = live;
+        for (MediaFrame frame : snapshot) {
+            deliver(frame);
+        }
+    }
+
+    @Override
+    public void onFrame(MediaFrame frame) {
+        deliver(frame);
+    }
+
+    @Override
+    public void onPublishStart() {
+        live = true;
+        waitKeyframe = true;
+        String name = stream.key().toString();
+        write(UserControl.streamBegin(streamId));
+        write(Status.status(streamId, Status.PLAY_RESET, "Playing and resetting " + name + '.'));
+        write(Status.status(streamId, Status.PLAY_START, "Started playing " + name + '.'));
+    }
+
+    @Override
+    public void onPublishStop() {
+        live = false;
+        write(UserControl.streamEof(streamId));
+        write(Status.status(streamId, Status.PLAY_UNPUBLISH_NOTIFY, stream.key() + " is now unpublished."));
+    }
+
+    @Override
+    public void flush() {
+        if (dirty) {
+            dirty = false;
+            ctx.flush();
+        }
+    }
+
+    /** Sends the replies to {@code play}; media follows from the fan-out. */
+    void start() {
+        String name = stream.key().toString();
+        write(UserControl.streamBegin(streamId));
+        write(Status.status(streamId, Status.PLAY_RESET, "Playing and resetting " + name + '.'));
+        write(Status.status(streamId, Status.PLAY_START, "Started playing " + name + '.'));
+        write(DataMessage.of(0, streamId, "|RtmpSampleAccess", true, true));
+    }
+
+    void pause(boolean pause) {
+        if (paused == pause) {
+            return;
+        }
+        paused = pause;
+        if (!pause) {
+            waitKeyframe = true;
+        }
+        String code = pause ? Status.PAUSE_NOTIFY : Status.UNPAUSE_NOTIFY;
+        write(Status.status(streamId, code, (pause ? "Paused " : "Unpaused ") + stream.key() + '.'));
+    }
+
+    void receiveAudio(boolean on) {
+        audio = on;
+    }
+
+    void receiveVideo(boolean on) {
+        if (on && !video) {
+            waitKeyframe = true;
+        }
+        video = on;
+    }
+
+    /** The connection's writability changed: a slow episode may have ended. */
+    void writabilityChanged(boolean writable) {
+        if (writable && slowSinceNanos != 0) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slowSinceNanos);
+            log.info("slow player caught up after {} ms, {} video frames dropped [conn:{}, stream:{}]",
+                    ms, droppedInEpisode, connection.id(), stream.key());
+            slowSinceNanos = 0;
+            droppedInEpisode = 0;
+        }
+    }
+
+    private void deliver(MediaFrame frame) {
+        if (paused || !ctx.channel().isActive()) {
+            return;
+        }
+        boolean writable = ctx.channel().isWritable();
+        if (!writable && tooSlow()) {
+            return;
+        }
+        switch (frame.kind()) {
+            case DATA -> writeFrame(frame);
+            case AUDIO -> {
+                if (audio) {
+                    writeFrame(frame);
+                }
+            }
+            case VIDEO -> deliverVideo(frame, writable);
+            default -> throw new IllegalStateException(frame.kind().name());
+        }
+    }
+
+    private void deliverVideo(MediaFrame frame, boolean writable) {
+        if (!video) {
+            return;
+        }
+        if (frame.isConfiguration()) {
+            writeFrame(frame);
+            return;
+        }
+        // Frames whose type is unknown (codecs we cannot inspect) are neither key nor droppable:
+        // they always pass, so no codec is ever starved.
+        boolean startable = frame.isKeyframe();
+        boolean skippable = frame.isDroppable();
+        if (!writable && (startable || skippable)) {
+            waitKeyframe = true;
+            droppedInEpisode++;
+            return;
+        }
+        if (waitKeyframe && (startable || skippable)) {
+            if (!startable) {
+                if (slowSinceNanos != 0) {
+                    droppedInEpisode++;
+                }
+                return;
+            }
+            waitKeyframe = false;
+        }
+        videoFramesSent++;
+        writeFrame(frame);
+    }
+
+    /** Starts or continues a slow episode; true (and the connection closing) once it lasted too long. */
+    private boolean tooSlow() {
+        long now = System.nanoTime();
+        if (slowSinceNanos == 0) {
+            slowSinceNanos = now;
+            droppedInEpisode = 0;
+            return false;
+        }
+        if (now - slowSinceNanos < slowTimeoutNanos) {
+            return false;
+        }
+        log.warn("player too slow, disconnecting: over the write buffer high mark for {} ms, {} video frames"
+                        + " dropped [conn:{}, remote:{}, stream:{}]",
+                TimeUnit.NANOSECONDS.toMillis(now - slowSinceNanos), droppedInEpisode, connection.id(),
+                connection.remote(), stream.key());
+        slowSinceNanos = 0;
+        active = false;
+        ctx.channel().close();
+        return true;
+    }
+
+    private void writeFrame(MediaFrame frame) {
+        ByteBuf out = frame.wireFormat() == chunkSize && streamId == RtmpFrameEncoder.SHARED_STREAM_ID
+                ? frame.wire().retainedDuplicate()
+                : RtmpFrameEncoder.encodeFor(ctx.alloc(), frame.kind(), frame.timestamp(), frame.payload(),
+                streamId, chunkSize);
+        ctx.write(out, ctx.voidPromise());
+        dirty = true;
+    }
+
+    private void write(Object message) {
+        ctx.write(message, ctx.voidPromise());
+        dirty = true;
+    }
+
+    long videoFramesSent() {
+        return videoFramesSent;
+    }
+}

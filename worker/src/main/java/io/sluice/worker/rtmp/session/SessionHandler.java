@@ -1,0 +1,229 @@
+package io.sluice.worker.rtmp.session;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.rtmp.RtmpProtocolException;
+import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
+import io.sluice.worker.rtmp.message.CommandMessage;
+import io.sluice.worker.rtmp.message.DataMessage;
+import io.sluice.worker.rtmp.message.MediaMessage;
+import io.sluice.worker.rtmp.message.RtmpMessage;
+import io.sluice.worker.stream.StreamRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of a server connection: the NetConnection and its NetStreams. Commands are
+ * handled by {@link ConnectionCommands} and {@link StreamCommands}; media and data go to the
+ * stream's publish session. Protocol errors from any layer end here: one WARN line naming the
+ * problem, and the connection is closed; nothing else is affected.
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    static final String PUBLISHER_TIMEOUT_HANDLER = "publisherTimeout";
+
+    /** Where the session is in the NetConnection's life. */
+    enum State { HANDSHAKE, AWAIT_CONNECT, CONNECTED }
+
+    final SessionSettings settings;
+    final StreamRegistry registry;
+    final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
+    RtmpConnection connection;
+    ChannelHandlerContext ctx;
+    State state = State.HANDSHAKE;
+    String app;
+    private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
+    private final StreamCommands streamCommands = new StreamCommands(this);
+    private boolean wrote;
+    private boolean warnedStrayMedia;
+
+    StreamCommands streamCommands() {
+        return streamCommands;
+    }
+
+    public SessionHandler(SessionSettings settings, StreamRegistry registry) {
+        this.settings = settings;
+        this.registry = registry;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.connection = RtmpConnection.of(ctx.channel());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HandshakeCompleted done) {
+            state = State.AWAIT_CONNECT;
+            log.debug("handshake done [conn:{}, remote:{}, digest:{}]", connection.id(), connection.remote(),
+                    done.digest());
+        } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+            log.warn("publisher silent for {} ms, closing [conn:{}, remote:{}, stream:{}]",
+                    settings.publisherTimeout().toMillis(), connection.id(), connection.remote(), connection.stream());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof CommandMessage command) {
+                onCommand(command);
+            } else if (msg instanceof MediaMessage media) {
+                onMedia(media);
+                msg = null; // ownership passed on
+            } else if (msg instanceof DataMessage data) {
+                onData(data);
+            } else if (msg instanceof RtmpMessage other) {
+                log.debug("ignoring {} [conn:{}]", other, connection.id());
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onCommand(CommandMessage command) {
+        if (state != State.CONNECTED && !"connect".equals(command.name())) {
+            throw new RtmpProtocolException("'" + command.name() + "' before connect");
+        }
+        log.debug("command {} [conn:{}, stream:{}, txn:{}]", command.name(), connection.id(), command.streamId(),
+                command.transactionId());
+        if (!connectionCommands.handle(command) && !streamCommands.handle(command)) {
+            write(Status.callFailed(command.transactionId(), "Method not found (" + command.name() + ")."));
+        }
+    }
+
+    private void onMedia(MediaMessage media) {
+        NetStream ns = netStreams.get(media.streamId());
+        if (state != State.CONNECTED) {
+            media.release();
+            throw new RtmpProtocolException("media before connect");
+        }
+        if (ns == null || ns.publishing == null) {
+            media.release();
+            if (!warnedStrayMedia) {
+                warnedStrayMedia = true;
+                log.warn("media on stream {}, which is not publishing, ignored [conn:{}, remote:{}]",
+                        media.streamId(), connection.id(), connection.remote());
+            }
+            return;
+        }
+        ns.publishing.onMedia(media);
+    }
+
+    private void onData(DataMessage data) {
+        if (state != State.CONNECTED) {
+            throw new RtmpProtocolException("data message before connect");
+        }
+        NetStream ns = netStreams.get(data.streamId());
+        if (ns != null && ns.publishing != null) {
+            ns.publishing.onData(data);
+        } else {
+            log.debug("ignoring data message {} outside a publish [conn:{}]", data.name(), connection.id());
+        }
+    }
+
+    /** Writes a reply; flushed at the end of the read batch. */
+    void write(Object message) {
+        ctx.write(message, ctx.voidPromise());
+        wrote = true;
+    }
+
+    /** Sends an error status and closes once it is written (refused publish, bad name). */
+    void refuseAndClose(CommandMessage status, String why) {
+        log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
+        ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
+        wrote = false;
+    }
+
+    void startPublisherTimeout() {
+        long ms = settings.publisherTimeout().toMillis();
+        if (ms > 0 && ctx.pipeline().get(PUBLISHER_TIMEOUT_HANDLER) == null) {
+            ctx.pipeline().addBefore(ctx.name(), PUBLISHER_TIMEOUT_HANDLER,
+                    new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    void stopPublisherTimeoutIfIdle() {
+        for (NetStream ns : netStreams.values()) {
+            if (ns.publishing != null) {
+                return;
+            }
+        }
+        if (ctx.pipeline().get(PUBLISHER_TIMEOUT_HANDLER) != null) {
+            ctx.pipeline().remove(PUBLISHER_TIMEOUT_HANDLER);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (wrote) {
+            wrote = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        boolean writable = ctx.channel().isWritable();
+        for (NetStream ns : netStreams.values()) {
+            if (ns.playing != null) {
+                ns.playing.writabilityChanged(writable);
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (NetStream ns : netStreams.values()) {
+            streamCommands.stop(ns);
+        }
+        netStreams.clear();
+        log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
+                connection.bytesIn(), connection.bytesOut());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable problem = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (problem instanceof RtmpProtocolException) {
+            log.warn("protocol error, closing [conn:{}, remote:{}]: {}", connection.id(), connection.remote(),
+                    problem.getMessage());
+        } else if (problem instanceof IOException) {
+            log.debug("connection error [conn:{}, remote:{}]: {}", connection.id(), connection.remote(),
+                    problem.toString());
+        } else {
+            log.warn("unexpected error, closing [conn:{}, remote:{}]", connection.id(), connection.remote(), problem);
+        }
+        ctx.close();
+    }
+
+    /** A message stream created by createStream, and what it does. */
+    static final class NetStream {
+        final int id;
+        PublishSession publishing;
+        PlaySession playing;
+
+        NetStream(int id) {
+            this.id = id;
+        }
+    }
+}

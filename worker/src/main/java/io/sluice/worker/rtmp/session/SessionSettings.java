@@ -1,0 +1,40 @@
+package io.sluice.worker.rtmp.session;
+
+import java.time.Duration;
+
+/**
+ * The settings an RTMP session reads, taken from the configuration when the connection opens
+ * (a reload applies to new sessions from then on).
+ *
+ * @param chunkSize        chunk size we announce and send with
+ * @param ackWindow        Window Acknowledgement Size we announce
+ * @param peerBandwidth    Set Peer Bandwidth we send
+ * @param handshakeTimeout a connection that has not completed the handshake by then is closed
+ * @param publisherTimeout a publisher that sends nothing for this long is closed
+ * @param maxMessageSize   largest message accepted from a peer
+ * @param maxChunkStreams  most chunk streams a peer may use
+ * @param writeBufferHigh  a player with more queued bytes is slow (Netty high watermark)
+ * @param writeBufferLow   ... and stops being slow under this (low watermark)
+ * @param slowTimeout      a player slow for this long without a break is disconnected
+ * @param playWaitTimeout  how long play waits for a stream nobody publishes; zero = forever
+ */
+public record SessionSettings(int chunkSize, long ackWindow, long peerBandwidth, Duration handshakeTimeout,
+                              Duration publisherTimeout, int maxMessageSize, int maxChunkStreams,
+                              int writeBufferHigh, int writeBufferLow, Duration slowTimeout,
+                              Duration playWaitTimeout) {
+
+    public SessionSettings {
+        if (chunkSize < 128 || chunkSize > 0xFF_FFFF) {
+            throw new IllegalArgumentException("chunkSize must be 128..16777215: " + chunkSize);
+        }
+        if (writeBufferLow >= writeBufferHigh) {
+            throw new IllegalArgumentException("writeBufferLow must be below writeBufferHigh");
+        }
+    }
+
+    /** The embedded defaults, the same as conf/sluice.yaml's. */
+    public static SessionSettings defaults() {
+        return new SessionSettings(60_000, 5_000_000, 5_000_000, Duration.ofSeconds(5), Duration.ofSeconds(10),
+                16 << 20, 64, 4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO);
+    }
+}

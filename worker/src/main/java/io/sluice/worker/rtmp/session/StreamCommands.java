@@ -1,0 +1,196 @@
+package io.sluice.worker.rtmp.session;
+
+import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.rtmp.message.CommandMessage;
+import io.sluice.worker.rtmp.message.UserControl;
+import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.StreamKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * NetStream commands: publish, play and what a player may change while playing (pause,
+ * receiveAudio, receiveVideo), and closeStream.
+ */
+final class StreamCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamCommands.class);
+    /** Longest stream name accepted (nginx-rtmp's limit is 256 for names; URLs carry longer tokens). */
+    static final int MAX_NAME_LENGTH = 1024;
+
+    private final SessionHandler session;
+
+    StreamCommands(SessionHandler session) {
+        this.session = session;
+    }
+
+    boolean handle(CommandMessage command) {
+        switch (command.name()) {
+            case "publish" -> publish(command);
+            case "play" -> play(command);
+            case "pause" -> {
+                PlaySession p = playing(command);
+                if (p != null) {
+                    p.pause(command.argument(0) instanceof Boolean b ? b : true);
+                }
+            }
+            case "receiveAudio" -> {
+                PlaySession p = playing(command);
+                if (p != null) {
+                    p.receiveAudio(!(command.argument(0) instanceof Boolean b) || b);
+                }
+            }
+            case "receiveVideo" -> {
+                PlaySession p = playing(command);
+                if (p != null) {
+                    p.receiveVideo(!(command.argument(0) instanceof Boolean b) || b);
+                }
+            }
+            case "closeStream" -> {
+                SessionHandler.NetStream ns = session.netStreams.get(command.streamId());
+                if (ns != null) {
+                    stop(ns);
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The stream name without its query string ({@code key?token=x} → {@code key}), as nginx-rtmp
+     * keys streams; null when empty or too long.
+     */
+    static String streamName(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        int query = raw.indexOf('?');
+        String name = (query >= 0 ? raw.substring(0, query) : raw).strip();
+        return name.isEmpty() || name.length() > MAX_NAME_LENGTH ? null : name;
+    }
+
+    private SessionHandler.NetStream netStream(CommandMessage command, String failCode) {
+        SessionHandler.NetStream ns = session.netStreams.get(command.streamId());
+        if (ns == null) {
+            session.write(Status.error(command.streamId(), failCode,
+                    command.name() + " on stream " + command.streamId() + ", which createStream did not create."));
+        }
+        return ns;
+    }
+
+    private PlaySession playing(CommandMessage command) {
+        SessionHandler.NetStream ns = session.netStreams.get(command.streamId());
+        return ns == null ? null : ns.playing;
+    }
+
+    private void publish(CommandMessage command) {
+        SessionHandler.NetStream ns = netStream(command, Status.PUBLISH_FAILED);
+        if (ns == null) {
+            return;
+        }
+        String name = streamName(command.stringArgument(0));
+        if (name == null) {
+            session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, "publish needs a stream name."),
+                    "publish without a valid stream name");
+            return;
+        }
+        if (ns.publishing != null || ns.playing != null) {
+            session.write(Status.error(ns.id, Status.PUBLISH_FAILED, "Stream " + ns.id + " is already in use."));
+            return;
+        }
+        StreamKey key = new StreamKey(session.app, name);
+        LiveStream stream = session.registry.acquire(key);
+        PublishSession publisher = new PublishSession(session.ctx, ns.id, stream);
+        if (!stream.attach(publisher)) {
+            session.registry.release(stream);
+            session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, key + " is already being published."),
+                    "publish refused: " + key + " is already being published");
+            return;
+        }
+        ns.publishing = publisher;
+        session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
+        session.write(UserControl.streamBegin(ns.id));
+        session.write(Status.status(ns.id, Status.PUBLISH_START, key + " is now published."));
+        session.startPublisherTimeout();
+        log.info("publish started [conn:{}, remote:{}, stream:{}, type:{}]", session.connection.id(),
+                session.connection.remote(), key, command.stringArgument(1));
+    }
+
+    private void play(CommandMessage command) {
+        SessionHandler.NetStream ns = netStream(command, Status.PLAY_FAILED);
+        if (ns == null) {
+            return;
+        }
+        String name = streamName(command.stringArgument(0));
+        if (name == null) {
+            session.write(Status.error(ns.id, Status.PLAY_FAILED, "play needs a stream name."));
+            return;
+        }
+        if (ns.publishing != null) {
+            session.write(Status.error(ns.id, Status.PLAY_FAILED, "Stream " + ns.id + " is publishing."));
+            return;
+        }
+        if (ns.playing != null) {
+            stop(ns); // a second play on the same stream switches to the new name
+        }
+        // Live only: start -2 (live or recorded), -1 (live) and any offset all play the live stream.
+        StreamKey key = new StreamKey(session.app, name);
+        LiveStream stream = session.registry.acquire(key);
+        PlaySession player = new PlaySession(session.ctx, ns.id, session.settings.chunkSize(),
+                session.settings.slowTimeout().toNanos(), stream);
+        ns.playing = player;
+        session.connection.role(RtmpConnection.Role.PLAYER, key.toString());
+        player.start();
+        stream.subscribe(player);
+        log.debug("play started [conn:{}, remote:{}, stream:{}, start:{}]", session.connection.id(),
+                session.connection.remote(), key, command.numberArgument(1, -2));
+        long waitMs = session.settings.playWaitTimeout().toMillis();
+        if (waitMs > 0) {
+            session.ctx.executor().schedule(() -> giveUpWaiting(ns, player), waitMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void giveUpWaiting(SessionHandler.NetStream ns, PlaySession player) {
+        if (ns.playing != player || player.live() || !session.ctx.channel().isActive()) {
+            return;
+        }
+        stop(ns);
+        session.write(Status.error(ns.id, Status.PLAY_STREAM_NOT_FOUND,
+                player.stream().key() + " is not published (waited "
+                        + session.settings.playWaitTimeout().toMillis() + " ms)."));
+        session.ctx.flush();
+    }
+
+    /** Ends whatever the net stream does; its id stays allocated. */
+    void stop(SessionHandler.NetStream ns) {
+        if (ns.publishing != null) {
+            PublishSession p = ns.publishing;
+            ns.publishing = null;
+            p.stream().detach(p);
+            session.registry.release(p.stream());
+            session.stopPublisherTimeoutIfIdle();
+            log.info("publish stopped [conn:{}, stream:{}, in:{}]", session.connection.id(), p.stream().key(),
+                    session.connection.bytesIn());
+        }
+        if (ns.playing != null) {
+            PlaySession p = ns.playing;
+            ns.playing = null;
+            p.deactivate();
+            p.stream().unsubscribe(p);
+            session.registry.release(p.stream());
+            log.debug("play stopped [conn:{}, stream:{}]", session.connection.id(), p.stream().key());
+        }
+        boolean busy = false;
+        for (SessionHandler.NetStream other : session.netStreams.values()) {
+            busy |= other.publishing != null || other.playing != null;
+        }
+        if (!busy) {
+            session.connection.role(RtmpConnection.Role.IDLE, null);
+        }
+    }
+}

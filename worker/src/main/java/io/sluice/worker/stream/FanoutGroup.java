@@ -1,0 +1,163 @@
+package io.sluice.worker.stream;
+
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The subscribers of one stream that live on one event loop, and the queue that carries the
+ * stream to them.
+ *
+ * <p>Why a group per event loop: a publisher's frame must reach players on every loop. Writing
+ * to each player's channel from the publisher's thread would cost a task per player per frame
+ * (Netty hops every foreign-thread write onto the channel's loop). Instead the stream puts the
+ * frame once into each loop's queue and wakes the loop once; the loop then writes the frame to
+ * all its players and, at the end of the batch, flushes each player once. Cross-thread work is
+ * per loop, not per player, and one flush carries every message that arrived meanwhile.
+ *
+ * <p>The queue also carries joins and publisher changes, so each subscriber sees exactly the
+ * stream's order: its snapshot, then every frame published after the snapshot was taken.
+ * Members are only touched on the group's loop.
+ */
+final class FanoutGroup implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutGroup.class);
+    private static final Subscriber[] NONE = new Subscriber[0];
+
+    private final LiveStream stream;
+    private final EventExecutor executor;
+    private final Queue<Object> queue = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Copy-on-write so a subscriber that leaves during a callback cannot upset iteration. */
+    private Subscriber[] members = NONE;
+
+    FanoutGroup(LiveStream stream, EventExecutor executor) {
+        this.stream = stream;
+        this.executor = executor;
+    }
+
+    EventExecutor executor() {
+        return executor;
+    }
+
+    /** Queues a frame (the group takes over one reference) or an event; any thread. */
+    void enqueue(Object event) {
+        queue.offer(event);
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException shuttingDown) {
+                discardQueued();
+            }
+        }
+    }
+
+    /** Removes a subscriber; on the group's loop. */
+    void remove(Subscriber s) {
+        Subscriber[] current = members;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == s) {
+                Subscriber[] next = new Subscriber[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                members = next;
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        // Cleared before polling: an event queued while we drain schedules another run.
+        scheduled.set(false);
+        Object event;
+        while ((event = queue.poll()) != null) {
+            if (event instanceof MediaFrame frame) {
+                deliver(frame);
+            } else if (event instanceof Join join) {
+                join(join);
+            } else if (event == PublisherChange.START || event == PublisherChange.STOP) {
+                publisherChanged((PublisherChange) event);
+            }
+        }
+        for (Subscriber s : members) {
+            try {
+                s.flush();
+            } catch (RuntimeException e) {
+                log.warn("subscriber failed to flush [stream:{}]", stream.key(), e);
+            }
+        }
+    }
+
+    private void deliver(MediaFrame frame) {
+        try {
+            for (Subscriber s : members) {
+                if (s.active()) {
+                    try {
+                        s.onFrame(frame);
+                    } catch (RuntimeException e) {
+                        log.warn("subscriber failed on a frame [stream:{}]", stream.key(), e);
+                    }
+                }
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void join(Join join) {
+        try {
+            if (join.subscriber.active()) {
+                join.subscriber.onJoin(join.snapshot, join.live);
+                Subscriber[] next = Arrays.copyOf(members, members.length + 1);
+                next[members.length] = join.subscriber;
+                members = next;
+            }
+        } catch (RuntimeException e) {
+            log.warn("subscriber failed to join [stream:{}]", stream.key(), e);
+        } finally {
+            join.snapshot.forEach(MediaFrame::release);
+        }
+    }
+
+    private void publisherChanged(PublisherChange change) {
+        for (Subscriber s : members) {
+            if (s.active()) {
+                try {
+                    if (change == PublisherChange.START) {
+                        s.onPublishStart();
+                    } else {
+                        s.onPublishStop();
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("subscriber failed on publisher change [stream:{}]", stream.key(), e);
+                }
+            }
+        }
+    }
+
+    private void discardQueued() {
+        Object event;
+        while ((event = queue.poll()) != null) {
+            if (event instanceof Join join) {
+                join.snapshot.forEach(MediaFrame::release);
+            } else {
+                ReferenceCountUtil.release(event);
+            }
+        }
+    }
+
+    /** A subscriber joins with the stream's state at that moment (frames retained for it). */
+    record Join(Subscriber subscriber, List<MediaFrame> snapshot, boolean live) {
+    }
+
+    enum PublisherChange { START, STOP }
+}

@@ -1,0 +1,265 @@
+package io.sluice.worker.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.sluice.worker.media.MediaKind;
+import io.sluice.worker.media.MediaTag;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One live stream on this worker: at most one publisher, any number of subscribers, and what a
+ * new subscriber needs first (metadata, sequence headers, the GOP cache).
+ *
+ * <p>Threading: the publisher's loop calls {@link #publishMedia}; subscribers call
+ * {@link #subscribe}/{@link #unsubscribe} from their own loops. A short lock orders these
+ * (it is only contended when a player joins while a frame is being published); delivery
+ * happens outside it, in the {@link FanoutGroup} of each subscriber's loop.
+ */
+public final class LiveStream {
+
+    private final StreamKey key;
+    private final FrameEncoder encoder;
+    private final TimestampNormalizer normalizer = new TimestampNormalizer();
+    private final GopCache gop;
+    /** Keyed by kind, packet type and track so multitrack streams keep every track's configuration. */
+    private final Map<Integer, MediaFrame> sequenceHeaders = new LinkedHashMap<>();
+    private MediaFrame metadata;
+    private Publisher publisher;
+    private FanoutGroup[] groups = new FanoutGroup[0];
+    private int subscribers;
+
+    private long publishedAtMillis;
+    private long bytesIn;
+    private long framesIn;
+    private String videoCodec;
+    private String audioCodec;
+
+    /** Users (publisher and subscriber sessions); maintained by {@link StreamRegistry}. */
+    int references;
+
+    LiveStream(StreamKey key, FrameEncoder encoder, GopSettings gopSettings) {
+        this.key = key;
+        this.encoder = encoder;
+        this.gop = new GopCache(gopSettings.enabled(), gopSettings.maxFrames(), gopSettings.maxBytes());
+    }
+
+    public StreamKey key() {
+        return key;
+    }
+
+    /**
+     * Makes {@code p} the publisher.
+     *
+     * @return false when the stream already has one (the caller answers Publish.BadName)
+     */
+    public synchronized boolean attach(Publisher p) {
+        if (publisher != null) {
+            return false;
+        }
+        publisher = p;
+        publishedAtMillis = System.currentTimeMillis();
+        bytesIn = 0;
+        framesIn = 0;
+        videoCodec = null;
+        audioCodec = null;
+        normalizer.newPublisher();
+        for (FanoutGroup g : groups) {
+            g.enqueue(FanoutGroup.PublisherChange.START);
+        }
+        return true;
+    }
+
+    /** Ends {@code p}'s publishing; its cached state goes with it. No-op if it is not the publisher. */
+    public synchronized void detach(Publisher p) {
+        if (publisher != p) {
+            return;
+        }
+        publisher = null;
+        clearCachedState();
+        for (FanoutGroup g : groups) {
+            g.enqueue(FanoutGroup.PublisherChange.STOP);
+        }
+    }
+
+    /**
+     * Publishes one audio or video message. Takes ownership of {@code payload}.
+     *
+     * @param timestamp the publisher's timestamp; the stream's timeline may shift it
+     */
+    public void publishMedia(Publisher p, MediaTag tag, long timestamp, ByteBuf payload) {
+        MediaFrame.Kind kind = tag.kind() == MediaKind.AUDIO ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
+        publish(p, kind, tag, false, timestamp, payload);
+    }
+
+    /**
+     * Publishes a data message ({@code payload} is its AMF0 body, ownership taken). The stream's
+     * onMetaData is kept and sent first to every new subscriber.
+     */
+    public void publishData(Publisher p, long timestamp, ByteBuf payload, boolean isMetadata) {
+        publish(p, MediaFrame.Kind.DATA, null, isMetadata, timestamp, payload);
+    }
+
+    /** Forgets the stored onMetaData ({@code @clearDataFrame}). */
+    public synchronized void clearMetadata(Publisher p) {
+        if (publisher == p && metadata != null) {
+            metadata.release();
+            metadata = null;
+        }
+    }
+
+    private synchronized void publish(Publisher p, MediaFrame.Kind kind, MediaTag tag, boolean isMetadata,
+                                      long timestamp, ByteBuf payload) {
+        if (publisher != p || p == null) {
+            payload.release(); // a publisher that was replaced or detached: drop its late frames
+            return;
+        }
+        long ts = normalizer.normalize(kind, timestamp);
+        int format = encoder.format();
+        ByteBuf wire;
+        try {
+            wire = encoder.encode(format, kind, ts, payload);
+        } catch (RuntimeException e) {
+            payload.release();
+            throw e;
+        }
+        MediaFrame frame = new MediaFrame(kind, ts, tag, isMetadata, payload, wire, format);
+        try {
+            bytesIn += payload.readableBytes();
+            framesIn++;
+            remember(frame);
+            for (FanoutGroup g : groups) {
+                g.enqueue(frame.retain());
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void remember(MediaFrame frame) {
+        if (frame.isMetadata()) {
+            if (metadata != null) {
+                metadata.release();
+            }
+            metadata = frame.retain();
+            return;
+        }
+        if (frame.isConfiguration()) {
+            MediaTag tag = frame.tag();
+            if (tag.sequenceHeader()) {
+                if (frame.isVideo()) {
+                    videoCodec = tag.codec();
+                } else {
+                    audioCodec = tag.codec();
+                }
+            }
+            int slot = (frame.kind().ordinal() << 24) | (tag.packetType().ordinal() << 16) | (tag.trackId() & 0xffff);
+            MediaFrame old = sequenceHeaders.put(slot, frame.retain());
+            if (old != null) {
+                // A new video configuration makes the cached GOP undecodable for new players.
+                if (frame.isVideo() && tag.sequenceHeader() && !ByteBufUtil.equals(old.payload(), frame.payload())) {
+                    gop.clear();
+                }
+                old.release();
+            }
+            return;
+        }
+        if (frame.tag() != null) {
+            if (frame.isVideo() && videoCodec == null) {
+                videoCodec = frame.tag().codec();
+            } else if (!frame.isVideo() && audioCodec == null) {
+                audioCodec = frame.tag().codec();
+            }
+        }
+        gop.add(frame);
+    }
+
+    /**
+     * Adds a subscriber. Call on {@code s.executor()}; its first callback is
+     * {@link Subscriber#onJoin} with the state at this moment.
+     */
+    public void subscribe(Subscriber s) {
+        List<MediaFrame> snapshot = new ArrayList<>();
+        synchronized (this) {
+            subscribers++;
+            boolean live = publisher != null;
+            if (live) {
+                if (metadata != null) {
+                    snapshot.add(metadata.retain());
+                }
+                for (MediaFrame f : sequenceHeaders.values()) {
+                    snapshot.add(f.retain());
+                }
+                gop.snapshot(snapshot);
+            }
+            groupFor(s.executor()).enqueue(new FanoutGroup.Join(s, snapshot, live));
+        }
+    }
+
+    /** Removes a subscriber; call on {@code s.executor()} after {@code s.active()} turned false. */
+    public void unsubscribe(Subscriber s) {
+        FanoutGroup group;
+        synchronized (this) {
+            subscribers--;
+            group = groupFor(s.executor());
+        }
+        group.remove(s);
+    }
+
+    private FanoutGroup groupFor(EventExecutor executor) {
+        for (FanoutGroup g : groups) {
+            if (g.executor() == executor) {
+                return g;
+            }
+        }
+        FanoutGroup g = new FanoutGroup(this, executor);
+        groups = Arrays.copyOf(groups, groups.length + 1);
+        groups[groups.length - 1] = g;
+        return g;
+    }
+
+    /** Applies new GOP cache settings (reload). */
+    synchronized void configure(GopSettings settings) {
+        gop.configure(settings.enabled(), settings.maxFrames(), settings.maxBytes());
+    }
+
+    private void clearCachedState() {
+        gop.clear();
+        sequenceHeaders.values().forEach(MediaFrame::release);
+        sequenceHeaders.clear();
+        if (metadata != null) {
+            metadata.release();
+            metadata = null;
+        }
+    }
+
+    /** Releases everything cached; the registry calls it when the last user left. */
+    synchronized void dispose() {
+        clearCachedState();
+    }
+
+    public synchronized boolean hasPublisher() {
+        return publisher != null;
+    }
+
+    public synchronized int subscriberCount() {
+        return subscribers;
+    }
+
+    /** A consistent view for status output. */
+    public synchronized StreamStats stats() {
+        return new StreamStats(key, publisher == null ? null : publisher.origin(), publishedAtMillis,
+                subscribers, bytesIn, framesIn, videoCodec, audioCodec, gop.frameCount(), gop.byteCount());
+    }
+
+    /** What {@code bin/ctl streams} shows about one stream. */
+    public record StreamStats(StreamKey key, String publisherOrigin, long publishedAtMillis, int subscribers,
+                              long bytesIn, long framesIn, String videoCodec, String audioCodec,
+                              int gopFrames, long gopBytes) {
+    }
+}

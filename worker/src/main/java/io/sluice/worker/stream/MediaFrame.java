@@ -1,0 +1,131 @@
+package io.sluice.worker.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import io.sluice.worker.media.MediaTag;
+import io.sluice.worker.media.PacketType;
+
+/**
+ * One message of a live stream as every subscriber receives it: the publisher's payload
+ * untouched, the stream's (monotonic) timestamp, what the codec inspection found, and the
+ * bytes already encoded for the wire once, which subscribers share through
+ * {@code retainedDuplicate()} instead of encoding or copying per player.
+ *
+ * <p>Reference counted: the stream, the GOP cache and each fan-out queue hold one reference
+ * each; the payload and wire buffers are released with the last one.
+ */
+public final class MediaFrame extends AbstractReferenceCounted {
+
+    /** What a frame carries. */
+    public enum Kind { AUDIO, VIDEO, DATA }
+
+    private final Kind kind;
+    private final long timestamp;
+    private final MediaTag tag;
+    private final boolean metadata;
+    private final ByteBuf payload;
+    private final ByteBuf wire;
+    private final int wireFormat;
+
+    MediaFrame(Kind kind, long timestamp, MediaTag tag, boolean metadata, ByteBuf payload, ByteBuf wire,
+               int wireFormat) {
+        this.wireFormat = wireFormat;
+        this.kind = kind;
+        this.timestamp = timestamp;
+        this.tag = tag;
+        this.metadata = metadata;
+        this.payload = payload;
+        this.wire = wire;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Timestamp on the stream's timeline, milliseconds, never lower than an earlier one of the same kind. */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** Codec inspection result; null for data frames. */
+    public MediaTag tag() {
+        return tag;
+    }
+
+    /** The message body as the publisher sent it (FLV tag body, or AMF for data). Do not release. */
+    public ByteBuf payload() {
+        return payload;
+    }
+
+    /** The encoded message, shared: write {@code wire().retainedDuplicate()}. Do not release. */
+    public ByteBuf wire() {
+        return wire;
+    }
+
+    /** The {@link FrameEncoder#format()} {@link #wire()} was encoded in. */
+    public int wireFormat() {
+        return wireFormat;
+    }
+
+    /** The stream's onMetaData. */
+    public boolean isMetadata() {
+        return metadata;
+    }
+
+    public boolean isVideo() {
+        return kind == Kind.VIDEO;
+    }
+
+    /** A coded video key frame: a player may start here. */
+    public boolean isKeyframe() {
+        return tag != null && kind == Kind.VIDEO && tag.keyframe();
+    }
+
+    /** A codec configuration record (AVC/HEVC/AV1 decoder config, AAC AudioSpecificConfig, ...). */
+    public boolean isSequenceHeader() {
+        return tag != null && tag.sequenceHeader();
+    }
+
+    /**
+     * Configuration a decoder needs before any frame: sequence headers, and the Enhanced RTMP
+     * packets that stand beside them (audio channel layout, video HDR metadata). A new player
+     * gets the latest of each before the GOP.
+     */
+    public boolean isConfiguration() {
+        return tag != null && (tag.sequenceHeader() || tag.packetType() == PacketType.MULTICHANNEL_CONFIG
+                || tag.packetType() == PacketType.METADATA);
+    }
+
+    /** An inter video frame a slow player may skip until the next key frame. */
+    public boolean isDroppable() {
+        return tag != null && tag.droppable();
+    }
+
+    public int size() {
+        return payload.readableBytes();
+    }
+
+    @Override
+    public MediaFrame retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public MediaFrame touch(Object hint) {
+        payload.touch(hint);
+        return this;
+    }
+
+    @Override
+    protected void deallocate() {
+        payload.release();
+        wire.release();
+    }
+
+    @Override
+    public String toString() {
+        return "MediaFrame[" + kind + ", ts=" + timestamp + ", size=" + payload.readableBytes()
+                + (isKeyframe() ? ", key" : "") + (isSequenceHeader() ? ", seqhdr" : "") + ']';
+    }
+}

@@ -1,0 +1,63 @@
+package io.sluice.worker.stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live streams of this worker, by key. A stream exists while someone uses it (its
+ * publisher, or players waiting for or watching it) and is dropped with its cached state when
+ * the last user releases it.
+ */
+public final class StreamRegistry {
+
+    private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    private final FrameEncoder encoder;
+    private volatile GopSettings gopSettings;
+
+    public StreamRegistry(FrameEncoder encoder, GopSettings gopSettings) {
+        this.encoder = encoder;
+        this.gopSettings = gopSettings;
+    }
+
+    /** The stream for {@code key}, created if needed; pair every call with {@link #release}. */
+    public LiveStream acquire(StreamKey key) {
+        return streams.compute(key, (k, s) -> {
+            LiveStream stream = s != null ? s : new LiveStream(k, encoder, gopSettings);
+            stream.references++;
+            return stream;
+        });
+    }
+
+    public void release(LiveStream stream) {
+        streams.computeIfPresent(stream.key(), (k, s) -> {
+            if (s != stream) {
+                return s;
+            }
+            if (--s.references > 0) {
+                return s;
+            }
+            s.dispose();
+            return null;
+        });
+    }
+
+    /** The stream if it exists, without taking a reference (status queries). */
+    public LiveStream find(StreamKey key) {
+        return streams.get(key);
+    }
+
+    public List<LiveStream> all() {
+        return new ArrayList<>(streams.values());
+    }
+
+    public int size() {
+        return streams.size();
+    }
+
+    /** Applies new GOP cache settings to every stream and to streams created from now on. */
+    public void updateGopSettings(GopSettings settings) {
+        gopSettings = settings;
+        streams.values().forEach(s -> s.configure(settings));
+    }
+}
