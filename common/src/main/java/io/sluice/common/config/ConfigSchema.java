@@ -1,0 +1,180 @@
+package io.sluice.common.config;
+
+import io.sluice.common.config.SectionType.CrossCheck;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.sluice.common.config.ConfigDiff.Apply.IN_PLACE;
+import static io.sluice.common.config.ConfigDiff.Apply.NEW_GENERATION;
+import static io.sluice.common.config.ConfigDiff.Apply.RESTART;
+import static io.sluice.common.config.ScalarTypes.duration;
+import static io.sluice.common.config.ScalarTypes.integer;
+import static io.sluice.common.config.ScalarTypes.size;
+
+/**
+ * Every key of sluice.yaml, in file order: name, type and range, how a reload applies it, and
+ * where it lives in the record tree. conf/sluice.yaml documents the same; tests keep them in step.
+ */
+final class ConfigSchema {
+
+    private static final int KIB = 1 << 10;
+    private static final int MIB = 1 << 20;
+    private static final int GIB = 1 << 30;
+    private static final Duration ZERO = Duration.ZERO;
+
+    private ConfigSchema() {
+    }
+
+    private static Duration ms(long n) {
+        return Duration.ofMillis(n);
+    }
+
+    private static Duration s(long n) {
+        return Duration.ofSeconds(n);
+    }
+
+    private static Duration min(long n) {
+        return Duration.ofMinutes(n);
+    }
+
+    private static Duration h(long n) {
+        return Duration.ofHours(n);
+    }
+
+    // ---- rtmp
+    static final Key<RtmpSettings, String> BIND =
+            Key.of("bind", NEW_GENERATION, ScalarTypes.address(), RtmpSettings::bind);
+    static final Key<RtmpSettings, Integer> PORT =
+            Key.of("port", NEW_GENERATION, integer(1, 65535), RtmpSettings::port);
+    // RTMP 1.0, 5.4.1: the field holds up to 0x7FFFFFFF, but sizes above 0xFFFFFF are all the
+    // same, as no message is longer than its 3-byte length field allows.
+    static final Key<RtmpSettings, Integer> CHUNK_SIZE =
+            Key.of("chunk_size", IN_PLACE, integer(128, 0xFFFFFF), RtmpSettings::chunkSize);
+    static final Key<RtmpSettings, Integer> MAX_MESSAGE_SIZE =
+            Key.of("max_message_size", IN_PLACE, size(KIB, 256 * MIB), RtmpSettings::maxMessageSize);
+    // RTMP 1.0, 5.3.1.1: chunk stream ids run from 2 to 65599 (0 and 1 select the longer
+    // basic header forms), so the upper bound here is the same as no limit.
+    static final Key<RtmpSettings, Integer> MAX_CHUNK_STREAMS =
+            Key.of("max_chunk_streams", IN_PLACE, integer(2, 65599), RtmpSettings::maxChunkStreams);
+    static final Key<RtmpSettings, Duration> HANDSHAKE_TIMEOUT =
+            Key.of("handshake_timeout", IN_PLACE, duration(ms(100), min(10)), RtmpSettings::handshakeTimeout);
+    static final Key<RtmpSettings, Duration> PUBLISHER_TIMEOUT =
+            Key.of("publisher_timeout", IN_PLACE, duration(ms(100), h(1)), RtmpSettings::publisherTimeout);
+    static final Key<RtmpSettings, Integer> ACK_WINDOW =
+            Key.of("ack_window", IN_PLACE, integer(4096, Integer.MAX_VALUE), RtmpSettings::ackWindow);
+    static final Key<RtmpSettings, Integer> PEER_BANDWIDTH =
+            Key.of("peer_bandwidth", IN_PLACE, integer(4096, Integer.MAX_VALUE), RtmpSettings::peerBandwidth);
+    static final Key<RtmpSettings, Integer> MAX_CONNECTIONS =
+            Key.of("max_connections", IN_PLACE, integer(0, 1_000_000), RtmpSettings::maxConnections);
+
+    static final SectionType<RtmpSettings> RTMP = new SectionType<>(RtmpSettings.defaults(),
+            List.of(BIND, PORT, CHUNK_SIZE, MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, HANDSHAKE_TIMEOUT,
+                    PUBLISHER_TIMEOUT, ACK_WINDOW, PEER_BANDWIDTH, MAX_CONNECTIONS),
+            v -> new RtmpSettings(v.get(BIND), v.get(PORT), v.get(CHUNK_SIZE), v.get(MAX_MESSAGE_SIZE),
+                    v.get(MAX_CHUNK_STREAMS), v.get(HANDSHAKE_TIMEOUT), v.get(PUBLISHER_TIMEOUT),
+                    v.get(ACK_WINDOW), v.get(PEER_BANDWIDTH), v.get(MAX_CONNECTIONS)),
+            List.of());
+
+    // ---- gop_cache
+    static final Key<GopCacheSettings, Boolean> GOP_ENABLED =
+            Key.of("enabled", IN_PLACE, ScalarTypes.bool(), GopCacheSettings::enabled);
+    static final Key<GopCacheSettings, Integer> GOP_MAX_FRAMES =
+            Key.of("max_frames", IN_PLACE, integer(1, 1_000_000), GopCacheSettings::maxFrames);
+    static final Key<GopCacheSettings, Integer> GOP_MAX_BYTES =
+            Key.of("max_bytes", IN_PLACE, size(64 * KIB, GIB), GopCacheSettings::maxBytes);
+
+    static final SectionType<GopCacheSettings> GOP_CACHE = new SectionType<>(GopCacheSettings.defaults(),
+            List.of(GOP_ENABLED, GOP_MAX_FRAMES, GOP_MAX_BYTES),
+            v -> new GopCacheSettings(v.get(GOP_ENABLED), v.get(GOP_MAX_FRAMES), v.get(GOP_MAX_BYTES)),
+            List.of());
+
+    // ---- players
+    static final Key<PlayerSettings, Integer> WRITE_BUFFER_HIGH =
+            Key.of("write_buffer_high", IN_PLACE, size(KIB, GIB), PlayerSettings::writeBufferHigh);
+    static final Key<PlayerSettings, Integer> WRITE_BUFFER_LOW =
+            Key.of("write_buffer_low", IN_PLACE, size(0, GIB), PlayerSettings::writeBufferLow);
+    static final Key<PlayerSettings, Duration> SLOW_TIMEOUT =
+            Key.of("slow_timeout", IN_PLACE, duration(ms(100), h(1)), PlayerSettings::slowTimeout);
+    static final Key<PlayerSettings, Duration> PLAY_WAIT_TIMEOUT =
+            Key.of("play_wait_timeout", IN_PLACE, duration(ZERO, h(24)), PlayerSettings::playWaitTimeout);
+    static final Key<PlayerSettings, Duration> IDLE_RELAY_LINGER =
+            Key.of("idle_relay_linger", IN_PLACE, duration(ZERO, h(1)), PlayerSettings::idleRelayLinger);
+
+    static final SectionType<PlayerSettings> PLAYERS = new SectionType<>(PlayerSettings.defaults(),
+            List.of(WRITE_BUFFER_HIGH, WRITE_BUFFER_LOW, SLOW_TIMEOUT, PLAY_WAIT_TIMEOUT, IDLE_RELAY_LINGER),
+            v -> new PlayerSettings(v.get(WRITE_BUFFER_HIGH), v.get(WRITE_BUFFER_LOW), v.get(SLOW_TIMEOUT),
+                    v.get(PLAY_WAIT_TIMEOUT), v.get(IDLE_RELAY_LINGER)),
+            List.of(new CrossCheck<>(List.of(WRITE_BUFFER_LOW, WRITE_BUFFER_HIGH),
+                    v -> v.get(WRITE_BUFFER_LOW) < v.get(WRITE_BUFFER_HIGH) ? null
+                            : "write_buffer_low (" + ByteSizeUtil.format(v.get(WRITE_BUFFER_LOW))
+                            + ") must be less than write_buffer_high ("
+                            + ByteSizeUtil.format(v.get(WRITE_BUFFER_HIGH)) + ")")));
+
+    // ---- worker
+    static final Key<WorkerSettings, ThreadCount> THREADS = Key.of("threads", NEW_GENERATION,
+            ScalarTypes.autoOrCount(ThreadCount.MAX, ThreadCount.AUTO, ThreadCount::of), WorkerSettings::threads);
+    static final Key<WorkerSettings, List<String>> JVM_OPTIONS =
+            Key.of("jvm_options", NEW_GENERATION, new StringListType(), WorkerSettings::jvmOptions);
+    static final Key<WorkerSettings, Duration> HEARTBEAT_INTERVAL =
+            Key.of("heartbeat_interval", IN_PLACE, duration(ms(100), min(1)), WorkerSettings::heartbeatInterval);
+    static final Key<WorkerSettings, Duration> HEARTBEAT_TIMEOUT =
+            Key.of("heartbeat_timeout", IN_PLACE, duration(ms(200), min(10)), WorkerSettings::heartbeatTimeout);
+    static final Key<WorkerSettings, Duration> STOP_TIMEOUT =
+            Key.of("stop_timeout", IN_PLACE, duration(ms(100), min(10)), WorkerSettings::stopTimeout);
+    static final Key<WorkerSettings, Duration> DRAIN_TIMEOUT =
+            Key.of("drain_timeout", IN_PLACE, duration(ZERO, h(24)), WorkerSettings::drainTimeout);
+    static final Key<WorkerSettings, Integer> RESPAWN_MAX_FAILURES =
+            Key.of("respawn_max_failures", IN_PLACE, integer(1, 1000), WorkerSettings::respawnMaxFailures);
+    static final Key<WorkerSettings, Duration> RESPAWN_WINDOW =
+            Key.of("respawn_window", IN_PLACE, duration(s(1), h(24)), WorkerSettings::respawnWindow);
+
+    static final SectionType<WorkerSettings> WORKER = new SectionType<>(WorkerSettings.defaults(),
+            List.of(THREADS, JVM_OPTIONS, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, STOP_TIMEOUT, DRAIN_TIMEOUT,
+                    RESPAWN_MAX_FAILURES, RESPAWN_WINDOW),
+            v -> new WorkerSettings(v.get(THREADS), v.get(JVM_OPTIONS), v.get(HEARTBEAT_INTERVAL),
+                    v.get(HEARTBEAT_TIMEOUT), v.get(STOP_TIMEOUT), v.get(DRAIN_TIMEOUT),
+                    v.get(RESPAWN_MAX_FAILURES), v.get(RESPAWN_WINDOW)),
+            List.of(new CrossCheck<>(List.of(HEARTBEAT_TIMEOUT, HEARTBEAT_INTERVAL),
+                    v -> v.get(HEARTBEAT_TIMEOUT).compareTo(v.get(HEARTBEAT_INTERVAL)) > 0 ? null
+                            : "heartbeat_timeout (" + DurationUtil.format(v.get(HEARTBEAT_TIMEOUT))
+                            + ") must be greater than heartbeat_interval ("
+                            + DurationUtil.format(v.get(HEARTBEAT_INTERVAL)) + ")")));
+
+    // ---- log
+    static final Key<LogSettings, LogLevel> LEVEL =
+            Key.of("level", IN_PLACE, ScalarTypes.logLevel(), LogSettings::level);
+
+    static final SectionType<LogSettings> LOG = new SectionType<>(LogSettings.defaults(), List.of(LEVEL),
+            v -> new LogSettings(v.get(LEVEL)), List.of());
+
+    // ---- paths
+    static final Key<PathSettings, Path> RUN_DIR = Key.of("run_dir", RESTART, ScalarTypes.path(), PathSettings::runDir);
+    static final Key<PathSettings, Path> LOG_DIR = Key.of("log_dir", RESTART, ScalarTypes.path(), PathSettings::logDir);
+
+    static final SectionType<PathSettings> PATHS = new SectionType<>(PathSettings.defaults(),
+            List.of(RUN_DIR, LOG_DIR), v -> new PathSettings(v.get(RUN_DIR), v.get(LOG_DIR)), List.of());
+
+    // ---- the document
+    static final Key<SluiceConfig, WorkerCount> WORKERS = Key.of("workers", NEW_GENERATION,
+            ScalarTypes.autoOrCount(WorkerCount.MAX, WorkerCount.AUTO, WorkerCount::of), SluiceConfig::workers);
+    private static final Key<SluiceConfig, RtmpSettings> IN_RTMP =
+            Key.section("rtmp", RTMP, SluiceConfig::rtmp);
+    private static final Key<SluiceConfig, GopCacheSettings> IN_GOP_CACHE =
+            Key.section("gop_cache", GOP_CACHE, SluiceConfig::gopCache);
+    private static final Key<SluiceConfig, PlayerSettings> IN_PLAYERS =
+            Key.section("players", PLAYERS, SluiceConfig::players);
+    private static final Key<SluiceConfig, WorkerSettings> IN_WORKER =
+            Key.section("worker", WORKER, SluiceConfig::worker);
+    private static final Key<SluiceConfig, LogSettings> IN_LOG =
+            Key.section("log", LOG, SluiceConfig::log);
+    private static final Key<SluiceConfig, PathSettings> IN_PATHS =
+            Key.section("paths", PATHS, SluiceConfig::paths);
+
+    static final SectionType<SluiceConfig> ROOT = new SectionType<>(SluiceConfig.defaults(),
+            List.of(WORKERS, IN_RTMP, IN_GOP_CACHE, IN_PLAYERS, IN_WORKER, IN_LOG, IN_PATHS),
+            v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_GOP_CACHE), v.get(IN_PLAYERS),
+                    v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS)),
+            List.of());
+}

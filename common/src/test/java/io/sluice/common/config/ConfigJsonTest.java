@@ -1,0 +1,101 @@
+package io.sluice.common.config;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ConfigJsonTest {
+
+    /** The form workers receive; it is the YAML's keys with the YAML's value forms. */
+    private static final String DEFAULTS_JSON = "{\"workers\":\"auto\","
+            + "\"rtmp\":{\"bind\":\"0.0.0.0\",\"port\":1935,\"chunk_size\":60000,\"max_message_size\":\"16MiB\","
+            + "\"max_chunk_streams\":64,\"handshake_timeout\":\"5s\",\"publisher_timeout\":\"10s\","
+            + "\"ack_window\":5000000,\"peer_bandwidth\":5000000,\"max_connections\":0},"
+            + "\"gop_cache\":{\"enabled\":true,\"max_frames\":2048,\"max_bytes\":\"32MiB\"},"
+            + "\"players\":{\"write_buffer_high\":\"4MiB\",\"write_buffer_low\":\"2MiB\",\"slow_timeout\":\"10s\","
+            + "\"play_wait_timeout\":\"0s\",\"idle_relay_linger\":\"5s\"},"
+            + "\"worker\":{\"threads\":\"auto\",\"jvm_options\":[\"-Xms32m\",\"-Xmx256m\",\"-XX:+UseSerialGC\","
+            + "\"-XX:MaxDirectMemorySize=256m\",\"-Xss512k\"],"
+            + "\"heartbeat_interval\":\"1s\",\"heartbeat_timeout\":\"3s\",\"stop_timeout\":\"10s\","
+            + "\"drain_timeout\":\"5m\",\"respawn_max_failures\":5,\"respawn_window\":\"30s\"},"
+            + "\"log\":{\"level\":\"info\"},"
+            + "\"paths\":{\"run_dir\":\"run\",\"log_dir\":\"logs\"}}";
+
+    private static SluiceConfig allChanged() throws ConfigException {
+        return ConfigLoader.load(ConfigLoaderTest.FIXTURES.resolve("all-changed.yaml"));
+    }
+
+    @Test
+    void defaultsAsJson() {
+        assertEquals(DEFAULTS_JSON, ConfigLoader.toJson(SluiceConfig.defaults()));
+    }
+
+    @Test
+    void roundTripIsEqual() throws ConfigException {
+        for (SluiceConfig config : new SluiceConfig[] {SluiceConfig.defaults(), allChanged()}) {
+            String json = ConfigLoader.toJson(config);
+            assertEquals(config, ConfigLoader.fromJson(json));
+            assertEquals(json, ConfigLoader.toJson(ConfigLoader.fromJson(json)));
+        }
+    }
+
+    @Test
+    void fixedCountsAreJsonNumbers() throws Exception {
+        JsonNode tree = new ObjectMapper().readTree(ConfigLoader.toJson(allChanged()));
+        assertEquals(3, tree.get("workers").intValue());
+        assertEquals(2, tree.get("worker").get("threads").intValue());
+        assertEquals("1GiB", tree.get("players").get("write_buffer_high").textValue());
+        assertEquals("2500ms", tree.get("rtmp").get("handshake_timeout").textValue());
+        assertEquals(false, tree.get("gop_cache").get("enabled").booleanValue());
+    }
+
+    @Test
+    void anyObjectMapperCarriesItInsideAMessage() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        SluiceConfig config = allChanged();
+        assertEquals(ConfigLoader.toJson(config), mapper.writeValueAsString(config));
+
+        // As the data of a channel message: embedded in a larger tree and read back from it.
+        ObjectNode data = mapper.createObjectNode();
+        data.set("settings", mapper.valueToTree(config));
+        String wire = mapper.writeValueAsString(Map.of("method", "worker.updateSettings", "data", data));
+        JsonNode back = mapper.readTree(wire).get("data").get("settings");
+        assertEquals(config, mapper.treeToValue(back, SluiceConfig.class));
+    }
+
+    @Test
+    void objectMapperRefusesBadSettingsWithTheKey() {
+        String bad = DEFAULTS_JSON.replace("\"port\":1935", "\"port\":0");
+        JsonMappingException e = assertThrows(JsonMappingException.class,
+                () -> new ObjectMapper().readValue(bad, SluiceConfig.class));
+        ConfigException cause = assertInstanceOf(ConfigException.class, e.getCause());
+        assertEquals("rtmp.port", cause.key());
+    }
+
+    @Test
+    void fromJsonChecksLikeTheLoader() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.fromJson(DEFAULTS_JSON.replace("\"port\":1935", "\"port\":\"abc\"")));
+        ConfigException cause = assertInstanceOf(ConfigException.class, e.getCause());
+        assertEquals("json", cause.source());
+        assertEquals("rtmp.port", cause.key());
+        assertEquals(1, cause.line());
+        assertEquals("json:1:51: rtmp.port: expected an integer 1..65535, got 'abc'", cause.getMessage());
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.fromJson("{\"rtmp\":{\"prot\":1}}"));
+        assertEquals("rtmp.prot", ((ConfigException) unknown.getCause()).key());
+
+        IllegalArgumentException broken = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.fromJson("{\"rtmp\":"));
+        assertInstanceOf(ConfigException.class, broken.getCause());
+    }
+}
