@@ -34,6 +34,7 @@ final class StreamCommands {
                 PlaySession p = playing(command);
                 if (p != null) {
                     p.pause(command.argument(0) instanceof Boolean b ? b : true);
+                    p.flush();
                 }
             }
             case "receiveAudio" -> {
