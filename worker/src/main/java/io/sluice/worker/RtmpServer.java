@@ -35,10 +35,12 @@ public final class RtmpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final StreamRegistry registry;
     private final AtomicReference<SessionSettings> settings;
+    private final int threads;
     private Channel listener;
 
     public RtmpServer(int threads, SessionSettings sessionSettings, GopSettings gopSettings) {
         requireEpoll();
+        this.threads = threads;
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rtmp"),
                 EpollIoHandler.newFactory());
         this.settings = new AtomicReference<>(sessionSettings);
@@ -70,7 +72,8 @@ public final class RtmpServer implements AutoCloseable {
                 .childHandler(new RtmpServerInitializer(settings::get, registry));
         listener = b.bind(host, port).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-        log.info("RTMP listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
+        log.info("RTMP listening on {}:{} (SO_REUSEPORT, epoll, {} event loop threads)", host, bound.getPort(),
+                threads);
         return bound;
     }
 

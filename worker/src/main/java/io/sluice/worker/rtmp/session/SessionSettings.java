@@ -1,5 +1,9 @@
 package io.sluice.worker.rtmp.session;
 
+import io.sluice.common.config.PlayerSettings;
+import io.sluice.common.config.RtmpSettings;
+import io.sluice.common.config.SluiceConfig;
+
 import java.time.Duration;
 
 /**
@@ -32,9 +36,17 @@ public record SessionSettings(int chunkSize, long ackWindow, long peerBandwidth,
         }
     }
 
+    /** The session part of a configuration. */
+    public static SessionSettings from(SluiceConfig config) {
+        RtmpSettings r = config.rtmp();
+        PlayerSettings p = config.players();
+        return new SessionSettings(r.chunkSize(), r.ackWindow(), r.peerBandwidth(), r.handshakeTimeout(),
+                r.publisherTimeout(), r.maxMessageSize(), r.maxChunkStreams(), p.writeBufferHigh(),
+                p.writeBufferLow(), p.slowTimeout(), p.playWaitTimeout());
+    }
+
     /** The embedded defaults, the same as conf/sluice.yaml's. */
     public static SessionSettings defaults() {
-        return new SessionSettings(60_000, 5_000_000, 5_000_000, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                16 << 20, 64, 4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO);
+        return from(SluiceConfig.defaults());
     }
 }
