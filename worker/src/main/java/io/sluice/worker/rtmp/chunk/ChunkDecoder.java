@@ -34,6 +34,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
     static final int TYPE_SET_CHUNK_SIZE = 1;
     static final int TYPE_ABORT = 2;
+    static final int TYPE_AUDIO = 8;
+    static final int TYPE_VIDEO = 9;
 
     private enum State { HEADER, PAYLOAD, BROKEN }
 
@@ -41,6 +43,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
     private final int maxMessageSize;
     private final int maxChunkStreams;
+    private final boolean skimMedia;
     private final IntObjectMap<ChunkStream> streams = new IntObjectHashMap<>();
 
     private State state = State.HEADER;
@@ -54,6 +57,16 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
      * @param maxChunkStreams most distinct chunk stream ids one connection may use
      */
     public ChunkDecoder(int maxMessageSize, int maxChunkStreams) {
+        this(maxMessageSize, maxChunkStreams, false);
+    }
+
+    /**
+     * @param skimMedia read audio and video messages without keeping them: each becomes a
+     *                  {@link MediaSummary} (header fields, length, first two bytes) and its bytes
+     *                  are skipped, not copied. For load-generating players that only measure.
+     */
+    public ChunkDecoder(int maxMessageSize, int maxChunkStreams, boolean skimMedia) {
+        this.skimMedia = skimMedia;
         if (maxMessageSize < 1) {
             throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
         }
@@ -114,10 +127,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             fail("chunk stream " + csid + " starts with a type-" + fmt
                     + " header, which needs an earlier type-0 header on that stream");
         }
-        boolean continuation = cs != null && cs.partial != null;
+        boolean continuation = cs != null && cs.inProgress;
         if (continuation && fmt != 3) {
             fail("type-" + fmt + " header on chunk stream " + csid + " while a message is incomplete ("
-                    + cs.partial.writerIndex() + " of " + cs.length + " bytes received)");
+                    + cs.received + " of " + cs.length + " bytes received)");
         }
 
         int p = start + basicLength;
@@ -178,26 +191,46 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             cs.length = length;
             cs.typeId = typeId;
             cs.streamId = streamId;
-            cs.partial = ctx.alloc().buffer(Math.min(length, chunkSize), Math.max(length, 1));
+            cs.inProgress = true;
+            cs.received = 0;
+            cs.head = 0;
+            cs.skimming = skimMedia && (typeId == TYPE_AUDIO || typeId == TYPE_VIDEO);
+            if (!cs.skimming) {
+                cs.partial = ctx.alloc().buffer(Math.min(length, chunkSize), Math.max(length, 1));
+            }
         }
         current = cs;
-        chunkRemaining = Math.min(chunkSize, cs.length - cs.partial.writerIndex());
+        chunkRemaining = Math.min(chunkSize, cs.length - cs.received);
         state = State.PAYLOAD;
     }
 
     private void readPayload(ByteBuf in, List<Object> out) {
         int n = Math.min(chunkRemaining, in.readableBytes());
+        ChunkStream cs = current;
         if (n > 0) {
-            current.partial.writeBytes(in, n);
+            if (cs.skimming) {
+                for (int i = 0; i < n && cs.received + i < 2; i++) {
+                    cs.head = (cs.head << 8) | in.getUnsignedByte(in.readerIndex() + i);
+                }
+                in.skipBytes(n);
+            } else {
+                cs.partial.writeBytes(in, n);
+            }
+            cs.received += n;
             chunkRemaining -= n;
         }
         if (chunkRemaining > 0) {
             return;
         }
         state = State.HEADER;
-        ChunkStream cs = current;
         current = null;
-        if (cs.partial.writerIndex() < cs.length) {
+        if (cs.received < cs.length) {
+            return;
+        }
+        cs.inProgress = false;
+        if (cs.skimming) {
+            out.add(new MediaSummary(cs.csid, cs.timestamp, cs.typeId, cs.streamId, cs.length,
+                    cs.length >= 2 ? cs.head : -1));
             return;
         }
         ByteBuf payload = cs.partial;
@@ -233,9 +266,12 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             fail("Abort with a " + p.readableBytes() + "-byte body (needs 4)");
         }
         ChunkStream aborted = streams.get(p.getInt(p.readerIndex()));
-        if (aborted != null && aborted.partial != null) {
-            aborted.partial.release();
-            aborted.partial = null;
+        if (aborted != null && aborted.inProgress) {
+            aborted.inProgress = false;
+            if (aborted.partial != null) {
+                aborted.partial.release();
+                aborted.partial = null;
+            }
         }
     }
 
@@ -266,6 +302,12 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         int length;
         int typeId;
         int streamId;
+        /** A message is being received: its bytes go to {@link #partial}, or are counted when skimming. */
+        boolean inProgress;
+        boolean skimming;
+        int received;
+        /** First two payload bytes of a skimmed message. */
+        int head;
         ByteBuf partial;
 
         ChunkStream(int csid) {

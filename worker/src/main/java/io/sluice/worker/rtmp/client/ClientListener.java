@@ -1,5 +1,6 @@
 package io.sluice.worker.rtmp.client;
 
+import io.sluice.worker.rtmp.chunk.MediaSummary;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
@@ -13,6 +14,10 @@ import java.util.Map;
 public interface ClientListener {
 
     default void onMedia(MediaMessage media) {
+    }
+
+    /** With {@code skimMedia}: an audio or video message that was counted, not kept. */
+    default void onMediaSummary(MediaSummary summary) {
     }
 
     default void onData(DataMessage data) {

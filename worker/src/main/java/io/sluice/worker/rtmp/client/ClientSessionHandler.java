@@ -3,6 +3,7 @@ package io.sluice.worker.rtmp.client;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.worker.rtmp.chunk.MediaSummary;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
@@ -58,7 +59,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof MediaMessage media) {
+            if (msg instanceof MediaSummary summary) {
+                listener.onMediaSummary(summary);
+            } else if (msg instanceof MediaMessage media) {
                 listener.onMedia(media);
             } else if (msg instanceof DataMessage data) {
                 listener.onData(data);

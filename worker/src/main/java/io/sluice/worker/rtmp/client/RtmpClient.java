@@ -58,6 +58,16 @@ public final class RtmpClient implements AutoCloseable {
      */
     public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, SocketAddress address, String app,
                                                         String tcUrl, ClientListener listener, Duration timeout) {
+        return connect(group, address, app, tcUrl, listener, timeout, false);
+    }
+
+    /**
+     * As above; with {@code skimMedia} received audio and video are reported as
+     * {@link io.sluice.worker.rtmp.chunk.MediaSummary} without copying their payloads (load generation).
+     */
+    public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, SocketAddress address, String app,
+                                                        String tcUrl, ClientListener listener, Duration timeout,
+                                                        boolean skimMedia) {
         ClientSessionHandler session = new ClientSessionHandler(listener);
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -69,7 +79,7 @@ public final class RtmpClient implements AutoCloseable {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("traffic", new TrafficCountingHandler());
                         p.addLast("handshake", new ClientHandshakeHandler(timeout));
-                        p.addLast("chunkDecoder", new ChunkDecoder(MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS));
+                        p.addLast("chunkDecoder", new ChunkDecoder(MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, skimMedia));
                         p.addLast("chunkEncoder", new ChunkEncoder());
                         p.addLast("messageDecoder", new MessageDecoder());
                         p.addLast("messageEncoder", new MessageEncoder());

@@ -244,6 +244,40 @@ class ChunkDecoderTest {
     }
 
     @Test
+    void skimmingReportsMediaWithoutKeepingItAndStillDecodesTheRest() {
+        List<RawMessage> messages = RoundTrip.sampleMessages(new Random(21), 80);
+        byte[] wire = RoundTrip.encode(messages, 200);
+        EmbeddedChannel ch = new EmbeddedChannel(new ChunkDecoder(1 << 20, 16, true));
+        Random random = new Random(4);
+        for (int i = 0; i < wire.length; ) {
+            int n = 1 + random.nextInt(Math.min(300, wire.length - i));
+            ch.writeInbound(Unpooled.wrappedBuffer(wire, i, n));
+            i += n;
+        }
+        RawMessage prologue = read(ch);
+        prologue.release();
+        for (RawMessage expected : messages) {
+            Object got = ch.readInbound();
+            if (expected.typeId() == 8 || expected.typeId() == 9) {
+                MediaSummary summary = assertInstanceOf(MediaSummary.class, got);
+                ByteBuf p = expected.payload();
+                assertEquals(expected.timestamp(), summary.timestamp());
+                assertEquals(expected.typeId(), summary.typeId());
+                assertEquals(expected.chunkStreamId(), summary.chunkStreamId());
+                assertEquals(p.readableBytes(), summary.length());
+                assertEquals(p.readableBytes() >= 2 ? p.getUnsignedShort(p.readerIndex()) : -1, summary.head());
+            } else {
+                RawMessage m = assertInstanceOf(RawMessage.class, got);
+                assertEquals(expected.typeId(), m.typeId());
+                m.release();
+            }
+        }
+        assertNull(ch.readInbound());
+        assertFalse(ch.finish());
+        messages.forEach(RawMessage::release);
+    }
+
+    @Test
     void messageOverTheLimitIsAProtocolError() {
         EmbeddedChannel ch = new EmbeddedChannel(new ChunkDecoder(1000, 8));
         DecoderException e = assertThrows(DecoderException.class,
