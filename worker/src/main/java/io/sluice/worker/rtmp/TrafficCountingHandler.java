@@ -2,6 +2,7 @@ package io.sluice.worker.rtmp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -31,8 +32,14 @@ public final class TrafficCountingHandler extends ChannelDuplexHandler {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         RtmpConnection.Role role = connection.role();
         if ((role == RtmpConnection.Role.CONNECTING || role == RtmpConnection.Role.IDLE)
-                && ctx.channel() instanceof EpollSocketChannel epoll) {
-            epoll.config().setTcpQuickAck(true);
+                && ctx.channel() instanceof EpollSocketChannel epoll && epoll.isActive()) {
+            // Linux leaves quick-ack mode by itself, so it is re-armed after every read while the
+            // connection is set up (see RtmpServer for why).
+            try {
+                epoll.config().setTcpQuickAck(true);
+            } catch (ChannelException closedMeanwhile) {
+                // the socket went away; channelInactive follows
+            }
         }
         ctx.fireChannelReadComplete();
     }
