@@ -1,0 +1,102 @@
+package io.sluice.worker.it;
+
+import io.sluice.common.testing.Processes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A standalone worker in its own JVM (the test's classpath, the production logging
+ * configuration, paranoid leak detection), for integration tests. {@link #close()} stops it with
+ * SIGTERM and fails the test if its log holds an ERROR or a leak report.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+    private final Processes processes;
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private WorkerProcess(Processes processes, Process process, Path log, int port) {
+        this.processes = processes;
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    public static WorkerProcess start(Path dir, String yaml) throws IOException, InterruptedException {
+        int port = FreePorts.next();
+        Path config = dir.resolve("sluice.yaml");
+        Files.writeString(config, yaml);
+        Path log = dir.resolve("worker.log");
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dio.netty.leakDetectionLevel=paranoid",
+                "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath().normalize(),
+                "-cp", System.getProperty("java.class.path"), "io.sluice.worker.WorkerMain",
+                "--port", String.valueOf(port), "-c", config.toString()));
+        Processes processes = new Processes();
+        WorkerProcess started = new WorkerProcess(processes, processes.start(log, cmd), log, port);
+        try {
+            started.awaitLog("RTMP listening", 20);
+        } catch (AssertionError | IOException | InterruptedException e) {
+            processes.close();
+            throw e;
+        }
+        return started;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String stream) {
+        return "rtmp://127.0.0.1:" + port + "/live/" + stream;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits for a line containing {@code text}. */
+    public void awaitLog(String text, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                fail("worker exited (" + process.exitValue() + ") before logging '" + text + "':\n"
+                        + Processes.tail(log, 40));
+            }
+            Thread.sleep(50);
+        }
+        fail("worker did not log '" + text + "' within " + seconds + " s:\n" + Processes.tail(log, 40));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.destroy(); // SIGTERM: graceful stop through the shutdown hook
+        boolean exited = process.waitFor(10, TimeUnit.SECONDS);
+        processes.close();
+        String text = Files.readString(log);
+        if (!exited) {
+            fail("worker did not stop within 10 s of SIGTERM:\n" + Processes.tail(log, 40));
+        }
+        List<String> bad = text.lines().filter(l -> l.contains(" ERROR ") || l.contains("LEAK:")).toList();
+        assertEquals(List.of(), bad, "errors or leak reports in the worker log");
+    }
+}
