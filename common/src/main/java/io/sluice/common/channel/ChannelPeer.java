@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,7 +48,7 @@ import java.util.function.Consumer;
  *   <li><b>Malformed input</b> follows the policy in {@link ChannelFrameDecoder}: a frame over the
  *       limit closes the channel; a bad frame is dropped with one WARN line and, if it was a
  *       request with a usable id, answered with {@code BadRequest}.</li>
- *   <li><b>Threads.</b> {@link #request}, {@link #notify} and {@link #close} may be called from
+ *   <li><b>Threads.</b> {@link #request}, {@link #notify(ChannelEvent, String, Object)} and {@link #close} may be called from
  *       any thread; the writes hop to the event loop. Register handlers and listeners before the
  *       peer is added to a pipeline.</li>
  * </ul>
@@ -216,7 +215,8 @@ public final class ChannelPeer extends ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            log.warn("channel error, closing [peer:{}, channel:{}]: {}", peerName, ctx.channel(), cause.toString());
+            // The other process went away (reset, broken pipe): its supervisor reports that, not us.
+            log.info("channel connection lost, closing [peer:{}, channel:{}]: {}", peerName, ctx.channel(), cause.toString());
         } else {
             log.warn("channel error, closing [peer:{}, channel:{}]", peerName, ctx.channel(), cause);
         }
@@ -235,26 +235,7 @@ public final class ChannelPeer extends ChannelDuplexHandler {
             inbound.answer(Response.error(request.id(), "UnknownMethod", reason));
             return;
         }
-        Object result;
-        try {
-            result = handler.handle(request, inbound);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            inbound.fail(e);
-            return;
-        }
-        if (result instanceof CompletionStage<?> stage) {
-            stage.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    inbound.fail(failure);
-                } else {
-                    inbound.succeed(value);
-                }
-            });
-        } else {
-            inbound.succeed(result);
-        }
+        inbound.run(handler);
     }
 
     /** Called on the event loop by {@link InboundRequest#answer}: response, notifications, one flush. */

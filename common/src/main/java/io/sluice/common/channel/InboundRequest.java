@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -46,6 +47,30 @@ final class InboundRequest implements RequestContext {
             }
         }
         peer.send(notification);
+    }
+
+    /** Runs the handler; a returned {@link CompletionStage} is answered when it completes. */
+    void run(RequestHandler handler) {
+        Object result;
+        try {
+            result = handler.handle(request, this);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            fail(e);
+            return;
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    fail(failure);
+                } else {
+                    succeed(value);
+                }
+            });
+        } else {
+            succeed(result);
+        }
     }
 
     /** The handler returned (or its stage completed with) {@code value}. */
