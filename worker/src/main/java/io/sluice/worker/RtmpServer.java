@@ -3,7 +3,13 @@ package io.sluice.worker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.worker.rtmp.RtmpConnection;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -22,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The RTMP listener of one worker: Netty's native epoll transport, the port bound with
@@ -36,6 +43,11 @@ public final class RtmpServer implements AutoCloseable {
     private final StreamRegistry registry;
     private final AtomicReference<SessionSettings> settings;
     private final int threads;
+    /** Every open RTMP connection: for load figures, kicking a client and closing them all. */
+    private final ChannelGroup connections = new DefaultChannelGroup("rtmp", ImmediateEventExecutor.INSTANCE);
+    private final LongAdder closedBytesIn = new LongAdder();
+    private final LongAdder closedBytesOut = new LongAdder();
+    private volatile boolean draining;
     private Channel listener;
 
     public RtmpServer(int threads, SessionSettings sessionSettings, GopSettings gopSettings) {
@@ -69,12 +81,58 @@ public final class RtmpServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(EpollChannelOption.TCP_QUICKACK, true)
-                .childHandler(new RtmpServerInitializer(settings::get, registry));
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        track(ch);
+                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry));
+                    }
+                });
         listener = b.bind(host, port).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("RTMP listening on {}:{} (SO_REUSEPORT, epoll, {} event loop threads)", host, bound.getPort(),
                 threads);
         return bound;
+    }
+
+    private void track(Channel ch) {
+        connections.add(ch);
+        ch.closeFuture().addListener(f -> {
+            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            if (c != null) {
+                closedBytesIn.add(c.bytesIn());
+                closedBytesOut.add(c.bytesOut());
+            }
+        });
+    }
+
+    /** Load figures for the heartbeat. */
+    public WorkerLoad load() {
+        int publishers = 0;
+        int players = 0;
+        long in = closedBytesIn.sum();
+        long out = closedBytesOut.sum();
+        for (Channel ch : connections) {
+            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            if (c == null) {
+                continue;
+            }
+            in += c.bytesIn();
+            out += c.bytesOut();
+            if (c.role() == RtmpConnection.Role.PUBLISHER) {
+                publishers++;
+            } else if (c.role() == RtmpConnection.Role.PLAYER) {
+                players++;
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        return new WorkerLoad(connections.size(), publishers, players, registry.size(), in, out,
+                rt.totalMemory() - rt.freeMemory(), draining);
+    }
+
+    /** The open connections (read-only use). */
+    public Iterable<Channel> connections() {
+        return connections;
     }
 
     public StreamRegistry registry() {
@@ -95,16 +153,24 @@ public final class RtmpServer implements AutoCloseable {
         return settings.get();
     }
 
-    /** Stops accepting; existing sessions carry on. */
+    /** Stops accepting (drain); existing sessions carry on. */
     public void closeListener() {
+        draining = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
     }
 
+    /** Number of open connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Closes the listener and every connection, then stops the event loops. */
     @Override
     public void close() {
         closeListener();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

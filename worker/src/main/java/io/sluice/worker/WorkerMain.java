@@ -11,9 +11,18 @@ import io.sluice.worker.stream.GopSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.worker.channel.MasterLink;
+
+import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point of a worker process.
@@ -42,52 +51,146 @@ public final class WorkerMain {
         }
         ProcessTag.set(options.managed() ? "worker-" + options.id() + ".g" + options.generation() : "worker");
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
+        System.exit(options.managed() ? runManaged(options, log) : runStandalone(options, log));
+    }
+
+    /** Spawned by the master: identify over the channel, take its configuration, bind, report running. */
+    private static int runManaged(WorkerOptions options, Logger log) {
+        EventLoopGroup channelGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"),
+                EpollIoHandler.newFactory());
+        MasterLink.Connected connected;
+        try {
+            connected = MasterLink.connect(options.channel(), channelGroup, options.id(), options.generation());
+        } catch (IOException e) {
+            log.error("cannot reach the master at {}: {}", options.channel(), e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILURE;
+        }
+        SluiceConfig config = connected.reply().config();
+        int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
+        Started started = start(config, workers, config.rtmp().port(), log);
+        if (started.exitCode != ExitCodes.OK) {
+            return started.exitCode;
+        }
+        Stopper stopper = new Stopper(started.server, channelGroup, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
+        connected.link().serve(started.server, started.port, stopper::stopAndExit);
+        return stopper.await();
+    }
+
+    /** Without a master: read the file given with -c (or use the defaults) and serve until SIGTERM. */
+    private static int runStandalone(WorkerOptions options, Logger log) {
         SluiceConfig config;
         try {
             config = options.config() == null ? SluiceConfig.defaults() : ConfigLoader.loadOrDefaults(options.config());
         } catch (ConfigException e) {
             log.error("invalid configuration: {}", e.getMessage());
-            System.exit(ExitCodes.BAD_CONFIG);
-            return;
+            return ExitCodes.BAD_CONFIG;
         }
-        System.exit(runStandalone(config, options, log));
+        int port = options.port() > 0 ? options.port() : config.rtmp().port();
+        Started started = start(config, 1, port, log);
+        if (started.exitCode != ExitCodes.OK) {
+            return started.exitCode;
+        }
+        Stopper stopper = new Stopper(started.server, null, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
+        return stopper.await();
     }
 
-    private static int runStandalone(SluiceConfig config, WorkerOptions options, Logger log) {
+    private record Started(RtmpServer server, int port, int exitCode) {
+    }
+
+    /** Creates the RTMP server and binds it; a port that cannot be bound is a bad configuration. */
+    private static Started start(SluiceConfig config, int workers, int port, Logger log) {
         LogLevels.apply(config.log().level());
-        int threads = config.worker().threads().resolve(Runtime.getRuntime().availableProcessors(), 1);
-        int port = options.port() > 0 ? options.port() : config.rtmp().port();
+        int threads = config.worker().threads().resolve(Runtime.getRuntime().availableProcessors(), workers);
         RtmpServer server;
         try {
             server = new RtmpServer(threads, SessionSettings.from(config), GopSettings.from(config.gopCache()));
         } catch (IllegalStateException noEpoll) {
             log.error("{}", noEpoll.getMessage());
-            return ExitCodes.BAD_CONFIG;
+            return new Started(null, 0, ExitCodes.BAD_CONFIG);
         }
         try {
-            server.bind(config.rtmp().bind(), port);
+            int bound = server.bind(config.rtmp().bind(), port).getPort();
+            return new Started(server, bound, ExitCodes.OK);
         } catch (Exception e) {
             server.close();
             if (e instanceof BindException || e.getCause() instanceof BindException
                     || String.valueOf(e.getMessage()).contains("Address already in use")) {
-                log.error("cannot listen on {}:{}: {}", config.rtmp().bind(), port, e.getMessage());
-                return ExitCodes.BAD_CONFIG;
+                log.error("cannot listen on {}:{}: {} (rtmp.port / rtmp.bind)", config.rtmp().bind(), port,
+                        e.getMessage());
+                return new Started(null, 0, ExitCodes.BAD_CONFIG);
             }
             log.error("cannot start the RTMP listener", e);
-            return ExitCodes.FAILURE;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping");
+            return new Started(null, 0, ExitCodes.FAILURE);
+        } catch (Throwable t) {
             server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw t;
         }
-        return ExitCodes.OK;
+    }
+
+    /**
+     * Stops the worker once, whichever way the stop comes (worker.close, the channel closing,
+     * SIGTERM), and within 2 s: a worker whose master is gone must not linger, so a stop that
+     * takes longer is cut short with {@code Runtime.halt}.
+     */
+    private static final class Stopper {
+        static final long HALT_AFTER_MS = 1800;
+
+        private final RtmpServer server;
+        private final EventLoopGroup channelGroup;
+        private final Logger log;
+        private final AtomicBoolean stopping = new AtomicBoolean();
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        Stopper(RtmpServer server, EventLoopGroup channelGroup, Logger log) {
+            this.server = server;
+            this.channelGroup = channelGroup;
+            this.log = log;
+        }
+
+        int await() {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ExitCodes.OK;
+        }
+
+        void stopAndExit() {
+            stop();
+            System.exit(ExitCodes.OK);
+        }
+
+        void stopInHook() {
+            stop();
+        }
+
+        private void stop() {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(HALT_AFTER_MS);
+                    Runtime.getRuntime().halt(ExitCodes.OK);
+                } catch (InterruptedException ignored) {
+                    // stopped in time
+                }
+            }, "stop-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            log.info("stopping ({} connections)", server.connectionCount());
+            server.close();
+            if (channelGroup != null) {
+                channelGroup.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+            }
+            stopped.countDown();
+        }
     }
 
     /** Command line of a worker. */

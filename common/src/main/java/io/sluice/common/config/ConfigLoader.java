@@ -81,6 +81,39 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * A problem with a setting that shows only after loading (a port already in use), placed
+     * where {@code file} sets {@code dottedKey} (e.g. "rtmp.port"); without a position when the
+     * key is not in the file and its default applies.
+     */
+    public static ConfigException problemWith(Path file, String dottedKey, String detail) {
+        String source = file.toString();
+        ConfigNode.Mark mark = ConfigNode.Mark.UNKNOWN;
+        try (JsonParser parser = YAML.createParser(Files.readString(file))) {
+            ConfigNode node = ConfigTreeReader.read(parser, source, false);
+            for (String part : dottedKey.split("\\.")) {
+                ConfigNode next = null;
+                if (node instanceof ConfigNode.Mapping m) {
+                    for (ConfigNode.Entry e : m.entries()) {
+                        if (e.key().equals(part)) {
+                            next = e.value();
+                            mark = e.value().mark();
+                        }
+                    }
+                }
+                if (next == null) {
+                    mark = ConfigNode.Mark.UNKNOWN;
+                    break;
+                }
+                node = next;
+            }
+        } catch (IOException | ConfigException e) {
+            mark = ConfigNode.Mark.UNKNOWN; // no file, or unreadable: report without a position
+        }
+        String where = mark == ConfigNode.Mark.UNKNOWN ? detail + " (the default; set it in " + source + ")" : detail;
+        return new ConfigException(source, mark.line(), mark.column(), dottedKey, where);
+    }
+
     /** The configuration as one line of JSON, with the YAML's keys and value forms. */
     public static String toJson(SluiceConfig config) {
         StringWriter text = new StringWriter();

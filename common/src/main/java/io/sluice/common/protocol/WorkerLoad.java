@@ -1,0 +1,17 @@
+package io.sluice.common.protocol;
+
+/**
+ * {@code worker.ping} response data: how busy a worker is.
+ *
+ * @param connections open RTMP connections (players, publishers, relays, idle)
+ * @param publishers  connections publishing
+ * @param players     connections playing
+ * @param streams     live streams known to the worker
+ * @param bytesIn     bytes received since the worker started
+ * @param bytesOut    bytes sent since the worker started
+ * @param heapUsed    JVM heap in use, bytes
+ * @param draining    the worker stopped accepting (reload) and serves its sessions to the end
+ */
+public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
+                         long heapUsed, boolean draining) {
+}

@@ -1,0 +1,178 @@
+package io.sluice.master;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.common.ExitCodes;
+import io.sluice.common.channel.ChannelEvent;
+import io.sluice.common.channel.ChannelJson;
+import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelServer;
+import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.config.ConfigException;
+import io.sluice.common.config.ConfigLoader;
+import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.master.process.Supervisor;
+import io.sluice.master.process.WorkerLauncher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The master process: owns the run directory, listens on the workers' channel socket, runs the
+ * {@link Supervisor}, and turns signals into events on its single loop thread.
+ */
+final class Master {
+
+    private static final Logger log = LoggerFactory.getLogger(Master.class);
+    /** Channel requests the master makes wait at most this long unless they say otherwise. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final MasterOptions options;
+    private final SluiceConfig config;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("master"));
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile int exitCode = ExitCodes.OK;
+    private RunDirectory run;
+    private EventLoopGroup io;
+    private ChannelServer channel;
+    private Supervisor supervisor;
+    private boolean stopping;
+
+    Master(MasterOptions options, SluiceConfig config) {
+        this.options = options;
+        this.config = config;
+    }
+
+    /** Runs until stopped; returns the exit code. */
+    int run() {
+        if (!Epoll.isAvailable()) {
+            log.error("Netty's native epoll transport is not available ({}); Sluice needs Linux (x86_64 or aarch64) "
+                    + "and the netty-transport-native-epoll jar for it in lib/", String.valueOf(Epoll.unavailabilityCause()));
+            return ExitCodes.BAD_CONFIG;
+        }
+        run = new RunDirectory(config.paths().runDir(options.home()));
+        try {
+            run.acquire();
+        } catch (RunDirectory.AlreadyRunningException e) {
+            log.error("{}", e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (IOException e) {
+            log.error("cannot use the run directory {}: {}", run.dir(), e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        try {
+            checkPortFree();
+            io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
+            channel = ChannelTransport.listen(run.channelSocket(), io, this::workerPeer);
+            supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket()), config, h -> { });
+            installSignalHandlers();
+            int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
+            loop.execute(() -> supervisor.startGeneration(workers).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    log.info("Sluice started: {} worker(s) on {}:{}, master pid {}", workers, config.rtmp().bind(),
+                            config.rtmp().port(), ProcessHandle.current().pid());
+                } else {
+                    log.error("{}; stopping", failure.getMessage());
+                    loop.execute(() -> stop(false, ExitCodes.BAD_CONFIG));
+                }
+            }));
+        } catch (ConfigException e) {
+            log.error("invalid configuration: {}", e.getMessage());
+            shutdownResources();
+            return ExitCodes.BAD_CONFIG;
+        } catch (IOException e) {
+            log.error("cannot start: {}", e.getMessage());
+            shutdownResources();
+            return ExitCodes.FAILURE;
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdownResources();
+        log.info("stopped");
+        return exitCode;
+    }
+
+    /**
+     * Refuses to start when something else listens on the RTMP port. Workers bind with
+     * SO_REUSEPORT, which another process of the same user could share silently; this bind
+     * without it fails whenever anything listens there.
+     */
+    private void checkPortFree() throws ConfigException {
+        String bind = config.rtmp().bind();
+        int port = config.rtmp().port();
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(bind, port));
+        } catch (IOException e) {
+            throw ConfigLoader.problemWith(options.config(), "rtmp.port",
+                    "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "); is another server using it?");
+        }
+    }
+
+    private ChannelPeer workerPeer() {
+        ChannelPeer peer = new ChannelPeer("worker", REQUEST_TIMEOUT);
+        peer.onRequest(ChannelMethod.WORKER_IDENTIFY, (request, context) -> onLoop(() ->
+                supervisor.identify(peer, ChannelJson.convert(request.data(), WorkerIdentity.class))));
+        peer.onNotification(ChannelEvent.WORKER_RUNNING, n -> loop.execute(() ->
+                supervisor.running(ChannelJson.convert(n.data(), WorkerIdentity.class))));
+        peer.closeFuture().whenComplete((v, e) -> loop.execute(() -> supervisor.channelClosed(peer)));
+        return peer;
+    }
+
+    /** Runs {@code work} on the master loop; channel handlers return the stage. */
+    private <T> CompletableFuture<T> onLoop(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, loop);
+    }
+
+    /**
+     * Signals become events on the master loop (nginx's model). TERM and INT stop; QUIT is the
+     * JVM's own (thread dump), so it is not available to us.
+     */
+    private void installSignalHandlers() {
+        Signal.handle(new Signal("TERM"), s -> loop.execute(() -> stop(false, ExitCodes.OK)));
+        Signal.handle(new Signal("INT"), s -> loop.execute(() -> stop(false, ExitCodes.OK)));
+    }
+
+    /** Stops every worker (with escalation, or at once), then the master. On the loop. */
+    void stop(boolean now, int code) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        exitCode = code;
+        log.info("stopping{}", now ? " now" : "");
+        supervisor.stop(now).whenComplete((v, e) -> done.countDown());
+    }
+
+    private void shutdownResources() {
+        if (channel != null) {
+            channel.close();
+        }
+        if (io != null) {
+            io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        loop.shutdownNow();
+        if (run != null) {
+            run.close();
+        }
+    }
+}

@@ -1,0 +1,358 @@
+package io.sluice.master.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.common.ExitCodes;
+import io.sluice.common.channel.ChannelJson;
+import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelRequestException;
+import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.config.WorkerSettings;
+import io.sluice.common.protocol.IdentifyReply;
+import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.common.protocol.WorkerLoad;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Keeps the configured number of workers running, like nginx's master cycle: spawns them,
+ * notices exits at once ({@code Process.onExit}), respawns with backoff, stops respawning a slot
+ * that crash-loops or exits with the bad-configuration code, heartbeats the running ones and
+ * replaces any that miss the deadline, and stops them with escalation.
+ *
+ * <p>Every method runs on the master loop, a single thread: channel callbacks and process exits
+ * are posted to it, so state needs no locks and events are handled one at a time, in order.
+ */
+public final class Supervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+    /** A worker must report running this long after it was started, or it is killed. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ScheduledExecutorService loop;
+    private final WorkerLauncher launcher;
+    private final Map<Long, WorkerHandle> byPid = new HashMap<>();
+    private final List<WorkerHandle> retiring = new ArrayList<>();
+    private final Consumer<WorkerHandle> onWorkerGone;
+    private SluiceConfig config;
+    private int generation;
+    private List<WorkerSlot> slots = List.of();
+    private CompletableFuture<Void> generationUp = new CompletableFuture<>();
+    private CompletableFuture<Void> stopped;
+    private ScheduledFuture<?> heartbeat;
+
+    /**
+     * @param onWorkerGone told (on the loop) when a worker process has exited, e.g. to drop
+     *                     the streams it owned
+     */
+    public Supervisor(ScheduledExecutorService loop, WorkerLauncher launcher, SluiceConfig config,
+                      Consumer<WorkerHandle> onWorkerGone) {
+        this.loop = loop;
+        this.launcher = launcher;
+        this.config = config;
+        this.onWorkerGone = onWorkerGone;
+    }
+
+    public SluiceConfig config() {
+        return config;
+    }
+
+    public int generation() {
+        return generation;
+    }
+
+    /**
+     * Starts a full generation of workers. Completes when every slot reports running; fails
+     * when every slot gave up (bad configuration, crash loop), with the reason.
+     */
+    public CompletableFuture<Void> startGeneration(int workers) {
+        generation++;
+        generationUp = new CompletableFuture<>();
+        List<WorkerSlot> next = new ArrayList<>();
+        WorkerSettings w = config.worker();
+        for (int id = 1; id <= workers; id++) {
+            next.add(new WorkerSlot(id, generation, new RespawnPolicy(w.respawnMaxFailures(), w.respawnWindow())));
+        }
+        slots = next;
+        log.info("starting {} worker(s), generation {}", workers, generation);
+        next.forEach(this::spawn);
+        restartHeartbeat();
+        return generationUp;
+    }
+
+    private void spawn(WorkerSlot slot) {
+        slot.pendingRespawn = null;
+        if (stopped != null || slot.givenUp != null) {
+            return;
+        }
+        Process process;
+        try {
+            process = launcher.launch(slot.id, slot.generation, config.worker().jvmOptions());
+        } catch (IOException e) {
+            log.error("cannot start worker {}: {}", slot.id, e.getMessage());
+            failed(slot, "could not be started: " + e.getMessage());
+            return;
+        }
+        WorkerHandle h = new WorkerHandle(slot.id, slot.generation, process);
+        slot.worker = h;
+        byPid.put(h.pid(), h);
+        log.debug("spawned {}", h);
+        process.onExit().thenAccept(p -> loop.execute(() -> exited(slot, h, p.exitValue())));
+    }
+
+    /** {@code worker.identify}: a worker we started connected; it gets the configuration. */
+    public IdentifyReply identify(ChannelPeer peer, WorkerIdentity who) {
+        WorkerHandle h = byPid.get(who.pid());
+        if (h == null || h.id != who.id() || h.generation != who.generation()) {
+            throw new ChannelRequestException("UnknownWorker", "no worker " + who.id() + " of generation "
+                    + who.generation() + " with pid " + who.pid() + " was started by this master");
+        }
+        h.peer = peer;
+        h.state = WorkerHandle.State.IDENTIFIED;
+        return new IdentifyReply(config);
+    }
+
+    /** {@code worker.running}: the worker bound its port and serves. */
+    public void running(WorkerIdentity who) {
+        WorkerHandle h = byPid.get(who.pid());
+        if (h == null || h.state != WorkerHandle.State.IDENTIFIED) {
+            log.warn("worker.running from an unexpected worker [id:{}, pid:{}]", who.id(), who.pid());
+            return;
+        }
+        h.state = WorkerHandle.State.RUNNING;
+        h.port = who.port();
+        h.runningNanos = System.nanoTime();
+        log.info("{} running after {} ms", h, TimeUnit.NANOSECONDS.toMillis(h.runningNanos - h.spawnedNanos));
+        if (slots.stream().allMatch(s -> s.worker != null && s.worker.state == WorkerHandle.State.RUNNING)) {
+            generationUp.complete(null);
+        }
+    }
+
+    /** The channel of a worker closed; it exits by itself, its exit is handled then. */
+    public void channelClosed(ChannelPeer peer) {
+        for (WorkerHandle h : byPid.values()) {
+            if (h.peer == peer) {
+                h.peer = null;
+                log.debug("channel closed: {}", h);
+            }
+        }
+    }
+
+    private void exited(WorkerSlot slot, WorkerHandle h, int code) {
+        WorkerHandle.State was = h.state;
+        h.state = WorkerHandle.State.EXITED;
+        byPid.remove(h.pid());
+        retiring.remove(h);
+        onWorkerGone.accept(h);
+        if (stopped != null) {
+            log.info("{} exited with code {}", h, code);
+            if (byPid.isEmpty()) {
+                stopped.complete(null);
+            }
+            return;
+        }
+        if (slot.worker != h || was == WorkerHandle.State.DRAINING) {
+            log.info("{} exited with code {} (old generation)", h, code);
+            return;
+        }
+        String before = was == WorkerHandle.State.RUNNING ? "" : " before it was running (failed start)";
+        if (code == ExitCodes.BAD_CONFIG) {
+            slot.givenUp = "exited with code " + code + " (bad configuration)" + before;
+            log.error("{} {}: not respawning it. Fix the configuration (the worker's log line above says why), "
+                    + "then reload or restart", h, slot.givenUp);
+            checkGenerationGivenUp();
+            return;
+        }
+        log.warn("{} exited with code {}{}", h, code, before);
+        failed(slot, "exited with code " + code + before);
+    }
+
+    private void failed(WorkerSlot slot, String why) {
+        int recent = slot.respawn.recordFailure(System.nanoTime());
+        if (slot.respawn.crashLoop()) {
+            slot.givenUp = "failed " + recent + " times within " + slot.respawn.window().toSeconds() + " s";
+            log.error("worker slot {} {} (last: {}): NOT RESPAWNING IT. Look at its log lines above, fix the cause, "
+                    + "then reload or restart", slot.id, slot.givenUp, why);
+            checkGenerationGivenUp();
+            return;
+        }
+        Duration delay = slot.respawn.backoff();
+        log.info("respawning worker {} in {} ms", slot.id, delay.toMillis());
+        slot.pendingRespawn = loop.schedule(() -> spawn(slot), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkGenerationGivenUp() {
+        if (slots.stream().allMatch(s -> s.givenUp != null)) {
+            generationUp.completeExceptionally(new IllegalStateException(
+                    "no worker of generation " + generation + " could run: " + slots.get(0).givenUp));
+        }
+    }
+
+    private void restartHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        long interval = config.worker().heartbeatInterval().toMillis();
+        heartbeat = loop.scheduleAtFixedRate(this::heartbeatTick, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Pings running workers and kills the ones that missed their deadline. */
+    void heartbeatTick() {
+        long now = System.nanoTime();
+        long timeout = config.worker().heartbeatTimeout().toNanos();
+        for (WorkerHandle h : List.copyOf(byPid.values())) {
+            if (h.state == WorkerHandle.State.SPAWNED || h.state == WorkerHandle.State.IDENTIFIED) {
+                if (now - h.spawnedNanos > START_TIMEOUT.toNanos()) {
+                    kill(h, "did not report running within " + START_TIMEOUT.toSeconds() + " s of its start");
+                }
+                continue;
+            }
+            if (h.state != WorkerHandle.State.RUNNING && h.state != WorkerHandle.State.DRAINING) {
+                continue;
+            }
+            if (h.pingInFlight) {
+                checkDeadline(h, h.pingSentNanos);
+                continue;
+            }
+            ChannelPeer peer = h.peer;
+            if (peer == null) {
+                continue;
+            }
+            h.pingInFlight = true;
+            h.pingSentNanos = now;
+            peer.request(ChannelMethod.WORKER_PING, null, null, Duration.ofNanos(timeout * 2))
+                    .whenComplete((data, error) -> loop.execute(() -> pong(h, data, error)));
+            // Checked at the deadline itself, not at the next tick, so a hung worker is
+            // replaced on time rather than up to one interval late.
+            loop.schedule(() -> checkDeadline(h, now), timeout + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkDeadline(WorkerHandle h, long sentNanos) {
+        long timeout = config.worker().heartbeatTimeout().toNanos();
+        long waited = System.nanoTime() - sentNanos;
+        if (h.pingInFlight && h.pingSentNanos == sentNanos && waited > timeout
+                && h.state != WorkerHandle.State.EXITED && h.state != WorkerHandle.State.STOPPING) {
+            kill(h, "missed its heartbeat: no answer for " + TimeUnit.NANOSECONDS.toMillis(waited)
+                    + " ms (timeout " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms, "
+                    + TimeUnit.NANOSECONDS.toMillis(waited - timeout) + " ms late)");
+        }
+    }
+
+    private void pong(WorkerHandle h, JsonNode data, Throwable error) {
+        if (error != null) {
+            return; // still in flight as far as the deadline goes: the next tick decides
+        }
+        h.pingInFlight = false;
+        try {
+            h.load = ChannelJson.convert(data, WorkerLoad.class);
+        } catch (IllegalArgumentException e) {
+            log.warn("unreadable ping answer from {}: {}", h, e.getMessage());
+        }
+    }
+
+    private void kill(WorkerHandle h, String why) {
+        if (!h.process.isAlive()) {
+            return;
+        }
+        log.warn("{} {}; killing it with SIGKILL and starting a replacement", h, why);
+        h.pingInFlight = false;
+        h.process.destroyForcibly();
+    }
+
+    /**
+     * Stops every worker: {@code worker.close} over the channel, SIGTERM after half of
+     * {@code stop_timeout}, SIGKILL after all of it. Completes when all have exited.
+     */
+    public CompletableFuture<Void> stop(boolean now) {
+        if (stopped != null) {
+            return stopped;
+        }
+        stopped = new CompletableFuture<>();
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        for (WorkerSlot s : slots) {
+            if (s.pendingRespawn != null) {
+                s.pendingRespawn.cancel(false);
+            }
+        }
+        if (byPid.isEmpty()) {
+            stopped.complete(null);
+            return stopped;
+        }
+        long timeout = config.worker().stopTimeout().toMillis();
+        log.info("stopping {} worker(s){}", byPid.size(), now ? " now" : "");
+        for (WorkerHandle h : byPid.values()) {
+            h.state = WorkerHandle.State.STOPPING;
+            ChannelPeer peer = h.peer;
+            if (now || peer == null) {
+                h.process.destroy();
+            } else {
+                peer.request(ChannelMethod.WORKER_CLOSE, null, null, Duration.ofMillis(timeout));
+                loop.schedule(() -> escalate(h, false, "did not stop within " + timeout / 2 + " ms of worker.close"),
+                        timeout / 2, TimeUnit.MILLISECONDS);
+            }
+            loop.schedule(() -> escalate(h, true, "did not stop within " + timeout + " ms"), timeout,
+                    TimeUnit.MILLISECONDS);
+        }
+        return stopped;
+    }
+
+    private void escalate(WorkerHandle h, boolean kill, String why) {
+        if (!h.process.isAlive()) {
+            return;
+        }
+        log.warn("{} {}; sending {}", h, why, kill ? "SIGKILL" : "SIGTERM");
+        if (kill) {
+            h.process.destroyForcibly();
+        } else {
+            h.process.destroy();
+        }
+    }
+
+    /** Workers of every generation still alive, current generation first. */
+    public List<WorkerHandle> workers() {
+        List<WorkerHandle> out = new ArrayList<>();
+        for (WorkerSlot s : slots) {
+            if (s.worker != null && s.worker.state != WorkerHandle.State.EXITED) {
+                out.add(s.worker);
+            }
+        }
+        out.addAll(retiring);
+        return out;
+    }
+
+    /** Slots that were given up, with the reason, for status output. */
+    public Map<Integer, String> givenUp() {
+        Map<Integer, String> out = new HashMap<>();
+        for (WorkerSlot s : slots) {
+            if (s.givenUp != null) {
+                out.put(s.id, s.givenUp);
+            }
+        }
+        return out;
+    }
+
+    /** The worker with this channel peer, if any. */
+    public WorkerHandle byPeer(ChannelPeer peer) {
+        for (WorkerHandle h : byPid.values()) {
+            if (h.peer == peer) {
+                return h;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,87 @@
+package io.sluice.worker.channel;
+
+import io.netty.channel.EventLoopGroup;
+import io.sluice.common.channel.ChannelEvent;
+import io.sluice.common.channel.ChannelJson;
+import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.protocol.IdentifyReply;
+import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.worker.RtmpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The worker's end of the channel to the master: identifies the worker, announces it running,
+ * answers the master's requests (ping, close), and ends the worker when the master goes away,
+ * so no worker outlives its master (even one killed with SIGKILL).
+ */
+public final class MasterLink {
+
+    private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ChannelPeer peer;
+    private final WorkerIdentity identity;
+    private volatile boolean closeRequested;
+
+    private MasterLink(ChannelPeer peer, WorkerIdentity identity) {
+        this.peer = peer;
+        this.identity = identity;
+    }
+
+    /** Connects to the master's channel socket and identifies; returns the link and the configuration. */
+    public static Connected connect(Path socket, EventLoopGroup group, int id, int generation)
+            throws IOException, InterruptedException {
+        ChannelPeer peer = ChannelTransport.connect(socket, group, new ChannelPeer("master", REQUEST_TIMEOUT));
+        WorkerIdentity me = new WorkerIdentity(id, generation, ProcessHandle.current().pid(), 0);
+        try {
+            IdentifyReply reply = ChannelJson.convert(
+                    peer.request(ChannelMethod.WORKER_IDENTIFY, null, me).get(10, TimeUnit.SECONDS), IdentifyReply.class);
+            return new Connected(new MasterLink(peer, me), reply);
+        } catch (ExecutionException | TimeoutException e) {
+            peer.close();
+            throw new IOException("the master did not accept worker.identify: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #connect} returns. */
+    public record Connected(MasterLink link, IdentifyReply reply) {
+    }
+
+    /**
+     * Serves the master's requests for {@code server}, announces it running, and runs
+     * {@code stop} (once, on its own thread) when the master asks the worker to stop or the
+     * channel closes.
+     */
+    public void serve(RtmpServer server, int port, Runnable stop) {
+        peer.onRequest(ChannelMethod.WORKER_PING, (request, context) -> server.load());
+        peer.onRequest(ChannelMethod.WORKER_CLOSE, (request, context) -> {
+            closeRequested = true;
+            log.info("the master asked this worker to stop");
+            // The response is written before this thread returns; stop on another thread.
+            new Thread(stop, "worker-close").start();
+            return null;
+        });
+        peer.closeFuture().whenComplete((v, e) -> {
+            if (!closeRequested) {
+                log.warn("the channel to the master closed; stopping this worker");
+                new Thread(stop, "master-gone").start();
+            }
+        });
+        peer.notify(ChannelEvent.WORKER_RUNNING, null,
+                new WorkerIdentity(identity.id(), identity.generation(), identity.pid(), port));
+    }
+
+    public ChannelPeer peer() {
+        return peer;
+    }
+}
