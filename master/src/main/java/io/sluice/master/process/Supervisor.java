@@ -42,7 +42,7 @@ public final class Supervisor {
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final ScheduledExecutorService loop;
-    private final WorkerLauncher launcher;
+    private final Launcher launcher;
     private final Map<Long, WorkerHandle> byPid = new HashMap<>();
     private final List<WorkerHandle> retiring = new ArrayList<>();
     private final Consumer<WorkerHandle> onWorkerGone;
@@ -57,7 +57,7 @@ public final class Supervisor {
      * @param onWorkerGone told (on the loop) when a worker process has exited, e.g. to drop
      *                     the streams it owned
      */
-    public Supervisor(ScheduledExecutorService loop, WorkerLauncher launcher, SluiceConfig config,
+    public Supervisor(ScheduledExecutorService loop, Launcher launcher, SluiceConfig config,
                       Consumer<WorkerHandle> onWorkerGone) {
         this.loop = loop;
         this.launcher = launcher;

@@ -10,7 +10,7 @@ import java.util.List;
  * worker's identity on the command line. Workers inherit the master's standard output and
  * error, so every process logs to the same place (the terminal, or logs/ when daemonized).
  */
-public final class WorkerLauncher {
+public final class WorkerLauncher implements Launcher {
 
     /** Settings the master passes on unchanged when it was started with them (tests use these). */
     private static final String[] INHERITED_PROPERTIES = {"io.netty.leakDetectionLevel", "logback.configurationFile"};
@@ -43,7 +43,8 @@ public final class WorkerLauncher {
         return cmd;
     }
 
-    Process launch(int id, int generation, List<String> jvmOptions) throws IOException {
+    @Override
+    public Process launch(int id, int generation, List<String> jvmOptions) throws IOException {
         return new ProcessBuilder(command(id, generation, jvmOptions))
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)

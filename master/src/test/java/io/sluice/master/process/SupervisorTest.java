@@ -1,0 +1,130 @@
+package io.sluice.master.process;
+
+import io.sluice.common.ExitCodes;
+import io.sluice.common.config.ConfigLoader;
+import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.protocol.WorkerIdentity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The supervisor's respawn rules with stand-in worker processes (small shell commands that
+ * exit with a chosen code), on a real master loop.
+ */
+@Timeout(30)
+class SupervisorTest {
+
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final List<Process> started = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        started.forEach(Process::destroyForcibly);
+        loop.shutdownNow();
+        assertTrue(loop.awaitTermination(5, TimeUnit.SECONDS));
+    }
+
+    private SluiceConfig config(String yaml) throws Exception {
+        return ConfigLoader.parse(yaml, "test");
+    }
+
+    /** A launcher whose processes run {@code sh -c script}. */
+    private Launcher shell(String script) {
+        return (id, generation, options) -> {
+            Process p = new ProcessBuilder("sh", "-c", script).start();
+            started.add(p);
+            return p;
+        };
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {
+        return loop.submit(work).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aWorkerExitingWithTheBadConfigurationCodeIsNotRespawned() throws Exception {
+        Supervisor s = new Supervisor(loop, shell("exit " + ExitCodes.BAD_CONFIG), config("workers: 2\n"), h -> { });
+        CompletableFuture<Void> up = onLoop(() -> s.startGeneration(2));
+        Exception e = assertThrows(Exception.class, () -> up.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("bad configuration"), e.getMessage());
+        Thread.sleep(500);
+        assertEquals(2, started.size(), "one start per slot, no respawn");
+        Map<Integer, String> givenUp = onLoop(s::givenUp);
+        assertEquals(2, givenUp.size());
+    }
+
+    @Test
+    void aCrashLoopStopsRespawningAfterTheConfiguredFailures() throws Exception {
+        SluiceConfig c = config("worker:\n  respawn_max_failures: 4\n  respawn_window: 30s\n");
+        Supervisor s = new Supervisor(loop, shell("exit 3"), c, h -> { });
+        CompletableFuture<Void> up = onLoop(() -> s.startGeneration(1));
+        assertThrows(Exception.class, () -> up.get(15, TimeUnit.SECONDS));
+        assertEquals(4, started.size(), "started, then respawned until the fourth failure");
+        assertTrue(onLoop(s::givenUp).get(1).contains("failed 4 times within 30 s"));
+    }
+
+    @Test
+    void aCrashedWorkerIsRespawnedAtOnceAndTheWorkerGoneHookRuns() throws Exception {
+        List<Long> gone = new CopyOnWriteArrayList<>();
+        // The first process dies at once; its replacement lives.
+        List<String> scripts = new ArrayList<>(List.of("exit 1", "sleep 30"));
+        Launcher launcher = (id, generation, options) -> {
+            Process p = new ProcessBuilder("sh", "-c", scripts.remove(0)).start();
+            started.add(p);
+            return p;
+        };
+        Supervisor s = new Supervisor(loop, launcher, config(""), h -> gone.add(h.pid()));
+        onLoop(() -> s.startGeneration(1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (started.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, started.size(), "respawned");
+        assertEquals(List.of(started.get(0).pid()), gone);
+        // The replacement identifies and runs like a real worker would.
+        Process replacement = started.get(1);
+        onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, replacement.pid(), 0)));
+        onLoop(() -> {
+            s.running(new WorkerIdentity(1, 1, replacement.pid(), 1935));
+            return null;
+        });
+        assertEquals(WorkerHandle.State.RUNNING, onLoop(() -> s.workers().get(0).state()));
+    }
+
+    @Test
+    void anUnknownWorkerCannotIdentify() throws Exception {
+        Supervisor s = new Supervisor(loop, shell("sleep 30"), config(""), h -> { });
+        onLoop(() -> s.startGeneration(1));
+        Exception e = assertThrows(Exception.class,
+                () -> onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, 999_999_999L, 0))));
+        assertTrue(e.getCause().getMessage().contains("was started by this master"), e.getMessage());
+    }
+
+    @Test
+    void stopEscalatesToSigkillForAWorkerThatIgnoresSigterm() throws Exception {
+        SluiceConfig c = config("worker:\n  stop_timeout: 1s\n");
+        Supervisor s = new Supervisor(loop, shell("trap '' TERM; while :; do sleep 0.1; done"), c, h -> { });
+        onLoop(() -> s.startGeneration(1));
+        Thread.sleep(300);
+        long t0 = System.nanoTime();
+        CompletableFuture<Void> stopped = onLoop(() -> s.stop(false));
+        stopped.get(10, TimeUnit.SECONDS);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms >= 900 && ms < 5000, "killed after the stop timeout, took " + ms + " ms");
+        assertTrue(!started.get(0).isAlive());
+    }
+}
