@@ -14,15 +14,19 @@ SLUICE_LIB="$SLUICE_HOME/master/target/lib"
 SLUICE_CP="$SLUICE_JAR:$SLUICE_LIB/*"
 SLUICE_LOGBACK="$SLUICE_HOME/conf/logback.xml"
 
-# Builds the server on first use, and again when a source file is newer than the jar.
+# Builds the server on first use, and again when a module's sources are newer than its jar.
 sluice_build_if_needed() {
-  local stale=""
+  local stale="" module jar
   if [ ! -f "$SLUICE_JAR" ] || [ ! -d "$SLUICE_LIB" ]; then
     stale="not built yet"
-  elif [ -n "$(find "$SLUICE_HOME"/common/src/main "$SLUICE_HOME"/worker/src/main "$SLUICE_HOME"/master/src/main \
-        "$SLUICE_HOME"/pom.xml "$SLUICE_HOME"/common/pom.xml "$SLUICE_HOME"/worker/pom.xml \
-        "$SLUICE_HOME"/master/pom.xml -newer "$SLUICE_JAR" -print -quit 2>/dev/null)" ]; then
-    stale="sources changed since the last build"
+  else
+    for module in common worker master; do
+      if [ "$module" = master ]; then jar="$SLUICE_JAR"; else jar="$(ls "$SLUICE_LIB"/sluice-$module-*.jar 2>/dev/null | head -n 1)"; fi
+      if [ -z "$jar" ] || [ -n "$(find "$SLUICE_HOME/$module/src/main" "$SLUICE_HOME/$module/pom.xml" \
+            -newer "$jar" -print -quit 2>/dev/null)" ]; then
+        stale="sources changed since the last build"
+      fi
+    done
   fi
   [ -z "$stale" ] && return 0
   if [ "${SLUICE_BUILD:-auto}" = "never" ]; then
@@ -34,7 +38,7 @@ sluice_build_if_needed() {
     exit 1
   fi
   echo "sluice: $stale; building (mvn -B -q -DskipTests -pl master -am package)..." >&2
-  (cd "$SLUICE_HOME" && mvn -B -q -DskipTests -pl master -am package) >&2
+  (cd "$SLUICE_HOME" && mvn -B -q -Dstyle.color=never -DskipTests -pl master -am package) >&2
 }
 
 # Prints one value (run_dir, log_dir, pid_file, stop_timeout_ms) for the configuration options in "$@".

@@ -10,12 +10,16 @@ import io.sluice.common.channel.ChannelEvent;
 import io.sluice.common.channel.ChannelJson;
 import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelServer;
 import io.sluice.common.channel.ChannelTransport;
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.master.directory.StreamDirectory;
+import io.sluice.master.process.WorkerHandle;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerLauncher;
 import org.slf4j.Logger;
@@ -53,6 +57,7 @@ final class Master {
     private EventLoopGroup io;
     private ChannelServer channel;
     private Supervisor supervisor;
+    private final StreamDirectory directory = new StreamDirectory();
     private boolean stopping;
 
     Master(MasterOptions options, SluiceConfig config) {
@@ -81,7 +86,8 @@ final class Master {
             checkPortFree();
             io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
             channel = ChannelTransport.listen(run.channelSocket(), io, this::workerPeer);
-            supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket()), config, h -> { });
+            supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket()), config, directory::workerGone,
+                    (id, generation) -> run.relaySocket(id, generation).toString());
             installSignalHandlers();
             int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
             loop.execute(() -> supervisor.startGeneration(workers).whenComplete((ok, failure) -> {
@@ -134,8 +140,29 @@ final class Master {
                 supervisor.identify(peer, ChannelJson.convert(request.data(), WorkerIdentity.class))));
         peer.onNotification(ChannelEvent.WORKER_RUNNING, n -> loop.execute(() ->
                 supervisor.running(ChannelJson.convert(n.data(), WorkerIdentity.class))));
+        peer.onRequest(ChannelMethod.STREAM_CLAIM, (request, context) -> onLoop(() ->
+                directory.claim(worker(peer), ChannelJson.convert(request.data(), StreamRef.class))));
+        peer.onRequest(ChannelMethod.STREAM_RELEASE, (request, context) -> onLoop(() -> {
+            directory.release(worker(peer), ChannelJson.convert(request.data(), StreamRef.class));
+            return null;
+        }));
+        peer.onRequest(ChannelMethod.STREAM_LOCATE, (request, context) -> onLoop(() ->
+                directory.locate(worker(peer), ChannelJson.convert(request.data(), StreamRef.class))));
+        peer.onNotification(ChannelEvent.STREAM_RELAY_OPENED, n -> loop.execute(() ->
+                directory.relayOpened(worker(peer), ChannelJson.convert(n.data(), StreamRef.class))));
+        peer.onNotification(ChannelEvent.STREAM_RELAY_CLOSED, n -> loop.execute(() ->
+                directory.relayClosed(worker(peer), ChannelJson.convert(n.data(), StreamRef.class))));
         peer.closeFuture().whenComplete((v, e) -> loop.execute(() -> supervisor.channelClosed(peer)));
         return peer;
+    }
+
+    /** The identified worker on {@code peer}; refuses requests from a connection that did not identify. */
+    private WorkerHandle worker(ChannelPeer peer) {
+        WorkerHandle h = supervisor.byPeer(peer);
+        if (h == null) {
+            throw new ChannelRequestException("NotIdentified", "send worker.identify first");
+        }
+        return h;
     }
 
     /** Runs {@code work} on the master loop; channel handlers return the stage. */

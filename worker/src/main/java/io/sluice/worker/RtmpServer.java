@@ -15,17 +15,24 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
 import io.sluice.worker.rtmp.session.RtmpServerInitializer;
 import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.stream.GopSettings;
+import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -48,7 +55,9 @@ public final class RtmpServer implements AutoCloseable {
     private final LongAdder closedBytesIn = new LongAdder();
     private final LongAdder closedBytesOut = new LongAdder();
     private volatile boolean draining;
+    private volatile StreamDirectory directory = StreamDirectory.LOCAL;
     private Channel listener;
+    private Channel relayEndpoint;
 
     public RtmpServer(int threads, SessionSettings sessionSettings, GopSettings gopSettings) {
         requireEpoll();
@@ -85,7 +94,7 @@ public final class RtmpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         track(ch);
-                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry));
+                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry, directory, false));
                     }
                 });
         listener = b.bind(host, port).sync().channel();
@@ -93,6 +102,39 @@ public final class RtmpServer implements AutoCloseable {
         log.info("RTMP listening on {}:{} (SO_REUSEPORT, epoll, {} event loop threads)", host, bound.getPort(),
                 threads);
         return bound;
+    }
+
+    /** The cluster's stream directory (claims, relays); set before binding. */
+    public void directory(StreamDirectory directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Binds the relay endpoint: RTMP over a Unix socket that other workers of this server play
+     * streams from. The socket lives in the 0700 run directory, and a connection from another
+     * user (peer credentials) is refused as well; there is no TCP port for it.
+     */
+    public void bindRelayEndpoint(Path socket) throws InterruptedException, IOException {
+        Files.deleteIfExists(socket);
+        int ownUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) throws IOException {
+                        int uid = ((EpollDomainSocketChannel) ch).peerCredentials().uid();
+                        if (uid != ownUid) {
+                            log.warn("relay endpoint: refused a connection from uid {} (only uid {} may relay)", uid, ownUid);
+                            ch.close();
+                            return;
+                        }
+                        track(ch);
+                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry, directory, true));
+                    }
+                });
+        relayEndpoint = b.bind(new DomainSocketAddress(socket.toString())).sync().channel();
+        log.debug("relay endpoint listening on {}", socket);
     }
 
     private void track(Channel ch) {
@@ -153,11 +195,17 @@ public final class RtmpServer implements AutoCloseable {
         return settings.get();
     }
 
-    /** Stops accepting (drain); existing sessions carry on. */
+    /** Stops accepting players and publishers (drain); existing sessions, and relays to others, carry on. */
     public void closeListener() {
         draining = true;
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+    }
+
+    private void closeRelayEndpoint() {
+        if (relayEndpoint != null) {
+            relayEndpoint.close().syncUninterruptibly();
         }
     }
 
@@ -170,6 +218,7 @@ public final class RtmpServer implements AutoCloseable {
     @Override
     public void close() {
         closeListener();
+        closeRelayEndpoint();
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

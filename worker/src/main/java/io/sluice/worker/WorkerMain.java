@@ -15,7 +15,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.worker.channel.ClusterDirectory;
 import io.sluice.worker.channel.MasterLink;
+import io.sluice.worker.relay.RelayManager;
+import io.sluice.worker.stream.StreamDirectory;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -70,13 +73,26 @@ public final class WorkerMain {
         }
         SluiceConfig config = connected.reply().config();
         int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
-        Started started = start(config, workers, config.rtmp().port(), log);
+        ClusterDirectory directory = new ClusterDirectory(connected.link().peer());
+        Started started = start(config, workers, config.rtmp().port(), directory, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
-        Stopper stopper = new Stopper(started.server, channelGroup, log);
+        RtmpServer server = started.server;
+        RelayManager relays = new RelayManager(server.registry(), server.group(), directory,
+                config.players().idleRelayLinger());
+        directory.relays(relays);
+        Path relayEndpoint = Path.of(connected.reply().relayEndpoint());
+        try {
+            server.bindRelayEndpoint(relayEndpoint);
+        } catch (Exception e) {
+            log.error("cannot listen on the relay endpoint {}: {}", relayEndpoint, e.toString());
+            server.close();
+            return ExitCodes.FAILURE;
+        }
+        Stopper stopper = new Stopper(server, relays, channelGroup, log);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
-        connected.link().serve(started.server, started.port, stopper::stopAndExit);
+        connected.link().serve(server, started.port, relayEndpoint.toString(), stopper::stopAndExit);
         return stopper.await();
     }
 
@@ -90,11 +106,11 @@ public final class WorkerMain {
             return ExitCodes.BAD_CONFIG;
         }
         int port = options.port() > 0 ? options.port() : config.rtmp().port();
-        Started started = start(config, 1, port, log);
+        Started started = start(config, 1, port, StreamDirectory.LOCAL, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
-        Stopper stopper = new Stopper(started.server, null, log);
+        Stopper stopper = new Stopper(started.server, null, null, log);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
         return stopper.await();
     }
@@ -103,7 +119,7 @@ public final class WorkerMain {
     }
 
     /** Creates the RTMP server and binds it; a port that cannot be bound is a bad configuration. */
-    private static Started start(SluiceConfig config, int workers, int port, Logger log) {
+    private static Started start(SluiceConfig config, int workers, int port, StreamDirectory directory, Logger log) {
         LogLevels.apply(config.log().level());
         int threads = config.worker().threads().resolve(Runtime.getRuntime().availableProcessors(), workers);
         RtmpServer server;
@@ -113,6 +129,7 @@ public final class WorkerMain {
             log.error("{}", noEpoll.getMessage());
             return new Started(null, 0, ExitCodes.BAD_CONFIG);
         }
+        server.directory(directory);
         try {
             int bound = server.bind(config.rtmp().bind(), port).getPort();
             return new Started(server, bound, ExitCodes.OK);
@@ -141,13 +158,15 @@ public final class WorkerMain {
         static final long HALT_AFTER_MS = 1800;
 
         private final RtmpServer server;
+        private final RelayManager relays;
         private final EventLoopGroup channelGroup;
         private final Logger log;
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final CountDownLatch stopped = new CountDownLatch(1);
 
-        Stopper(RtmpServer server, EventLoopGroup channelGroup, Logger log) {
+        Stopper(RtmpServer server, RelayManager relays, EventLoopGroup channelGroup, Logger log) {
             this.server = server;
+            this.relays = relays;
             this.channelGroup = channelGroup;
             this.log = log;
         }
@@ -185,6 +204,9 @@ public final class WorkerMain {
             watchdog.setDaemon(true);
             watchdog.start();
             log.info("stopping ({} connections)", server.connectionCount());
+            if (relays != null) {
+                relays.close();
+            }
             server.close();
             if (channelGroup != null) {
                 channelGroup.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);

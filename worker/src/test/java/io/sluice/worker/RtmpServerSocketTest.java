@@ -142,7 +142,8 @@ class RtmpServerSocketTest {
         }
         pub.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline && players[4].received.size() < 21) {
+        while (System.nanoTime() < deadline
+                && java.util.Arrays.stream(players).anyMatch(p -> p.received.size() < 21)) {
             Thread.sleep(20);
         }
         for (Recorder r : players) {
@@ -216,7 +217,12 @@ class RtmpServerSocketTest {
             out.write(new byte[1536]);
             out.flush();
             InputStream in = s.getInputStream();
-            assertEquals(-1, in.read(), "closed");
+            // Closed by the server: a FIN, or a reset because our C1 was left unread.
+            try {
+                assertEquals(-1, in.read(), "closed");
+            } catch (java.net.SocketException reset) {
+                assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+            }
         }
         assertTrue(healthy.createStream().get(5, TimeUnit.SECONDS) > 0, "the other connection still works");
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +47,7 @@ public final class Supervisor {
     private final Map<Long, WorkerHandle> byPid = new HashMap<>();
     private final List<WorkerHandle> retiring = new ArrayList<>();
     private final Consumer<WorkerHandle> onWorkerGone;
+    private final BiFunction<Integer, Integer, String> relayEndpoints;
     private SluiceConfig config;
     private int generation;
     private List<WorkerSlot> slots = List.of();
@@ -54,11 +56,13 @@ public final class Supervisor {
     private ScheduledFuture<?> heartbeat;
 
     /**
-     * @param onWorkerGone told (on the loop) when a worker process has exited, e.g. to drop
-     *                     the streams it owned
+     * @param onWorkerGone   told (on the loop) when a worker process has exited, e.g. to drop
+     *                       the streams it owned
+     * @param relayEndpoints the relay socket path of worker (id, generation)
      */
     public Supervisor(ScheduledExecutorService loop, Launcher launcher, SluiceConfig config,
-                      Consumer<WorkerHandle> onWorkerGone) {
+                      Consumer<WorkerHandle> onWorkerGone, BiFunction<Integer, Integer, String> relayEndpoints) {
+        this.relayEndpoints = relayEndpoints;
         this.loop = loop;
         this.launcher = launcher;
         this.config = config;
@@ -121,7 +125,7 @@ public final class Supervisor {
         }
         h.peer = peer;
         h.state = WorkerHandle.State.IDENTIFIED;
-        return new IdentifyReply(config);
+        return new IdentifyReply(config, relayEndpoints.apply(h.id, h.generation));
     }
 
     /** {@code worker.running}: the worker bound its port and serves. */
@@ -133,6 +137,7 @@ public final class Supervisor {
         }
         h.state = WorkerHandle.State.RUNNING;
         h.port = who.port();
+        h.relayEndpoint = who.relayEndpoint();
         h.runningNanos = System.nanoTime();
         log.info("{} running after {} ms", h, TimeUnit.NANOSECONDS.toMillis(h.runningNanos - h.spawnedNanos));
         if (slots.stream().allMatch(s -> s.worker != null && s.worker.state == WorkerHandle.State.RUNNING)) {

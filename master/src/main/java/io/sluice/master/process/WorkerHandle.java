@@ -19,6 +19,7 @@ public final class WorkerHandle {
     volatile State state = State.SPAWNED;
     volatile ChannelPeer peer;
     volatile int port;
+    volatile String relayEndpoint;
     volatile WorkerLoad load;
     long runningNanos;
     long pingSentNanos;
@@ -49,6 +50,11 @@ public final class WorkerHandle {
 
     public WorkerLoad load() {
         return load;
+    }
+
+    /** The Unix socket other workers relay this worker's streams from (null before it runs). */
+    public String relayEndpoint() {
+        return relayEndpoint;
     }
 
     public ChannelPeer peer() {

@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class SupervisorTest {
 
+    private static final java.util.function.BiFunction<Integer, Integer, String> RELAYS =
+            (id, generation) -> "/tmp/worker-" + id + ".sock";
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
     private final List<Process> started = new CopyOnWriteArrayList<>();
 
@@ -57,7 +59,7 @@ class SupervisorTest {
 
     @Test
     void aWorkerExitingWithTheBadConfigurationCodeIsNotRespawned() throws Exception {
-        Supervisor s = new Supervisor(loop, shell("exit " + ExitCodes.BAD_CONFIG), config("workers: 2\n"), h -> { });
+        Supervisor s = new Supervisor(loop, shell("exit " + ExitCodes.BAD_CONFIG), config("workers: 2\n"), h -> { }, RELAYS);
         CompletableFuture<Void> up = onLoop(() -> s.startGeneration(2));
         Exception e = assertThrows(Exception.class, () -> up.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("bad configuration"), e.getMessage());
@@ -70,7 +72,7 @@ class SupervisorTest {
     @Test
     void aCrashLoopStopsRespawningAfterTheConfiguredFailures() throws Exception {
         SluiceConfig c = config("worker:\n  respawn_max_failures: 4\n  respawn_window: 30s\n");
-        Supervisor s = new Supervisor(loop, shell("exit 3"), c, h -> { });
+        Supervisor s = new Supervisor(loop, shell("exit 3"), c, h -> { }, RELAYS);
         CompletableFuture<Void> up = onLoop(() -> s.startGeneration(1));
         assertThrows(Exception.class, () -> up.get(15, TimeUnit.SECONDS));
         assertEquals(4, started.size(), "started, then respawned until the fourth failure");
@@ -87,7 +89,7 @@ class SupervisorTest {
             started.add(p);
             return p;
         };
-        Supervisor s = new Supervisor(loop, launcher, config(""), h -> gone.add(h.pid()));
+        Supervisor s = new Supervisor(loop, launcher, config(""), h -> gone.add(h.pid()), RELAYS);
         onLoop(() -> s.startGeneration(1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (started.size() < 2 && System.nanoTime() < deadline) {
@@ -97,9 +99,9 @@ class SupervisorTest {
         assertEquals(List.of(started.get(0).pid()), gone);
         // The replacement identifies and runs like a real worker would.
         Process replacement = started.get(1);
-        onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, replacement.pid(), 0)));
+        onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, replacement.pid(), 0, null)));
         onLoop(() -> {
-            s.running(new WorkerIdentity(1, 1, replacement.pid(), 1935));
+            s.running(new WorkerIdentity(1, 1, replacement.pid(), 1935, "/tmp/relay.sock"));
             return null;
         });
         assertEquals(WorkerHandle.State.RUNNING, onLoop(() -> s.workers().get(0).state()));
@@ -107,17 +109,17 @@ class SupervisorTest {
 
     @Test
     void anUnknownWorkerCannotIdentify() throws Exception {
-        Supervisor s = new Supervisor(loop, shell("sleep 30"), config(""), h -> { });
+        Supervisor s = new Supervisor(loop, shell("sleep 30"), config(""), h -> { }, RELAYS);
         onLoop(() -> s.startGeneration(1));
         Exception e = assertThrows(Exception.class,
-                () -> onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, 999_999_999L, 0))));
+                () -> onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, 999_999_999L, 0, null))));
         assertTrue(e.getCause().getMessage().contains("was started by this master"), e.getMessage());
     }
 
     @Test
     void stopEscalatesToSigkillForAWorkerThatIgnoresSigterm() throws Exception {
         SluiceConfig c = config("worker:\n  stop_timeout: 1s\n");
-        Supervisor s = new Supervisor(loop, shell("trap '' TERM; while :; do sleep 0.1; done"), c, h -> { });
+        Supervisor s = new Supervisor(loop, shell("trap '' TERM; while :; do sleep 0.1; done"), c, h -> { }, RELAYS);
         onLoop(() -> s.startGeneration(1));
         Thread.sleep(300);
         long t0 = System.nanoTime();

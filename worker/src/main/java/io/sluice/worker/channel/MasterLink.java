@@ -42,7 +42,7 @@ public final class MasterLink {
     public static Connected connect(Path socket, EventLoopGroup group, int id, int generation)
             throws IOException, InterruptedException {
         ChannelPeer peer = ChannelTransport.connect(socket, group, new ChannelPeer("master", REQUEST_TIMEOUT));
-        WorkerIdentity me = new WorkerIdentity(id, generation, ProcessHandle.current().pid(), 0);
+        WorkerIdentity me = new WorkerIdentity(id, generation, ProcessHandle.current().pid(), 0, null);
         try {
             IdentifyReply reply = ChannelJson.convert(
                     peer.request(ChannelMethod.WORKER_IDENTIFY, null, me).get(10, TimeUnit.SECONDS), IdentifyReply.class);
@@ -62,7 +62,7 @@ public final class MasterLink {
      * {@code stop} (once, on its own thread) when the master asks the worker to stop or the
      * channel closes.
      */
-    public void serve(RtmpServer server, int port, Runnable stop) {
+    public void serve(RtmpServer server, int port, String relayEndpoint, Runnable stop) {
         peer.onRequest(ChannelMethod.WORKER_PING, (request, context) -> server.load());
         peer.onRequest(ChannelMethod.WORKER_CLOSE, (request, context) -> {
             closeRequested = true;
@@ -78,7 +78,7 @@ public final class MasterLink {
             }
         });
         peer.notify(ChannelEvent.WORKER_RUNNING, null,
-                new WorkerIdentity(identity.id(), identity.generation(), identity.pid(), port));
+                new WorkerIdentity(identity.id(), identity.generation(), identity.pid(), port, relayEndpoint));
     }
 
     public ChannelPeer peer() {

@@ -29,6 +29,9 @@ final class PublishSession implements Publisher {
     private final RtmpConnection connection;
     private final int streamId;
     private final LiveStream stream;
+    /** Until the cluster-wide claim is granted, media is dropped (encoders wait for Publish.Start anyway). */
+    private boolean pending = true;
+    private boolean claimed;
 
     PublishSession(ChannelHandlerContext ctx, int streamId, LiveStream stream) {
         this.ctx = ctx;
@@ -56,14 +59,31 @@ final class PublishSession implements Publisher {
         ctx.channel().close();
     }
 
+    /** The claim was granted: media flows from now on. */
+    void claimed() {
+        pending = false;
+        claimed = true;
+    }
+
+    boolean isClaimed() {
+        return claimed;
+    }
+
     /** Publishes an audio or video message; takes over its reference. */
     void onMedia(MediaMessage media) {
+        if (pending) {
+            media.release();
+            return;
+        }
         ByteBuf payload = media.payload();
         MediaTag tag = MediaTagReader.inspect(media.type().id(), payload);
         stream.publishMedia(this, tag, media.timestamp(), payload);
     }
 
     void onData(DataMessage data) {
+        if (pending) {
+            return;
+        }
         List<Object> values = data.values();
         String name = data.name();
         if ("@setDataFrame".equals(name)) {

@@ -11,6 +11,7 @@ import io.sluice.worker.rtmp.handshake.HandshakeHandler;
 import io.sluice.worker.rtmp.message.MessageDecoder;
 import io.sluice.worker.rtmp.message.MessageEncoder;
 import io.sluice.worker.rtmp.message.ProtocolControlHandler;
+import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamRegistry;
 
 import java.util.function.Supplier;
@@ -27,10 +28,18 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
 
     private final Supplier<SessionSettings> settings;
     private final StreamRegistry registry;
+    private final StreamDirectory directory;
+    private final boolean internal;
 
-    public RtmpServerInitializer(Supplier<SessionSettings> settings, StreamRegistry registry) {
+    /**
+     * @param internal a connection on the relay endpoint (another worker relaying a stream)
+     */
+    public RtmpServerInitializer(Supplier<SessionSettings> settings, StreamRegistry registry,
+                                 StreamDirectory directory, boolean internal) {
         this.settings = settings;
         this.registry = registry;
+        this.directory = directory;
+        this.internal = internal;
     }
 
     @Override
@@ -45,6 +54,6 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("messageDecoder", new MessageDecoder());
         p.addLast("messageEncoder", new MessageEncoder());
         p.addLast("protocolControl", new ProtocolControlHandler());
-        p.addLast("session", new SessionHandler(s, registry));
+        p.addLast("session", new SessionHandler(s, registry, directory, internal));
     }
 }

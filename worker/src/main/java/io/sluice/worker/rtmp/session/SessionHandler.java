@@ -16,6 +16,7 @@ import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.RtmpMessage;
+import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     final SessionSettings settings;
     final StreamRegistry registry;
+    final StreamDirectory directory;
+    /** A connection on the relay endpoint: another worker of this server, playing only. */
+    final boolean internal;
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
     RtmpConnection connection;
     ChannelHandlerContext ctx;
@@ -54,8 +58,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     public SessionHandler(SessionSettings settings, StreamRegistry registry) {
+        this(settings, registry, StreamDirectory.LOCAL, false);
+    }
+
+    public SessionHandler(SessionSettings settings, StreamRegistry registry, StreamDirectory directory,
+                          boolean internal) {
         this.settings = settings;
         this.registry = registry;
+        this.directory = directory;
+        this.internal = internal;
     }
 
     @Override

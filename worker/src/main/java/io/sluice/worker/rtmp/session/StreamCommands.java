@@ -4,6 +4,7 @@ import io.sluice.worker.rtmp.RtmpConnection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,11 @@ final class StreamCommands {
         if (ns == null) {
             return;
         }
+        if (session.internal) {
+            session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_FAILED, "The relay endpoint only plays."),
+                    "publish on the relay endpoint");
+            return;
+        }
         String name = streamName(command.stringArgument(0));
         if (name == null) {
             session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, "publish needs a stream name."),
@@ -115,11 +121,41 @@ final class StreamCommands {
         }
         ns.publishing = publisher;
         session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
+        String type = command.stringArgument(1);
+        session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() ->
+                claimed(ns, publisher, claim, error, type)));
+    }
+
+    /** The cluster-wide claim for a publish was decided; on the connection's loop. */
+    private void claimed(SessionHandler.NetStream ns, PublishSession publisher, StreamDirectory.Claim claim,
+                         Throwable error, String type) {
+        StreamKey key = publisher.stream().key();
+        if (ns.publishing != publisher) {
+            // The publisher left while the claim was decided: give back what was granted.
+            if (error == null && claim == StreamDirectory.Claim.GRANTED) {
+                session.directory.release(key);
+            }
+            return;
+        }
+        if (error != null || claim != StreamDirectory.Claim.GRANTED) {
+            stop(ns);
+            if (error != null) {
+                session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_FAILED,
+                        "Could not claim " + key + ": " + error.getMessage()), "publish of " + key + " failed: " + error);
+            } else {
+                session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME,
+                        key + " is already being published."), "publish refused: " + key
+                        + " is already being published on another worker");
+            }
+            return;
+        }
+        publisher.claimed();
         session.write(UserControl.streamBegin(ns.id));
         session.write(Status.status(ns.id, Status.PUBLISH_START, key + " is now published."));
+        session.ctx.flush();
         session.startPublisherTimeout();
         log.info("publish started [conn:{}, remote:{}, stream:{}, type:{}]", session.connection.id(),
-                session.connection.remote(), key, command.stringArgument(1));
+                session.connection.remote(), key, type);
     }
 
     private void play(CommandMessage command) {
@@ -145,9 +181,22 @@ final class StreamCommands {
         PlaySession player = new PlaySession(session.ctx, ns.id, session.settings.chunkSize(),
                 session.settings.slowTimeout().toNanos(), stream);
         ns.playing = player;
-        session.connection.role(RtmpConnection.Role.PLAYER, key.toString());
+        session.connection.role(session.internal ? RtmpConnection.Role.RELAY : RtmpConnection.Role.PLAYER,
+                key.toString());
+        if (session.internal && !stream.hasPublisher()) {
+            // A relay asks for a stream this worker no longer has (its publisher just left):
+            // say so at once, and the relaying worker looks again.
+            ns.playing = null;
+            session.registry.release(stream);
+            session.refuseAndClose(Status.error(ns.id, Status.PLAY_STREAM_NOT_FOUND, key + " is not published here."),
+                    "relay asked for " + key + ", which is not published here");
+            return;
+        }
         player.start();
         stream.subscribe(player);
+        if (!stream.hasPublisher()) {
+            session.directory.needPublisher(stream);
+        }
         log.debug("play started [conn:{}, remote:{}, stream:{}, start:{}]", session.connection.id(),
                 session.connection.remote(), key, command.numberArgument(1, -2));
         long waitMs = session.settings.playWaitTimeout().toMillis();
@@ -173,6 +222,12 @@ final class StreamCommands {
             PublishSession p = ns.publishing;
             ns.publishing = null;
             p.stream().detach(p);
+            if (p.isClaimed()) {
+                session.directory.release(p.stream().key());
+            }
+            if (p.stream().subscriberCount() > 0) {
+                session.directory.needPublisher(p.stream()); // its players wait for a publisher anywhere
+            }
             session.registry.release(p.stream());
             session.stopPublisherTimeoutIfIdle();
             log.info("publish stopped [conn:{}, stream:{}, in:{}]", session.connection.id(), p.stream().key(),

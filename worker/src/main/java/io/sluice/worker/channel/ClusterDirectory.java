@@ -1,0 +1,81 @@
+package io.sluice.worker.channel;
+
+import io.sluice.common.channel.ChannelEvent;
+import io.sluice.common.channel.ChannelJson;
+import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.protocol.ClaimReply;
+import io.sluice.common.protocol.StreamLocation;
+import io.sluice.common.protocol.StreamRef;
+import io.sluice.worker.relay.RelayDirectory;
+import io.sluice.worker.relay.RelayManager;
+import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.StreamKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The stream directory as a managed worker sees it: claims, releases and locates go to the
+ * master over the channel; streams published elsewhere reach local players through relays.
+ */
+public final class ClusterDirectory implements StreamDirectory, RelayDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterDirectory.class);
+
+    private final ChannelPeer master;
+    private RelayManager relays;
+
+    public ClusterDirectory(ChannelPeer master) {
+        this.master = master;
+    }
+
+    /** Wires the relays, and the master's notifications to them. Call once, before serving. */
+    public void relays(RelayManager relays) {
+        this.relays = relays;
+        master.onNotification(ChannelEvent.STREAM_PUBLISHED,
+                n -> relays.published(ChannelJson.convert(n.data(), StreamLocation.class)));
+    }
+
+    private static StreamRef ref(StreamKey key) {
+        return new StreamRef(key.app(), key.name());
+    }
+
+    @Override
+    public CompletionStage<Claim> claim(StreamKey key) {
+        return master.request(ChannelMethod.STREAM_CLAIM, null, ref(key)).thenApply(reply ->
+                ChannelJson.convert(reply, ClaimReply.class).granted() ? Claim.GRANTED : Claim.TAKEN);
+    }
+
+    @Override
+    public void release(StreamKey key) {
+        master.request(ChannelMethod.STREAM_RELEASE, null, ref(key)).whenComplete((r, e) -> {
+            if (e != null) {
+                log.debug("stream.release of {} failed: {}", key, e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void needPublisher(LiveStream stream) {
+        relays.needPublisher(stream);
+    }
+
+    @Override
+    public CompletionStage<StreamLocation> locate(StreamKey key) {
+        return master.request(ChannelMethod.STREAM_LOCATE, null, ref(key))
+                .thenApply(reply -> ChannelJson.convert(reply, StreamLocation.class));
+    }
+
+    @Override
+    public void relayOpened(StreamKey key) {
+        master.notify(ChannelEvent.STREAM_RELAY_OPENED, null, ref(key));
+    }
+
+    @Override
+    public void relayClosed(StreamKey key) {
+        master.notify(ChannelEvent.STREAM_RELAY_CLOSED, null, ref(key));
+    }
+}

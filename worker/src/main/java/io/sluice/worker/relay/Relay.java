@@ -1,0 +1,268 @@
+package io.sluice.worker.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.sluice.common.protocol.StreamLocation;
+import io.sluice.worker.media.MediaTagReader;
+import io.sluice.worker.rtmp.amf.Amf0Writer;
+import io.sluice.worker.rtmp.client.ClientListener;
+import io.sluice.worker.rtmp.client.RtmpClient;
+import io.sluice.worker.rtmp.message.DataMessage;
+import io.sluice.worker.rtmp.message.MediaMessage;
+import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.Publisher;
+import io.sluice.worker.stream.StreamKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One stream relayed into this worker from the worker that publishes it: one RTMP play over
+ * the owner's relay endpoint, however many local players there are. The relay is the local
+ * stream's publisher, so local players get metadata, sequence headers and the GOP first, then
+ * live media, exactly as from a local encoder.
+ *
+ * <p>When the upstream publisher leaves (UnpublishNotify) or the owner dies (connection lost),
+ * local players are told UnpublishNotify and the relay looks for the stream again; the master
+ * tells it when the name is published anywhere. The relay ends shortly after the last local
+ * player left. All state changes run on one event loop.
+ */
+final class Relay implements Publisher {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Pause before looking again after the upstream went away: a republish may be under way. */
+    static final long RELOCATE_DELAY_MS = 100;
+
+    private enum State { LOCATING, WAITING, CONNECTING, LIVE, CLOSED }
+
+    private final RelayManager manager;
+    private final LiveStream stream;
+    private final StreamKey key;
+    private final EventLoop loop;
+    private State state = State.LOCATING;
+    private Upstream upstream;
+    private int owner;
+    private long idleSinceNanos;
+
+    Relay(RelayManager manager, LiveStream stream, EventLoop loop) {
+        this.manager = manager;
+        this.stream = stream;
+        this.key = stream.key();
+        this.loop = loop;
+    }
+
+    StreamKey key() {
+        return key;
+    }
+
+    LiveStream stream() {
+        return stream;
+    }
+
+    void start() {
+        loop.execute(this::locate);
+    }
+
+    private void locate() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.LOCATING;
+        manager.directory().locate(key).whenComplete((location, error) -> loop.execute(() -> located(location, error)));
+    }
+
+    private void located(StreamLocation location, Throwable error) {
+        if (state != State.LOCATING) {
+            return;
+        }
+        if (error != null) {
+            log.warn("cannot locate {}: {}; trying again in 1 s", key, error.getMessage());
+            loop.schedule(this::locate, 1, TimeUnit.SECONDS);
+        } else if (!location.found()) {
+            state = State.WAITING; // the master tells us when it is published
+            log.debug("waiting for {} to be published", key);
+        } else {
+            connect(location);
+        }
+    }
+
+    /** The master says {@code location} now publishes the stream. */
+    void published(StreamLocation location) {
+        loop.execute(() -> {
+            if (state == State.WAITING || state == State.LOCATING) {
+                connect(location);
+            }
+        });
+    }
+
+    private void connect(StreamLocation location) {
+        state = State.CONNECTING;
+        owner = location.worker();
+        Upstream up = new Upstream();
+        upstream = up;
+        RtmpClient.connect(loop, new DomainSocketAddress(location.endpoint()), key.app(), "rtmp://relay/" + key.app(),
+                        up, CONNECT_TIMEOUT)
+                .thenCompose(client -> {
+                    up.client = client;
+                    return client.createStream();
+                })
+                .thenCompose(id -> up.client.play(id, key.name()))
+                .whenComplete((info, error) -> loop.execute(() -> playing(up, error)));
+    }
+
+    /** The play request failed (or finished; success is handled when Play.Start arrives). */
+    private void playing(Upstream up, Throwable error) {
+        if (error == null || upstream != up || state != State.CONNECTING) {
+            return;
+        }
+        log.debug("relay of {} from worker {} failed: {}; looking again", key, owner, error.getMessage());
+        up.close();
+        upstream = null;
+        relocateSoon();
+    }
+
+    /**
+     * Play.Start arrived. Called from the connection's read, on the relay's loop, before the
+     * metadata, sequence headers and GOP that follow it in the same read: the relay must be the
+     * stream's publisher by then or they would be lost.
+     */
+    private void started(Upstream up) {
+        if (upstream != up || state != State.CONNECTING) {
+            return;
+        }
+        if (!stream.attach(this)) {
+            // A local publisher took the name meanwhile: this relay is not needed.
+            close();
+            return;
+        }
+        state = State.LIVE;
+        manager.directory().relayOpened(key);
+        log.info("relaying {} from worker {} (set up in {} ms)", key, owner,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - up.startedNanos));
+    }
+
+    private void upstreamGone(Upstream up, String why) {
+        if (upstream != up || state == State.CLOSED) {
+            return;
+        }
+        upstream = null;
+        up.close();
+        if (state == State.LIVE) {
+            stream.detach(this);
+            manager.directory().relayClosed(key);
+            log.info("relay of {} from worker {} ended ({}); waiting for it to be published again", key, owner, why);
+        }
+        relocateSoon();
+    }
+
+    private void relocateSoon() {
+        state = State.LOCATING;
+        loop.schedule(this::locate, RELOCATE_DELAY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Periodic check: close when no local player was left for {@code linger}. */
+    void checkIdle(long nowNanos, long lingerNanos) {
+        loop.execute(() -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (stream.subscriberCount() > 0) {
+                idleSinceNanos = 0;
+                if (state != State.LIVE && stream.hasPublisher()) {
+                    close(); // published locally now
+                }
+                return;
+            }
+            if (idleSinceNanos == 0) {
+                idleSinceNanos = nowNanos;
+            } else if (nowNanos - idleSinceNanos >= lingerNanos) {
+                log.debug("relay of {} idle: no local player left", key);
+                close();
+            }
+        });
+    }
+
+    /** Ends the relay for good. On the relay's loop. */
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.LIVE) {
+            stream.detach(this);
+            manager.directory().relayClosed(key);
+        }
+        state = State.CLOSED;
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
+        }
+        manager.closed(this);
+    }
+
+    @Override
+    public String origin() {
+        return "relay from worker " + owner;
+    }
+
+    @Override
+    public void close(String reason) {
+        log.info("closing relay of {}: {}", key, reason);
+        loop.execute(this::close);
+    }
+
+    /** One connection to an owner's relay endpoint; events from a replaced connection are ignored. */
+    private final class Upstream implements ClientListener {
+        final long startedNanos = System.nanoTime();
+        volatile RtmpClient client;
+
+        @Override
+        public void onMedia(MediaMessage media) {
+            if (state == State.LIVE && upstream == this) {
+                ByteBuf payload = media.payload().retain();
+                stream.publishMedia(Relay.this, MediaTagReader.inspect(media.type().id(), payload),
+                        media.timestamp(), payload);
+            }
+        }
+
+        @Override
+        public void onData(DataMessage data) {
+            if (state != State.LIVE || upstream != this || data.name() == null) {
+                return;
+            }
+            ByteBuf body = client.channel().alloc().buffer();
+            List<Object> values = data.values();
+            for (Object value : values) {
+                Amf0Writer.write(body, value);
+            }
+            stream.publishData(Relay.this, data.timestamp(), body, "onMetaData".equals(data.name()));
+        }
+
+        @Override
+        public void onStatus(int streamId, String code, Map<?, ?> info) {
+            // The client runs on the relay's loop: act now, in order with the media that follows.
+            if ("NetStream.Play.Start".equals(code)) {
+                started(this);
+            } else if ("NetStream.Play.UnpublishNotify".equals(code)) {
+                upstreamGone(this, "the publisher left");
+            }
+        }
+
+        @Override
+        public void onClose() {
+            upstreamGone(this, "connection to the owner lost");
+        }
+
+        void close() {
+            RtmpClient c = client;
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+}
