@@ -18,7 +18,10 @@ import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.master.control.ControlServer;
+import io.sluice.master.control.StatusView;
 import io.sluice.master.directory.StreamDirectory;
+import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.master.process.WorkerHandle;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerLauncher;
@@ -30,6 +33,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -58,6 +64,8 @@ final class Master {
     private ChannelServer channel;
     private Supervisor supervisor;
     private final StreamDirectory directory = new StreamDirectory();
+    private final long startedNanos = System.nanoTime();
+    private ControlServer control;
     private boolean stopping;
 
     Master(MasterOptions options, SluiceConfig config) {
@@ -88,6 +96,7 @@ final class Master {
             channel = ChannelTransport.listen(run.channelSocket(), io, this::workerPeer);
             supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket()), config, directory::workerGone,
                     (id, generation) -> run.relaySocket(id, generation).toString());
+            control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, new Actions());
             installSignalHandlers();
             int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
             loop.execute(() -> supervisor.startGeneration(workers).whenComplete((ok, failure) -> {
@@ -190,7 +199,39 @@ final class Master {
         supervisor.stop(now).whenComplete((v, e) -> done.countDown());
     }
 
+    /** What the control socket asks of the master; on the master loop. */
+    private final class Actions implements ControlServer.ControlActions {
+        @Override
+        public StatusView status() {
+            List<StatusView.WorkerView> workers = new ArrayList<>();
+            for (WorkerHandle w : supervisor.workers()) {
+                WorkerLoad l = w.load();
+                workers.add(new StatusView.WorkerView(w.id(), w.pid(), w.generation(), w.state().name().toLowerCase(Locale.ROOT),
+                        w.runningMillis(), l == null ? 0 : l.connections(), l == null ? 0 : l.publishers(),
+                        l == null ? 0 : l.players(), l == null ? 0 : l.streams(), l == null ? 0 : l.bytesIn(),
+                        l == null ? 0 : l.bytesOut(), l == null ? 0 : l.heapUsed(), w.rttMicros(50), w.rttMicros(99)));
+            }
+            SluiceConfig c = supervisor.config();
+            return new StatusView(ProcessHandle.current().pid(), (System.nanoTime() - startedNanos) / 1_000_000,
+                    supervisor.generation(), options.config().toString(), c.rtmp().bind(), c.rtmp().port(), workers,
+                    supervisor.givenUp());
+        }
+
+        @Override
+        public CompletableFuture<Object> reload() {
+            return CompletableFuture.failedFuture(new ChannelRequestException("NotSupported", "reload is not available yet"));
+        }
+
+        @Override
+        public void stop(boolean now) {
+            Master.this.stop(now, ExitCodes.OK);
+        }
+    }
+
     private void shutdownResources() {
+        if (control != null) {
+            control.close();
+        }
         if (channel != null) {
             channel.close();
         }

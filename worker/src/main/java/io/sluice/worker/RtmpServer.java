@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.rtmp.RtmpConnection;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -33,6 +35,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -170,6 +177,45 @@ public final class RtmpServer implements AutoCloseable {
         Runtime rt = Runtime.getRuntime();
         return new WorkerLoad(connections.size(), publishers, players, registry.size(), in, out,
                 rt.totalMemory() - rt.freeMemory(), draining);
+    }
+
+    /** Streams and client sessions, for {@code worker.dump}. */
+    public WorkerDump dump() {
+        List<WorkerDump.ClientInfo> clients = new ArrayList<>();
+        Map<String, Integer> players = new HashMap<>();
+        for (Channel ch : connections) {
+            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            if (c == null) {
+                continue;
+            }
+            clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.role().name().toLowerCase(Locale.ROOT),
+                    c.stream(), c.bytesIn(), c.bytesOut(), c.startedAtMillis()));
+            if (c.role() == RtmpConnection.Role.PLAYER && c.stream() != null) {
+                players.merge(c.stream(), 1, Integer::sum);
+            }
+        }
+        List<WorkerDump.StreamInfo> streams = new ArrayList<>();
+        for (LiveStream stream : registry.all()) {
+            LiveStream.StreamStats st = stream.stats();
+            streams.add(new WorkerDump.StreamInfo(st.key().app(), st.key().name(), st.publisherOrigin(),
+                    players.getOrDefault(st.key().toString(), 0), st.bytesIn(), st.publishedAtMillis(),
+                    st.videoCodec(), st.audioCodec()));
+        }
+        return new WorkerDump(streams, clients);
+    }
+
+    /** Closes the client session with this id ({@code bin/ctl kick}); false when there is none. */
+    public boolean kick(String clientId) {
+        for (Channel ch : connections) {
+            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            if (c != null && c.id().equals(clientId)) {
+                log.info("kicking client [conn:{}, remote:{}, role:{}, stream:{}]", c.id(), c.remote(),
+                        c.role(), c.stream());
+                ch.close();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The open connections (read-only use). */

@@ -29,7 +29,15 @@ public enum ChannelMethod {
     /** List the client sessions. */
     CLIENT_LIST("client.list"),
     /** Disconnect a client session. */
-    CLIENT_KICK("client.kick");
+    CLIENT_KICK("client.kick"),
+    /** Control client &rarr; master: the master, its configuration and workers. */
+    MASTER_STATUS("master.status"),
+    /** Control client &rarr; master: re-read the configuration and apply it. */
+    MASTER_RELOAD("master.reload"),
+    /** Control client &rarr; master: stop the server. */
+    MASTER_STOP("master.stop"),
+    /** Control client &rarr; master: the live streams, merged from every worker. */
+    STREAM_LIST("stream.list");
 
     private static final Map<String, ChannelMethod> BY_WIRE_NAME = new HashMap<>();
 

@@ -1,21 +1,78 @@
 package io.sluice.master.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.ExitCodes;
+import io.sluice.common.channel.ChannelJson;
+import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelRequestException;
+import io.sluice.common.channel.ChannelTransport;
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * {@code bin/ctl}: the control CLI. Finds the running master through the configuration's run
- * directory. Exit code 0 on success; {@link ExitCodes#UNAVAILABLE} when the server is not
- * running; {@link ExitCodes#USAGE} for a bad command line; 1 when the server refused.
+ * {@code bin/ctl}: the control CLI. Talks JSON to the master's control socket, found through the
+ * configuration's run directory. Human-readable tables by default, {@code --json} for scripts.
+ * Exit code 0 on success; {@link ExitCodes#UNAVAILABLE} (69) when the server is not running;
+ * {@link ExitCodes#USAGE} (64) for a bad command line; 1 when the server refused (one line says why).
  */
 public final class CtlMain {
+
+    static final String HELP = """
+            usage: bin/ctl [-c FILE] COMMAND [ARGS] [--json]
+
+            Commands:
+              status              master pid, uptime, generation, config file, and each worker
+              workers             each worker: pid, state, connections, players, heap, heartbeat
+              streams             live streams: owner worker, relaying workers, publisher, players,
+                                  bitrate, codecs, uptime
+              clients             client sessions of every worker: id, address, role, stream, bytes
+              where APP/NAME      which worker publishes a stream and which workers relay it
+              reload              re-read the configuration and apply it (like kill -HUP)
+              kick CLIENT-ID      disconnect a client session (ids from 'clients')
+              stop [--now]        stop the server (--now: no graceful worker.close)
+
+            Options:
+              -c, --config FILE   configuration file (default: conf/sluice.yaml), to find run_dir
+              --json              print the server's JSON answer instead of a table
+              -h, --help          this help; 'bin/ctl COMMAND --help' describes one command
+
+            Exit codes: 0 success, 1 refused by the server, 64 bad usage, 69 server not running,
+            78 invalid configuration file.
+            """;
+
+    private static final Map<String, String> COMMAND_HELP = Map.of(
+            "status", "bin/ctl status [--json]\n  The master (pid, uptime, generation, configuration file) and its workers.",
+            "workers", "bin/ctl workers [--json]\n  Each worker: id, pid, generation, state, connections, publishers, players,\n"
+                    + "  streams, heap in use, uptime, heartbeat round trip (p50/p99).",
+            "streams", "bin/ctl streams [--json]\n  Live streams: name, owner worker, relaying workers, publisher address,\n"
+                    + "  players on all workers, average bitrate, codecs, uptime.",
+            "clients", "bin/ctl clients [--json]\n  Client sessions of every worker: worker, id, address, role, stream,\n"
+                    + "  bytes in/out, duration.",
+            "where", "bin/ctl where APP/NAME [--json]\n  The worker that publishes APP/NAME and the workers that relay it.\n"
+                    + "  Exit code 1 when it is not published.",
+            "reload", "bin/ctl reload [--json]\n  Re-reads the configuration file and applies it, like kill -HUP: prints what\n"
+                    + "  changed and how it was applied. An invalid file changes nothing; the error is printed\n"
+                    + "  and the exit code is 1.",
+            "kick", "bin/ctl kick CLIENT-ID\n  Disconnects one client session (ids from bin/ctl clients).",
+            "stop", "bin/ctl stop [--now]\n  Stops the server: workers get worker.close, then SIGTERM, then SIGKILL after\n"
+                    + "  worker.stop_timeout. --now skips worker.close.");
 
     private CtlMain() {
     }
@@ -28,21 +85,36 @@ public final class CtlMain {
         Path home = Path.of(System.getProperty("sluice.home", System.getenv().getOrDefault("SLUICE_HOME", ".")))
                 .toAbsolutePath().normalize();
         Path configFile = home.resolve("conf").resolve("sluice.yaml");
+        boolean json = false;
+        boolean help = false;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("-c") || args[i].equals("--config")) {
-                if (++i >= args.length) {
-                    err.println("sluice ctl: option -c needs a file");
-                    return ExitCodes.USAGE;
+            switch (args[i]) {
+                case "-c", "--config" -> {
+                    if (++i >= args.length) {
+                        err.println("sluice ctl: option -c needs a file");
+                        return ExitCodes.USAGE;
+                    }
+                    configFile = Path.of(args[i]).toAbsolutePath();
                 }
-                configFile = Path.of(args[i]).toAbsolutePath();
-            } else {
-                rest.add(args[i]);
+                case "--json" -> json = true;
+                case "-h", "--help" -> help = true;
+                default -> rest.add(args[i]);
             }
         }
         if (rest.isEmpty()) {
-            err.println("sluice ctl: a command is needed; see bin/ctl --help");
-            return ExitCodes.USAGE;
+            (help ? out : err).print(HELP);
+            return help ? ExitCodes.OK : ExitCodes.USAGE;
+        }
+        String command = rest.get(0);
+        if (help) {
+            String text = COMMAND_HELP.get(command);
+            if (text == null) {
+                err.println("sluice ctl: unknown command '" + command + "'; see bin/ctl --help");
+                return ExitCodes.USAGE;
+            }
+            out.println(text);
+            return ExitCodes.OK;
         }
         SluiceConfig config;
         try {
@@ -52,19 +124,108 @@ public final class CtlMain {
             return ExitCodes.BAD_CONFIG;
         }
         Path runDir = config.paths().runDir(home);
-        switch (rest.get(0)) {
-            case "paths" -> {
-                // For the bin/ scripts: where the pid file and logs are.
-                out.println("run_dir=" + runDir);
-                out.println("log_dir=" + config.paths().logDir(home));
-                out.println("pid_file=" + runDir.resolve("sluice.pid"));
-                out.println("stop_timeout_ms=" + config.worker().stopTimeout().toMillis());
-                return ExitCodes.OK;
+        if (command.equals("paths")) {
+            // For the bin/ scripts: where the pid file and logs are.
+            out.println("run_dir=" + runDir);
+            out.println("log_dir=" + config.paths().logDir(home));
+            out.println("pid_file=" + runDir.resolve("sluice.pid"));
+            out.println("stop_timeout_ms=" + config.worker().stopTimeout().toMillis());
+            return ExitCodes.OK;
+        }
+        Request request;
+        try {
+            request = Request.parse(rest);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice ctl: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        return call(runDir.resolve("control.sock"), request, json, out, err);
+    }
+
+    /** One control request from the command line. */
+    record Request(String command, ChannelMethod method, Object data) {
+        static Request parse(List<String> words) {
+            String command = words.get(0);
+            List<String> args = words.subList(1, words.size());
+            return switch (command) {
+                case "status", "workers" -> none(command, args, ChannelMethod.MASTER_STATUS);
+                case "streams" -> none(command, args, ChannelMethod.STREAM_LIST);
+                case "clients" -> none(command, args, ChannelMethod.CLIENT_LIST);
+                case "reload" -> none(command, args, ChannelMethod.MASTER_RELOAD);
+                case "where" -> {
+                    if (args.size() != 1 || !args.get(0).matches("[^/]+/.+")) {
+                        throw new IllegalArgumentException("where needs one stream as APP/NAME, e.g. live/cam");
+                    }
+                    int slash = args.get(0).indexOf('/');
+                    yield new Request(command, ChannelMethod.STREAM_WHERE,
+                            Map.of("app", args.get(0).substring(0, slash), "name", args.get(0).substring(slash + 1)));
+                }
+                case "kick" -> {
+                    if (args.size() != 1) {
+                        throw new IllegalArgumentException("kick needs one client id (see bin/ctl clients)");
+                    }
+                    yield new Request(command, ChannelMethod.CLIENT_KICK, Map.of("id", args.get(0)));
+                }
+                case "stop" -> {
+                    if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("--now"))) {
+                        throw new IllegalArgumentException("stop takes only --now");
+                    }
+                    yield new Request(command, ChannelMethod.MASTER_STOP, Map.of("now", args.size() == 1));
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + command + "'; see bin/ctl --help");
+            };
+        }
+
+        private static Request none(String command, List<String> args, ChannelMethod method) {
+            if (!args.isEmpty()) {
+                throw new IllegalArgumentException(command + " takes no arguments (got '" + String.join(" ", args) + "')");
             }
-            default -> {
-                err.println("sluice ctl: unknown command '" + rest.get(0) + "'; see bin/ctl --help");
-                return ExitCodes.USAGE;
+            return new Request(command, method, null);
+        }
+    }
+
+    private static int call(Path socket, Request request, boolean json, PrintStream out, PrintStream err) {
+        if (!Files.exists(socket)) {
+            err.println("sluice ctl: Sluice is not running (no control socket at " + socket + ")");
+            return ExitCodes.UNAVAILABLE;
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            ChannelPeer peer;
+            try {
+                peer = ChannelTransport.connect(socket, group, new ChannelPeer("master", Duration.ofSeconds(30)));
+            } catch (IOException e) {
+                err.println("sluice ctl: Sluice is not running (cannot connect to " + socket + ": " + e.getMessage() + ")");
+                return ExitCodes.UNAVAILABLE;
             }
+            JsonNode answer;
+            try {
+                answer = peer.request(request.method, null, request.data).get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof ChannelRequestException refused) {
+                    err.println("sluice ctl: " + request.command + " failed: " + refused.reason());
+                    return ExitCodes.FAILURE;
+                }
+                err.println("sluice ctl: " + request.command + " failed: " + cause.getMessage());
+                return ExitCodes.UNAVAILABLE;
+            } catch (TimeoutException e) {
+                err.println("sluice ctl: no answer from the master within 60 s");
+                return ExitCodes.UNAVAILABLE;
+            } finally {
+                peer.close();
+            }
+            if (json) {
+                out.println(ChannelJson.write(answer));
+            } else {
+                out.print(Render.render(request.command, answer));
+            }
+            return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILURE;
+        } finally {
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -238,7 +238,12 @@ public final class Supervisor {
             h.pingInFlight = true;
             h.pingSentNanos = now;
             peer.request(ChannelMethod.WORKER_PING, null, null, Duration.ofNanos(timeout * 2))
-                    .whenComplete((data, error) -> loop.execute(() -> pong(h, data, error)));
+                    .whenComplete((data, error) -> {
+                        if (error == null) {
+                            h.recordRtt(System.nanoTime() - now); // measured on arrival, not on the loop
+                        }
+                        loop.execute(() -> pong(h, data, error));
+                    });
             // Checked at the deadline itself, not at the next tick, so a hung worker is
             // replaced on time rather than up to one interval late.
             loop.schedule(() -> checkDeadline(h, now), timeout + TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);

@@ -25,6 +25,31 @@ public final class WorkerHandle {
     long pingSentNanos;
     boolean pingInFlight;
     long drainDeadlineNanos;
+    /** Round trips of the last heartbeats (master → worker → master), nanoseconds, newest last. */
+    private final long[] rtts = new long[128];
+    private int rttCount;
+
+    synchronized void recordRtt(long nanos) {
+        rtts[rttCount % rtts.length] = nanos;
+        rttCount++;
+    }
+
+    /** Percentile (0..100) of the recent heartbeat round trips in microseconds; -1 before the first. */
+    public synchronized long rttMicros(double percentile) {
+        int n = Math.min(rttCount, rtts.length);
+        if (n == 0) {
+            return -1;
+        }
+        long[] sorted = java.util.Arrays.copyOf(rtts, n);
+        java.util.Arrays.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * n) - 1;
+        return sorted[Math.max(0, Math.min(n - 1, index))] / 1000;
+    }
+
+    /** Milliseconds since the worker reported running; 0 before. */
+    public long runningMillis() {
+        return runningNanos == 0 ? 0 : (System.nanoTime() - runningNanos) / 1_000_000;
+    }
 
     WorkerHandle(int id, int generation, Process process) {
         this.id = id;

@@ -5,6 +5,7 @@ import io.sluice.common.channel.ChannelEvent;
 import io.sluice.common.channel.ChannelJson;
 import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelTransport;
 import io.sluice.common.protocol.IdentifyReply;
 import io.sluice.common.protocol.WorkerIdentity;
@@ -64,6 +65,14 @@ public final class MasterLink {
      */
     public void serve(RtmpServer server, int port, String relayEndpoint, Runnable stop) {
         peer.onRequest(ChannelMethod.WORKER_PING, (request, context) -> server.load());
+        peer.onRequest(ChannelMethod.WORKER_DUMP, (request, context) -> server.dump());
+        peer.onRequest(ChannelMethod.CLIENT_KICK, (request, context) -> {
+            String id = request.data() == null ? null : request.data().path("id").asText(null);
+            if (id == null || !server.kick(id)) {
+                throw new ChannelRequestException("NotFound", "no client " + id + " on this worker");
+            }
+            return null;
+        });
         peer.onRequest(ChannelMethod.WORKER_CLOSE, (request, context) -> {
             closeRequested = true;
             log.info("the master asked this worker to stop");

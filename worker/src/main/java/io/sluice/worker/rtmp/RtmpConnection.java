@@ -1,6 +1,7 @@
 package io.sluice.worker.rtmp;
 
 import io.netty.channel.Channel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.AttributeKey;
 
 import java.net.InetSocketAddress;
@@ -48,6 +49,9 @@ public final class RtmpConnection {
     private static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             return inet.getAddress().getHostAddress() + ':' + inet.getPort();
+        }
+        if (address instanceof DomainSocketAddress) {
+            return "unix-socket"; // a relay from another worker of this server
         }
         return address == null ? "local" : address.toString();
     }

@@ -1,0 +1,225 @@
+package io.sluice.master.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.EventLoopGroup;
+import io.sluice.common.channel.ChannelJson;
+import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.channel.ChannelRequestException;
+import io.sluice.common.channel.ChannelServer;
+import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.protocol.StreamRef;
+import io.sluice.common.protocol.WorkerDump;
+import io.sluice.master.directory.StreamDirectory;
+import io.sluice.master.process.Supervisor;
+import io.sluice.master.process.WorkerHandle;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The master's control socket ({@code run/control.sock}, mode 0600): {@code bin/ctl} and tests
+ * ask it about workers, streams and clients, and tell it to reload, kick a client or stop. Same
+ * framing and envelopes as the worker channel; every request is handled on the master loop.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+    static final Duration WORKER_TIMEOUT = Duration.ofSeconds(3);
+
+    private final ScheduledExecutorService loop;
+    private final Supervisor supervisor;
+    private final StreamDirectory directory;
+    private final ControlActions actions;
+    private final ChannelServer server;
+
+    /** What the control socket can make the master do. */
+    public interface ControlActions {
+        StatusView status();
+
+        /** Reloads the configuration; completes with what changed and how it was applied. */
+        CompletableFuture<Object> reload();
+
+        void stop(boolean now);
+    }
+
+    public ControlServer(Path socket, EventLoopGroup io, ScheduledExecutorService loop, Supervisor supervisor,
+                         StreamDirectory directory, ControlActions actions) throws IOException {
+        this.loop = loop;
+        this.supervisor = supervisor;
+        this.directory = directory;
+        this.actions = actions;
+        this.server = ChannelTransport.listen(socket, io, this::peer);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private ChannelPeer peer() {
+        ChannelPeer peer = new ChannelPeer("control", Duration.ofSeconds(30));
+        peer.onRequest(ChannelMethod.MASTER_STATUS, (request, context) -> onLoop(actions::status));
+        peer.onRequest(ChannelMethod.STREAM_WHERE, (request, context) -> onLoop(() -> where(request.data())));
+        peer.onRequest(ChannelMethod.STREAM_LIST, (request, context) -> dumps().thenApply(ControlServer::streams));
+        peer.onRequest(ChannelMethod.CLIENT_LIST, (request, context) -> dumps().thenApply(ControlServer::clients));
+        peer.onRequest(ChannelMethod.CLIENT_KICK, (request, context) -> kick(request.data()));
+        peer.onRequest(ChannelMethod.MASTER_RELOAD, (request, context) ->
+                CompletableFuture.supplyAsync(actions::reload, loop).thenCompose(f -> f));
+        peer.onRequest(ChannelMethod.MASTER_STOP, (request, context) -> {
+            boolean now = request.data() != null && request.data().path("now").asBoolean(false);
+            // Answered first; the stop starts right after, on the loop.
+            loop.execute(() -> actions.stop(now));
+            return null;
+        });
+        return peer;
+    }
+
+    private <T> CompletableFuture<T> onLoop(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, loop);
+    }
+
+    private StreamDirectory.Where where(JsonNode data) {
+        StreamRef ref = ChannelJson.convert(data, StreamRef.class);
+        StreamDirectory.Where where = directory.where(ref);
+        if (where == null) {
+            throw new ChannelRequestException("NotFound", ref + " is not published");
+        }
+        return where;
+    }
+
+    /**
+     * The dump of every running worker, with its id (workers that do not answer are left out),
+     * and the directory's published streams, read on the loop at the same moment.
+     */
+    private CompletableFuture<Dumps> dumps() {
+        return onLoop(() -> new Snapshot(supervisor.workers(), directory.all())).thenCompose(snapshot -> {
+            List<WorkerHandle> workers = snapshot.workers;
+            List<CompletableFuture<WorkerView>> asks = new ArrayList<>();
+            for (WorkerHandle w : workers) {
+                ChannelPeer p = w.peer();
+                if (p == null) {
+                    continue;
+                }
+                asks.add(p.request(ChannelMethod.WORKER_DUMP, null, null, WORKER_TIMEOUT)
+                        .thenApply(d -> new WorkerView(w.id(), w.generation(), ChannelJson.convert(d, WorkerDump.class)))
+                        .exceptionally(e -> {
+                            log.warn("{} did not answer worker.dump: {}", w, e.toString());
+                            return null;
+                        }));
+            }
+            return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                List<WorkerView> views = new ArrayList<>();
+                for (CompletableFuture<WorkerView> a : asks) {
+                    WorkerView view = a.join();
+                    if (view != null) {
+                        views.add(view);
+                    }
+                }
+                return new Dumps(views, snapshot.published);
+            });
+        });
+    }
+
+    private record Snapshot(List<WorkerHandle> workers, List<StreamDirectory.Where> published) {
+    }
+
+    private record Dumps(List<WorkerView> views, List<StreamDirectory.Where> published) {
+    }
+
+    private record WorkerView(int id, int generation, WorkerDump dump) {
+    }
+
+    private static List<StreamView> streams(Dumps dumps) {
+        List<WorkerView> views = dumps.views;
+        List<StreamView> out = new ArrayList<>();
+        for (StreamDirectory.Where where : dumps.published) {
+            String publisher = null;
+            int players = 0;
+            long bytesIn = 0;
+            long since = where.publishedAtMillis();
+            String video = null;
+            String audio = null;
+            for (WorkerView v : views) {
+                for (WorkerDump.StreamInfo s : v.dump.streams()) {
+                    if (!s.app().equals(where.app()) || !s.name().equals(where.name())) {
+                        continue;
+                    }
+                    players += s.players();
+                    if (v.id == where.owner()) {
+                        publisher = s.publisher();
+                        bytesIn = s.bytesIn();
+                        since = s.publishedAtMillis() > 0 ? s.publishedAtMillis() : since;
+                        video = s.videoCodec();
+                        audio = s.audioCodec();
+                    }
+                }
+            }
+            long seconds = Math.max(1, (System.currentTimeMillis() - since) / 1000);
+            out.add(new StreamView(where.app() + "/" + where.name(), where.owner(), where.relayedBy(), publisher,
+                    players, bytesIn * 8 / 1000 / seconds, video, audio, System.currentTimeMillis() - since));
+        }
+        return out;
+    }
+
+    /** A stream as {@code bin/ctl streams} shows it; bitrate is the average since publishing started. */
+    public record StreamView(String stream, int owner, List<Integer> relayedBy, String publisher, int players,
+                             long kbps, String videoCodec, String audioCodec, long uptimeMillis) {
+    }
+
+    private static List<ClientView> clients(Dumps dumps) {
+        List<WorkerView> views = dumps.views;
+        List<ClientView> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (WorkerView v : views) {
+            for (WorkerDump.ClientInfo c : v.dump.clients()) {
+                out.add(new ClientView(v.id, c.id(), c.address(), c.role(), c.stream(), c.bytesIn(), c.bytesOut(),
+                        now - c.startedAtMillis()));
+            }
+        }
+        return out;
+    }
+
+    /** A client session as {@code bin/ctl clients} shows it. */
+    public record ClientView(int worker, String id, String address, String role, String stream, long bytesIn,
+                             long bytesOut, long durationMillis) {
+    }
+
+    private CompletableFuture<Object> kick(JsonNode data) {
+        String id = data == null ? null : data.path("id").asText(null);
+        if (id == null || id.isEmpty()) {
+            throw new ChannelRequestException("BadRequest", "kick needs a client id (see bin/ctl clients)");
+        }
+        return onLoop(supervisor::workers).thenCompose(workers -> {
+            List<CompletableFuture<Integer>> asks = new ArrayList<>();
+            for (WorkerHandle w : workers) {
+                ChannelPeer p = w.peer();
+                if (p != null) {
+                    asks.add(p.request(ChannelMethod.CLIENT_KICK, null, java.util.Map.of("id", id), WORKER_TIMEOUT)
+                            .thenApply(r -> w.id()).exceptionally(e -> 0));
+                }
+            }
+            return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                for (CompletableFuture<Integer> a : asks) {
+                    if (a.join() > 0) {
+                        return (Object) java.util.Map.of("worker", a.join(), "id", id);
+                    }
+                }
+                throw new ChannelRequestException("NotFound", "no client " + id + " (see bin/ctl clients)");
+            });
+        });
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
