@@ -26,6 +26,14 @@ public final class Processes implements AutoCloseable {
         return p;
     }
 
+    /** Starts a prepared process builder; stdout and stderr go where the builder says. */
+    public Process start(Path log, ProcessBuilder builder) throws IOException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process p = builder.start();
+        started.add(p);
+        return p;
+    }
+
     /** Runs {@code command} to completion within {@code timeout}; returns its exit code. */
     public int run(Path log, Duration timeout, List<String> command) throws IOException, InterruptedException {
         Process p = start(log, command);

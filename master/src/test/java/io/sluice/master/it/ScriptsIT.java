@@ -1,0 +1,121 @@
+package io.sluice.master.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** bin/start, bin/stop and bin/ctl as an operator uses them, including the ways they refuse. */
+@Timeout(180)
+class ScriptsIT {
+
+    private static final String START = SluiceServer.HOME.resolve("bin/start").toString();
+    private static final String STOP = SluiceServer.HOME.resolve("bin/stop").toString();
+    private static final String CTL = SluiceServer.HOME.resolve("bin/ctl").toString();
+
+    @Test
+    void daemonStartStatusStopAndASecondStartRefused(@TempDir Path dir) throws Exception {
+        SluiceServer s = SluiceServer.configure(dir, "workers: 1\n");
+        String config = s.config().toString();
+        SluiceServer.Result started = SluiceServer.run(List.of(START, "-d", "-c", config));
+        assertEquals(0, started.exitCode(), started.err());
+        assertTrue(started.out().contains("sluice: started (master pid"), started.out());
+        Path pidFile = dir.resolve("run/sluice.pid");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle master = ProcessHandle.of(pid).orElseThrow();
+        List<ProcessHandle> family = master.descendants().toList();
+        assertEquals(1, family.size(), "one worker");
+        try {
+            SluiceServer.Result again = SluiceServer.run(List.of(START, "-d", "-c", config));
+            assertEquals(1, again.exitCode());
+            assertTrue(again.err().contains("already running (pid " + pid), again.err());
+
+            SluiceServer.Result status = SluiceServer.run(List.of(CTL, "-c", config, "status"));
+            assertEquals(0, status.exitCode(), status.err());
+            assertTrue(status.out().contains("master pid   " + pid), status.out());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("run"))));
+            assertEquals("rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("run/control.sock"))));
+            assertTrue(Files.readString(dir.resolve("logs/sluice.log")).contains("Sluice started"));
+        } finally {
+            SluiceServer.Result stopped = SluiceServer.run(List.of(STOP, "-c", config));
+            assertEquals(0, stopped.exitCode(), stopped.err());
+        }
+        assertFalse(master.isAlive());
+        assertTrue(family.stream().noneMatch(ProcessHandle::isAlive), "no worker left");
+        assertFalse(Files.exists(pidFile), "pid file removed");
+        assertFalse(Files.exists(dir.resolve("run/control.sock")), "control socket removed");
+        assertFalse(Files.exists(dir.resolve("run/master.sock")), "channel socket removed");
+        try (var sockets = Files.list(dir.resolve("run"))) {
+            assertEquals(List.of(), sockets.filter(p -> p.toString().endsWith(".sock")).toList());
+        }
+
+        SluiceServer.Result stopAgain = SluiceServer.run(List.of(STOP, "-c", config));
+        assertEquals(69, stopAgain.exitCode());
+        assertTrue(stopAgain.err().contains("not running"), stopAgain.err());
+        SluiceServer.Result ctl = SluiceServer.run(List.of(CTL, "-c", config, "status"));
+        assertEquals(69, ctl.exitCode());
+        assertTrue(ctl.err().contains("Sluice is not running"), ctl.err());
+        assertTrue(!Files.readString(dir.resolve("logs/sluice.log")).contains(" ERROR "));
+    }
+
+    private static SluiceServer.Result startWith(Path dir, String yaml) throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, yaml + "paths:\n  run_dir: " + dir.resolve("run") + "\n");
+        return SluiceServer.run(List.of(START, "-c", config.toString()));
+    }
+
+    @Test
+    void anInvalidConfigurationIsRefusedNamingFileLineAndKey(@TempDir Path dir) throws Exception {
+        SluiceServer.Result unknown = startWith(dir, "workers: 1\nrtmp:\n  prot: 1935\n");
+        assertEquals(78, unknown.exitCode());
+        assertTrue(unknown.out().contains("bad.yaml:3:3: rtmp.prot: unknown key"), unknown.out());
+
+        SluiceServer.Result type = startWith(dir, "rtmp:\n  port: abc\n");
+        assertEquals(78, type.exitCode());
+        assertTrue(type.out().contains("bad.yaml:2:9: rtmp.port:"), type.out());
+
+        SluiceServer.Result count = startWith(dir, "workers: 0\n");
+        assertEquals(78, count.exitCode());
+        assertTrue(count.out().contains("bad.yaml:1:10: workers:"), count.out());
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            SluiceServer.Result inUse = startWith(dir, "workers: 1\nrtmp:\n  port: " + taken.getLocalPort() + "\n");
+            assertEquals(78, inUse.exitCode(), inUse.out());
+            assertTrue(inUse.out().contains("bad.yaml:3:9: rtmp.port: cannot listen on 0.0.0.0:" + taken.getLocalPort()),
+                    inUse.out());
+        }
+        assertFalse(Files.exists(dir.resolve("run/sluice.pid")), "nothing left running");
+    }
+
+    @Test
+    void theCliExplainsItselfAndRefusesBadArguments(@TempDir Path dir) throws Exception {
+        SluiceServer s = SluiceServer.configure(dir, "");
+        String config = s.config().toString();
+        SluiceServer.Result help = SluiceServer.run(List.of(CTL, "--help"));
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("where APP/NAME"), help.out());
+        SluiceServer.Result whereHelp = SluiceServer.run(List.of(CTL, "where", "--help"));
+        assertEquals(0, whereHelp.exitCode());
+        assertTrue(whereHelp.out().contains("relay"), whereHelp.out());
+        SluiceServer.Result unknown = SluiceServer.run(List.of(CTL, "-c", config, "explode"));
+        assertEquals(64, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown command 'explode'"), unknown.err());
+        SluiceServer.Result where = SluiceServer.run(List.of(CTL, "-c", config, "where"));
+        assertEquals(64, where.exitCode());
+        assertTrue(where.err().contains("APP/NAME"), where.err());
+        SluiceServer.Result startHelp = SluiceServer.run(List.of(START, "--nope"));
+        assertEquals(64, startHelp.exitCode());
+        assertTrue(startHelp.err().contains("unknown option '--nope'"), startHelp.err());
+    }
+}

@@ -1,0 +1,238 @@
+package io.sluice.master.it;
+
+import io.sluice.common.testing.Processes;
+import io.sluice.worker.it.FreePorts;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real Sluice for integration tests: {@code bin/start} in the foreground (the master JVM and
+ * its worker JVMs), its own port, run and log directories under a temporary directory, paranoid
+ * leak detection. {@link #close()} stops it with SIGTERM, checks that no process is left behind
+ * and that the log holds no ERROR (unless the test expected one) and no leak report.
+ */
+public final class SluiceServer implements AutoCloseable {
+
+    /** The repository root: integration tests run in the master module's directory. */
+    public static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+
+    private final Processes processes = new Processes();
+    private final Path dir;
+    private final Path config;
+    private final Path log;
+    private final int port;
+    private Process master;
+    private final List<String> expectedErrors = new ArrayList<>();
+    private List<ProcessHandle> family = List.of();
+
+    private SluiceServer(Path dir, Path config, Path log, int port) {
+        this.dir = dir;
+        this.config = config;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Writes a configuration (a free port, directories under {@code dir}, then {@code yaml}) and starts. */
+    public static SluiceServer start(Path dir, String yaml) throws IOException, InterruptedException {
+        SluiceServer s = configure(dir, yaml);
+        s.startMaster();
+        return s;
+    }
+
+    /** Writes the configuration without starting. */
+    public static SluiceServer configure(Path dir, String yaml) throws IOException {
+        int port = FreePorts.next();
+        Path config = dir.resolve("sluice.yaml");
+        String text = "rtmp:\n  port: " + port + "\npaths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
+                + dir.resolve("logs") + "\n" + yaml;
+        Files.writeString(config, text);
+        return new SluiceServer(dir, config, dir.resolve("master.log"), port);
+    }
+
+    /** Environment for the bin/ scripts: never build (the test runs on what Maven built). */
+    public static Map<String, String> scriptEnvironment() {
+        return Map.of("SLUICE_BUILD", "never", "SLUICE_MASTER_OPTS",
+                "-Xmx64m -XX:+UseSerialGC -Dio.netty.leakDetectionLevel=paranoid");
+    }
+
+    private void startMaster() throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/start").toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(scriptEnvironment());
+        master = processes.start(log, pb);
+        awaitLog("Sluice started", 60);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long masterPid() {
+        return master.pid();
+    }
+
+    public Process masterProcess() {
+        return master;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Log lines matching {@code regex} so far. */
+    public List<String> logLines(String regex) throws IOException {
+        Pattern p = Pattern.compile(regex);
+        return log().lines().filter(l -> p.matcher(l).find()).toList();
+    }
+
+    /** Marks an ERROR line containing {@code text} as expected by the test. */
+    public void expectError(String text) {
+        expectedErrors.add(text);
+    }
+
+    /** Waits for a log line containing {@code text}. */
+    public void awaitLog(String text, int seconds) throws IOException, InterruptedException {
+        awaitLogCount(text, 1, seconds);
+    }
+
+    /** Waits until {@code count} lines contain {@code text}. */
+    public void awaitLogCount(String text, int count, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (log().lines().filter(l -> l.contains(text)).count() >= count) {
+                return;
+            }
+            if (!master.isAlive()) {
+                fail("the master exited (" + master.exitValue() + ") before logging '" + text + "':\n"
+                        + Processes.tail(log, 40));
+            }
+            Thread.sleep(50);
+        }
+        fail("no " + count + " line(s) with '" + text + "' within " + seconds + " s:\n" + Processes.tail(log, 40));
+    }
+
+    /** The worker JVMs: the master's children running WorkerMain. */
+    public List<ProcessHandle> workers() {
+        return master.toHandle().children()
+                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("WorkerMain")).orElse(false))
+                .toList();
+    }
+
+    /** Pid of the worker with this id, from the master's "worker N (pid P, generation G) running" lines. */
+    public long workerPid(int id) throws IOException {
+        Matcher last = null;
+        Matcher m = Pattern.compile("worker " + id + " \\(pid (\\d+), generation \\d+\\) running").matcher(log());
+        long pid = -1;
+        while (m.find()) {
+            pid = Long.parseLong(m.group(1));
+        }
+        return pid;
+    }
+
+    /** Listeners on our port with their pid, from {@code ss -ltnp}. */
+    public List<Long> listenerPids() throws IOException, InterruptedException {
+        return ssPids("ss", "-Hltnp", "sport = :" + port);
+    }
+
+    /** Pid of the server process holding the established connection from local port {@code clientPort}. */
+    public Optional<Long> serverPidFor(int clientPort) throws IOException, InterruptedException {
+        List<Long> pids = ssPids("ss", "-Htnp", "state", "established", "( sport = :" + port + " and dport = :"
+                + clientPort + " )");
+        return pids.stream().findFirst();
+    }
+
+    private List<Long> ssPids(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        List<Long> pids = new ArrayList<>();
+        Matcher m = Pattern.compile("pid=(\\d+)").matcher(out);
+        while (m.find()) {
+            pids.add(Long.parseLong(m.group(1)));
+        }
+        return pids;
+    }
+
+    /** Runs {@code bin/ctl -c CONFIG args}. */
+    public Result ctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(HOME.resolve("bin/ctl").toString(), "-c", config.toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    /** Runs a command with the scripts' environment; returns its exit code and output. */
+    public static Result run(List<String> cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(scriptEnvironment());
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("timed out: " + cmd);
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    /** A finished command. */
+    public record Result(int exitCode, String out, String err) {
+    }
+
+    /** Remembers every process of this server, so {@link #close()} can check none is left. */
+    private void rememberFamily() {
+        List<ProcessHandle> all = new ArrayList<>(master.toHandle().descendants().toList());
+        all.add(master.toHandle());
+        family = all;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (master == null) {
+            return;
+        }
+        rememberFamily();
+        master.destroy(); // SIGTERM: a graceful stop
+        boolean stopped = master.waitFor(30, TimeUnit.SECONDS);
+        List<ProcessHandle> left = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : family) {
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (h.isAlive()) {
+                left.add(h);
+                h.destroyForcibly();
+            }
+        }
+        processes.close();
+        if (!stopped) {
+            fail("the master did not stop within 30 s of SIGTERM:\n" + Processes.tail(log, 40));
+        }
+        assertEquals(List.of(), left.stream().map(ProcessHandle::pid).toList(), "processes left behind");
+        List<String> bad = log().lines()
+                .filter(l -> (l.contains(" ERROR ") && expectedErrors.stream().noneMatch(l::contains)) || l.contains("LEAK:"))
+                .toList();
+        assertEquals(List.of(), bad, "unexpected errors or leak reports in the log");
+    }
+}
