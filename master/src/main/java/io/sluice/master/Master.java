@@ -13,7 +13,10 @@ import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelServer;
 import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.log.LogLevels;
+import io.sluice.common.config.ConfigDiff;
 import io.sluice.common.config.ConfigException;
+import io.sluice.common.config.DurationUtil;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.StreamRef;
@@ -45,7 +48,8 @@ import java.util.function.Supplier;
 
 /**
  * The master process: owns the run directory, listens on the workers' channel socket, runs the
- * {@link Supervisor}, and turns signals into events on its single loop thread.
+ * {@link Supervisor}, reloads the configuration, and turns signals into events on its single
+ * loop thread.
  */
 final class Master {
 
@@ -67,6 +71,7 @@ final class Master {
     private final long startedNanos = System.nanoTime();
     private ControlServer control;
     private boolean stopping;
+    private boolean reloading;
 
     Master(MasterOptions options, SluiceConfig config) {
         this.options = options;
@@ -91,7 +96,8 @@ final class Master {
             return ExitCodes.FAILURE;
         }
         try {
-            checkPortFree();
+            checkPortFree(config);
+            TcpMigrate.apply(config.worker().migrateQueuedConnections());
             io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
             channel = ChannelTransport.listen(run.channelSocket(), io, this::workerPeer);
             supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket()), config, directory::workerGone,
@@ -132,7 +138,7 @@ final class Master {
      * SO_REUSEPORT, which another process of the same user could share silently; this bind
      * without it fails whenever anything listens there.
      */
-    private void checkPortFree() throws ConfigException {
+    private void checkPortFree(SluiceConfig config) throws ConfigException {
         String bind = config.rtmp().bind();
         int port = config.rtmp().port();
         try (ServerSocket probe = new ServerSocket()) {
@@ -186,6 +192,106 @@ final class Master {
     private void installSignalHandlers() {
         Signal.handle(new Signal("TERM"), s -> loop.execute(() -> stop(false, ExitCodes.OK)));
         Signal.handle(new Signal("INT"), s -> loop.execute(() -> stop(false, ExitCodes.OK)));
+        Signal.handle(new Signal("HUP"), s -> loop.execute(() -> reload("SIGHUP")));
+    }
+
+    /**
+     * Re-reads the configuration file and applies it (SIGHUP, {@code bin/ctl reload}). On the
+     * loop. An invalid file changes nothing; keys that apply in place are pushed to the running
+     * workers; keys that need new processes start a new generation while the old one drains.
+     * Run and log directories need a restart: a reload that changes them is refused.
+     */
+    CompletableFuture<ReloadResult> reload(String trigger) {
+        if (stopping) {
+            return refused(trigger, "Stopping", "the server is stopping");
+        }
+        if (reloading) {
+            return refused(trigger, "Busy", "a reload is already in progress; try again when it has finished");
+        }
+        long t0 = System.nanoTime();
+        SluiceConfig next;
+        try {
+            next = ConfigLoader.loadOrDefaults(options.config());
+        } catch (ConfigException e) {
+            return refused(trigger, "InvalidConfig", e.getMessage() + "; the running configuration stays as it was");
+        }
+        SluiceConfig current = supervisor.config();
+        List<ConfigDiff.Change> changes = ConfigDiff.between(current, next);
+        ConfigDiff.Apply how = ConfigDiff.strongest(changes).orElse(null);
+        if (how == null) {
+            log.info("reload ({}): {} has not changed", trigger, options.config());
+            return CompletableFuture.completedFuture(new ReloadResult(changes, "none", supervisor.generation(), 0,
+                    "nothing changed"));
+        }
+        if (how == ConfigDiff.Apply.RESTART) {
+            String keys = changes.stream().filter(c -> c.apply() == ConfigDiff.Apply.RESTART)
+                    .map(ConfigDiff.Change::key).reduce((a, b) -> a + ", " + b).orElse("");
+            return refused(trigger, "NeedsRestart", keys + " can only change with a restart of the master "
+                    + "(bin/stop, then bin/start); revert it to reload the rest. Nothing was changed");
+        }
+        if (how == ConfigDiff.Apply.NEW_GENERATION
+                && (current.rtmp().port() != next.rtmp().port() || !current.rtmp().bind().equals(next.rtmp().bind()))) {
+            try {
+                checkPortFree(next);
+            } catch (ConfigException e) {
+                return refused(trigger, "InvalidConfig", e.getMessage() + "; the running configuration stays as it was");
+            }
+        }
+        for (ConfigDiff.Change c : changes) {
+            log.info("reload ({}): {}: {} -> {} ({})", trigger, c.key(), c.oldValue(), c.newValue(),
+                    c.apply().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+        reloading = true;
+        LogLevels.apply(next.log().level());
+        TcpMigrate.apply(next.worker().migrateQueuedConnections());
+        CompletableFuture<ReloadResult> result;
+        if (how == ConfigDiff.Apply.IN_PLACE) {
+            result = supervisor.applyInPlace(next).thenApply(n -> {
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                return new ReloadResult(changes, "in place", supervisor.generation(), ms,
+                        "applied in place to " + n + " worker(s) in " + ms + " ms; no process restarted");
+            });
+        } else {
+            int workers = next.workers().resolve(Runtime.getRuntime().availableProcessors());
+            int old = supervisor.generation();
+            result = supervisor.replaceGeneration(next, workers).thenApply(v -> {
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                return new ReloadResult(changes, "new generation", supervisor.generation(), ms,
+                        "generation " + supervisor.generation() + " (" + workers + " worker(s)) running in " + ms
+                                + " ms; generation " + old + " drains its sessions (at most "
+                                + DurationUtil.format(next.worker().drainTimeout()) + ")");
+            });
+        }
+        return result.whenCompleteAsync((r, failure) -> {
+            reloading = false;
+            if (failure == null) {
+                log.info("reload ({}): {}", trigger, r.summary());
+            } else {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                log.error("reload ({}) failed: {}", trigger, cause.getMessage());
+            }
+        }, loop).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            return CompletableFuture.failedFuture(new ChannelRequestException("ReloadFailed", cause.getMessage()));
+        });
+    }
+
+    private CompletableFuture<ReloadResult> refused(String trigger, String error, String reason) {
+        log.error("reload ({}) refused: {}", trigger, reason);
+        return CompletableFuture.failedFuture(new ChannelRequestException(error, reason));
+    }
+
+    /**
+     * What a reload did, as {@code bin/ctl reload} shows it.
+     *
+     * @param changes    every changed key with its old and new value and how it applies
+     * @param applied    "none", "in place" or "new generation"
+     * @param generation the generation serving now
+     * @param millis     from the start of the reload until it was in effect
+     * @param summary    one line for the operator
+     */
+    record ReloadResult(List<ConfigDiff.Change> changes, String applied, int generation, long millis,
+                        String summary) {
     }
 
     /** Stops every worker (with escalation, or at once), then the master. On the loop. */
@@ -219,7 +325,7 @@ final class Master {
 
         @Override
         public CompletableFuture<Object> reload() {
-            return CompletableFuture.failedFuture(new ChannelRequestException("NotSupported", "reload is not available yet"));
+            return Master.this.reload("bin/ctl reload").thenApply(r -> r);
         }
 
         @Override

@@ -92,8 +92,23 @@ public final class WorkerMain {
         }
         Stopper stopper = new Stopper(server, relays, channelGroup, log);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
-        connected.link().serve(server, started.port, relayEndpoint.toString(), stopper::stopAndExit);
+        connected.link().serve(server, started.port, relayEndpoint.toString(),
+                next -> applySettings(next, server, relays, log), stopper::stopAndExit);
         return stopper.await();
+    }
+
+    /**
+     * A reload's in-place settings: new sessions use them from now on, live streams take the GOP
+     * cache settings at once (a disabled cache is dropped), relays their linger.
+     */
+    private static void applySettings(SluiceConfig next, RtmpServer server, RelayManager relays, Logger log) {
+        LogLevels.apply(next.log().level());
+        server.updateSettings(SessionSettings.from(next), GopSettings.from(next.gopCache()));
+        relays.updateLinger(next.players().idleRelayLinger());
+        log.info("settings updated by the master (gop cache {}, log level {}, chunk size {}, publisher timeout {}, "
+                + "slow timeout {})", next.gopCache().enabled() ? "on" : "off",
+                next.log().level().name().toLowerCase(java.util.Locale.ROOT), next.rtmp().chunkSize(),
+                next.rtmp().publisherTimeout(), next.players().slowTimeout());
     }
 
     /** Without a master: read the file given with -c (or use the defaults) and serve until SIGTERM. */

@@ -2,6 +2,8 @@ package io.sluice.common.config;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
@@ -66,6 +68,22 @@ public final class ConfigLoader {
      */
     public static SluiceConfig loadOrDefaults(Path file) throws ConfigException {
         return Files.exists(file) ? load(file) : SluiceConfig.defaults();
+    }
+
+    /**
+     * The run directory a possibly invalid file names ({@code paths.run_dir}, else the default),
+     * read leniently; null when the file is not even YAML. Lets {@code bin/ctl reload} reach the
+     * master with a broken file, so that the master is the one to refuse it.
+     */
+    public static Path runDirHint(Path file, Path home) {
+        try {
+            JsonNode root = new ObjectMapper(YAML).readTree(file.toFile());
+            JsonNode dir = root == null ? null : root.path("paths").path("run_dir");
+            Path runDir = dir != null && dir.isTextual() ? Path.of(dir.asText()) : PathSettings.defaults().runDir();
+            return home.resolve(runDir);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Reads and checks YAML text; {@code sourceName} is what messages call it (a file name). */

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * {@code m} or {@code h}. A bare number is refused: {@code timeout: 5} is a classic
  * seconds-or-milliseconds mistake.
  */
-final class DurationUtil {
+public final class DurationUtil {
 
     static final String FORMS = "a duration: a whole number with unit ms, s, m or h, e.g. 500ms, 5s, 2m, 1h";
 
@@ -49,7 +49,7 @@ final class DurationUtil {
     }
 
     /** The largest unit that is exact: 300000ms becomes {@code 5m}, zero is {@code 0s}. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms == 0) {
             return "0s";

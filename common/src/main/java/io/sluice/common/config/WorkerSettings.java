@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param drainTimeout       how long an old-generation worker keeps serving after a reload
  * @param respawnMaxFailures failed starts or crashes within {@code respawnWindow} that stop respawning a slot
  * @param respawnWindow      the window those failures are counted in
+ * @param migrateQueuedConnections whether the master sets {@code net.ipv4.tcp_migrate_req=1}, so that
+ *                           connections queued on a draining worker's listener move to another worker
  */
 public record WorkerSettings(ThreadCount threads, List<String> jvmOptions, Duration heartbeatInterval,
                              Duration heartbeatTimeout, Duration stopTimeout, Duration drainTimeout,
-                             int respawnMaxFailures, Duration respawnWindow) {
+                             int respawnMaxFailures, Duration respawnWindow, boolean migrateQueuedConnections) {
 
     public WorkerSettings {
         Objects.requireNonNull(threads, "threads");
@@ -40,6 +42,6 @@ public record WorkerSettings(ThreadCount threads, List<String> jvmOptions, Durat
         return new WorkerSettings(ThreadCount.AUTO,
                 List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"),
                 Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(5),
-                5, Duration.ofSeconds(30));
+                5, Duration.ofSeconds(30), true);
     }
 }

@@ -117,14 +117,22 @@ public final class CtlMain {
             return ExitCodes.OK;
         }
         SluiceConfig config;
+        Path runDir;
         try {
             config = ConfigLoader.loadOrDefaults(configFile);
+            runDir = config.paths().runDir(home);
         } catch (ConfigException e) {
-            err.println("sluice ctl: invalid configuration: " + e.getMessage());
-            return ExitCodes.BAD_CONFIG;
+            // A reload of a broken file goes to the master all the same, which refuses it, logs
+            // why and keeps running: the operator sees the one answer in both places.
+            Path hinted = command.equals("reload") ? ConfigLoader.runDirHint(configFile, home) : null;
+            if (hinted == null) {
+                err.println("sluice ctl: invalid configuration: " + e.getMessage());
+                return ExitCodes.BAD_CONFIG;
+            }
+            config = null;
+            runDir = hinted;
         }
-        Path runDir = config.paths().runDir(home);
-        if (command.equals("paths")) {
+        if (command.equals("paths") && config != null) {
             // For the bin/ scripts: where the pid file and logs are.
             out.println("run_dir=" + runDir);
             out.println("log_dir=" + config.paths().logDir(home));

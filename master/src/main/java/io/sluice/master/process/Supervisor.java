@@ -50,6 +50,8 @@ public final class Supervisor {
     private final BiFunction<Integer, Integer, String> relayEndpoints;
     private SluiceConfig config;
     private int generation;
+    /** The last generation number handed out; a failed reload's number is not reused. */
+    private int lastGeneration;
     private List<WorkerSlot> slots = List.of();
     private CompletableFuture<Void> generationUp = new CompletableFuture<>();
     private CompletableFuture<Void> stopped;
@@ -82,7 +84,7 @@ public final class Supervisor {
      * when every slot gave up (bad configuration, crash loop), with the reason.
      */
     public CompletableFuture<Void> startGeneration(int workers) {
-        generation++;
+        generation = ++lastGeneration;
         generationUp = new CompletableFuture<>();
         List<WorkerSlot> next = new ArrayList<>();
         WorkerSettings w = config.worker();
@@ -168,7 +170,7 @@ public final class Supervisor {
             }
             return;
         }
-        if (slot.worker != h || was == WorkerHandle.State.DRAINING) {
+        if (slot.worker != h || was == WorkerHandle.State.DRAINING || !slots.contains(slot)) {
             log.info("{} exited with code {} (old generation)", h, code);
             return;
         }
@@ -306,19 +308,130 @@ public final class Supervisor {
         long timeout = config.worker().stopTimeout().toMillis();
         log.info("stopping {} worker(s){}", byPid.size(), now ? " now" : "");
         for (WorkerHandle h : byPid.values()) {
-            h.state = WorkerHandle.State.STOPPING;
-            ChannelPeer peer = h.peer;
-            if (now || peer == null) {
-                h.process.destroy();
-            } else {
-                peer.request(ChannelMethod.WORKER_CLOSE, null, null, Duration.ofMillis(timeout));
-                loop.schedule(() -> escalate(h, false, "did not stop within " + timeout / 2 + " ms of worker.close"),
-                        timeout / 2, TimeUnit.MILLISECONDS);
-            }
-            loop.schedule(() -> escalate(h, true, "did not stop within " + timeout + " ms"), timeout,
-                    TimeUnit.MILLISECONDS);
+            stopWorker(h, now, timeout);
         }
         return stopped;
+    }
+
+    /** worker.close (or SIGTERM when {@code now}), SIGTERM at half the timeout, SIGKILL at all of it. */
+    private void stopWorker(WorkerHandle h, boolean now, long timeout) {
+        h.state = WorkerHandle.State.STOPPING;
+        ChannelPeer peer = h.peer;
+        if (now || peer == null) {
+            h.process.destroy();
+        } else {
+            peer.request(ChannelMethod.WORKER_CLOSE, null, null, Duration.ofMillis(timeout));
+            loop.schedule(() -> escalate(h, false, "did not stop within " + timeout / 2 + " ms of worker.close"),
+                    timeout / 2, TimeUnit.MILLISECONDS);
+        }
+        loop.schedule(() -> escalate(h, true, "did not stop within " + timeout + " ms"), timeout,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A reload whose changes all apply in place: the master takes the new heartbeat, stop and
+     * respawn values at once, and every worker that serves gets {@code worker.updateSettings}.
+     * Completes with the number of workers that applied them; fails when one refused.
+     */
+    public CompletableFuture<Integer> applyInPlace(SluiceConfig next) {
+        boolean newHeartbeat = !config.worker().heartbeatInterval().equals(next.worker().heartbeatInterval());
+        config = next;
+        if (newHeartbeat && stopped == null) {
+            restartHeartbeat();
+        }
+        return pushSettings(next, byPid.values());
+    }
+
+    private CompletableFuture<Integer> pushSettings(SluiceConfig next, Iterable<WorkerHandle> to) {
+        List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+        for (WorkerHandle h : to) {
+            ChannelPeer peer = h.peer;
+            if (peer != null && (h.state == WorkerHandle.State.RUNNING || h.state == WorkerHandle.State.DRAINING)) {
+                acks.add(peer.request(ChannelMethod.WORKER_UPDATE_SETTINGS, null, next).toCompletableFuture()
+                        .exceptionally(e -> {
+                            throw new IllegalStateException(h + " did not take the settings: " + e.getMessage(), e);
+                        }));
+            }
+        }
+        int n = acks.size();
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(v -> n);
+    }
+
+    /**
+     * A reload that needs new processes: starts a full new generation with {@code next}; once
+     * every new worker runs, the old ones are told to drain (close their listener, serve their
+     * sessions until these end) and are stopped when {@code drain_timeout} passes. When the new
+     * generation cannot run, it is stopped and the old one keeps serving with the old settings.
+     */
+    public CompletableFuture<Void> replaceGeneration(SluiceConfig next, int workers) {
+        SluiceConfig previousConfig = config;
+        List<WorkerSlot> previousSlots = slots;
+        int previousGeneration = generation;
+        CompletableFuture<Void> previousUp = generationUp;
+        config = next;
+        CompletableFuture<Void> up = startGeneration(workers);
+        ScheduledFuture<?> deadline = loop.schedule(() -> up.completeExceptionally(new IllegalStateException(
+                "generation " + generation + " did not run within " + START_TIMEOUT.toSeconds() + " s")),
+                START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        up.whenComplete((v, failure) -> loop.execute(() -> {
+            deadline.cancel(false);
+            if (stopped != null) {
+                done.completeExceptionally(new IllegalStateException("the server is stopping"));
+                return;
+            }
+            if (failure == null) {
+                drain(previousSlots, next.worker().drainTimeout());
+                done.complete(null);
+                return;
+            }
+            log.error("reload: the new generation {} could not run ({}); stopping it, generation {} keeps serving "
+                    + "with the previous configuration", generation, failure.getMessage(), previousGeneration);
+            for (WorkerSlot s : slots) {
+                s.givenUp = "rolled back";
+                if (s.pendingRespawn != null) {
+                    s.pendingRespawn.cancel(false);
+                }
+                if (s.worker != null && s.worker.state != WorkerHandle.State.EXITED) {
+                    retiring.add(s.worker);
+                    stopWorker(s.worker, false, previousConfig.worker().stopTimeout().toMillis());
+                }
+            }
+            slots = previousSlots;
+            generation = previousGeneration;
+            generationUp = previousUp;
+            config = previousConfig;
+            restartHeartbeat();
+            done.completeExceptionally(failure);
+        }));
+        return done;
+    }
+
+    private void drain(List<WorkerSlot> old, Duration timeout) {
+        for (WorkerSlot s : old) {
+            if (s.pendingRespawn != null) {
+                s.pendingRespawn.cancel(false);
+            }
+            WorkerHandle h = s.worker;
+            if (h == null || h.state == WorkerHandle.State.EXITED || h.state == WorkerHandle.State.STOPPING) {
+                continue;
+            }
+            retiring.add(h);
+            long stopTimeout = config.worker().stopTimeout().toMillis();
+            if (timeout.isZero() || h.peer == null || h.state != WorkerHandle.State.RUNNING) {
+                stopWorker(h, false, stopTimeout);
+                continue;
+            }
+            h.state = WorkerHandle.State.DRAINING;
+            h.peer.request(ChannelMethod.WORKER_DRAIN, null, java.util.Map.of("timeoutMillis", timeout.toMillis()));
+            loop.schedule(() -> {
+                if (h.state == WorkerHandle.State.DRAINING) {
+                    log.info("{} still has sessions after the drain timeout ({} ms); stopping it", h, timeout.toMillis());
+                    stopWorker(h, false, stopTimeout);
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        log.info("generation {} running; the previous workers drain (at most {} ms)", generation, timeout.toMillis());
     }
 
     private void escalate(WorkerHandle h, boolean kill, String why) {

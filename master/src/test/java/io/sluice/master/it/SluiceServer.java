@@ -55,11 +55,23 @@ public final class SluiceServer implements AutoCloseable {
     /** Writes the configuration without starting. */
     public static SluiceServer configure(Path dir, String yaml) throws IOException {
         int port = FreePorts.next();
-        Path config = dir.resolve("sluice.yaml");
-        String text = "rtmp:\n  port: " + port + "\npaths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
-                + dir.resolve("logs") + "\n" + yaml;
+        SluiceServer s = new SluiceServer(dir, dir.resolve("sluice.yaml"), dir.resolve("master.log"), port);
+        s.rewrite(yaml);
+        return s;
+    }
+
+    /**
+     * Writes the configuration file again: this server's port and directories, then {@code yaml}
+     * (which must not hold an {@code rtmp:} or {@code paths:} section; use {@link #rewriteRaw}).
+     */
+    public void rewrite(String yaml) throws IOException {
+        rewriteRaw("rtmp:\n  port: " + port + "\npaths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
+                + dir.resolve("logs") + "\n" + yaml);
+    }
+
+    /** Writes {@code text} as the configuration file, as it is. */
+    public void rewriteRaw(String text) throws IOException {
         Files.writeString(config, text);
-        return new SluiceServer(dir, config, dir.resolve("master.log"), port);
     }
 
     /** Environment for the bin/ scripts: never build (the test runs on what Maven built). */

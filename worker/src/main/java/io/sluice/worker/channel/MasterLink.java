@@ -7,6 +7,7 @@ import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.IdentifyReply;
 import io.sluice.common.protocol.WorkerIdentity;
 import io.sluice.worker.RtmpServer;
@@ -19,10 +20,11 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The worker's end of the channel to the master: identifies the worker, announces it running,
- * answers the master's requests (ping, close), and ends the worker when the master goes away,
+ * answers the master's requests (ping, settings, drain, close), and ends the worker when the master goes away,
  * so no worker outlives its master (even one killed with SIGKILL).
  */
 public final class MasterLink {
@@ -33,6 +35,7 @@ public final class MasterLink {
     private final ChannelPeer peer;
     private final WorkerIdentity identity;
     private volatile boolean closeRequested;
+    private volatile boolean draining;
 
     private MasterLink(ChannelPeer peer, WorkerIdentity identity) {
         this.peer = peer;
@@ -63,8 +66,17 @@ public final class MasterLink {
      * {@code stop} (once, on its own thread) when the master asks the worker to stop or the
      * channel closes.
      */
-    public void serve(RtmpServer server, int port, String relayEndpoint, Runnable stop) {
+    public void serve(RtmpServer server, int port, String relayEndpoint, Consumer<SluiceConfig> settings,
+                      Runnable stop) {
         peer.onRequest(ChannelMethod.WORKER_PING, (request, context) -> server.load());
+        peer.onRequest(ChannelMethod.WORKER_UPDATE_SETTINGS, (request, context) -> {
+            settings.accept(ChannelJson.convert(request.data(), SluiceConfig.class));
+            return null;
+        });
+        peer.onRequest(ChannelMethod.WORKER_DRAIN, (request, context) -> {
+            drain(server, request.data() == null ? 0 : request.data().path("timeoutMillis").asLong(), stop);
+            return null;
+        });
         peer.onRequest(ChannelMethod.WORKER_DUMP, (request, context) -> server.dump());
         peer.onRequest(ChannelMethod.CLIENT_KICK, (request, context) -> {
             String id = request.data() == null ? null : request.data().path("id").asText(null);
@@ -88,6 +100,28 @@ public final class MasterLink {
         });
         peer.notify(ChannelEvent.WORKER_RUNNING, null,
                 new WorkerIdentity(identity.id(), identity.generation(), identity.pid(), port, relayEndpoint));
+    }
+
+    /**
+     * Closes the listener (new connections go to the other workers) and keeps serving the open
+     * sessions; once the last one has ended the worker stops by itself. The master stops it
+     * when the drain timeout passes first.
+     */
+    private void drain(RtmpServer server, long timeoutMillis, Runnable stop) {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        server.closeListener();
+        log.info("draining: listener closed, serving {} open connection(s) until they end (at most {} ms)",
+                server.connectionCount(), timeoutMillis);
+        server.group().scheduleAtFixedRate(() -> {
+            if (server.connectionCount() == 0 && !closeRequested) {
+                closeRequested = true;
+                log.info("drained: the last connection ended; stopping");
+                new Thread(stop, "drained").start();
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     public ChannelPeer peer() {

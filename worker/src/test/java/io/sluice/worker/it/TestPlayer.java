@@ -31,6 +31,8 @@ public final class TestPlayer implements ClientListener, AutoCloseable {
     private final AtomicLong lastVideoTimestamp = new AtomicLong(-1);
     private final AtomicInteger timestampsBack = new AtomicInteger();
     private volatile Boolean firstCodedWasKey;
+    private volatile long lastVideoNanos;
+    private volatile long maxVideoGapNanos;
     private volatile boolean closed;
     private RtmpClient client;
 
@@ -52,6 +54,11 @@ public final class TestPlayer implements ClientListener, AutoCloseable {
                     firstCodedWasKey = tag.keyframe();
                 }
                 video.incrementAndGet();
+                long now = System.nanoTime();
+                if (lastVideoNanos != 0) {
+                    maxVideoGapNanos = Math.max(maxVideoGapNanos, now - lastVideoNanos);
+                }
+                lastVideoNanos = now;
             }
             long previous = lastVideoTimestamp.getAndSet(media.timestamp());
             if (media.timestamp() < previous) {
@@ -86,6 +93,16 @@ public final class TestPlayer implements ClientListener, AutoCloseable {
 
     public Boolean firstCodedWasKey() {
         return firstCodedWasKey;
+    }
+
+    /** The longest time between two coded video frames so far, in milliseconds. */
+    public long maxVideoGapMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(maxVideoGapNanos);
+    }
+
+    /** Forgets the longest gap so far (e.g. after the initial burst of the GOP cache). */
+    public void resetMaxVideoGap() {
+        maxVideoGapNanos = 0;
     }
 
     /** How often a video timestamp was lower than the one before. */

@@ -34,6 +34,7 @@ public final class TestPublisher implements AutoCloseable {
     private long startNanos;
     private int next;
     private long offset;
+    private boolean closed;
 
     private TestPublisher(RtmpClient client, int streamId, List<FlvTag> tags) {
         this.client = client;
@@ -117,6 +118,10 @@ public final class TestPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (ticker != null) {
             ticker.cancel(false);
         }
