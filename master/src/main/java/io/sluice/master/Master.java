@@ -294,9 +294,24 @@ final class Master {
                         String summary) {
     }
 
+    /**
+     * The graceful stop (nginx's QUIT, which the JVM keeps for itself): workers close their
+     * listeners and stop once their sessions have ended, at most {@code drain_timeout} later;
+     * then the master exits. A SIGTERM meanwhile stops at once, as usual. On the loop.
+     */
+    void stopDraining() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        log.info("stopping once the sessions have ended (at most {})",
+                DurationUtil.format(supervisor.config().worker().drainTimeout()));
+        supervisor.stopDraining().whenComplete((v, e) -> done.countDown());
+    }
+
     /** Stops every worker (with escalation, or at once), then the master. On the loop. */
     void stop(boolean now, int code) {
-        if (stopping) {
+        if (stopping && !supervisor.draining()) {
             return;
         }
         stopping = true;
@@ -329,8 +344,12 @@ final class Master {
         }
 
         @Override
-        public void stop(boolean now) {
-            Master.this.stop(now, ExitCodes.OK);
+        public void stop(boolean now, boolean drain) {
+            if (drain) {
+                Master.this.stopDraining();
+            } else {
+                Master.this.stop(now, ExitCodes.OK);
+            }
         }
     }
 

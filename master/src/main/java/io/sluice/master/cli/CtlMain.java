@@ -46,7 +46,9 @@ public final class CtlMain {
               where APP/NAME      which worker publishes a stream and which workers relay it
               reload              re-read the configuration and apply it (like kill -HUP)
               kick CLIENT-ID      disconnect a client session (ids from 'clients')
-              stop [--now]        stop the server (--now: no graceful worker.close)
+              stop [--now|--drain]
+                                  stop the server (--now: no graceful worker.close; --drain: let
+                                  the sessions end first, like nginx's QUIT)
 
             Options:
               -c, --config FILE   configuration file (default: conf/sluice.yaml), to find run_dir
@@ -71,8 +73,10 @@ public final class CtlMain {
                     + "  changed and how it was applied. An invalid file changes nothing; the error is printed\n"
                     + "  and the exit code is 1.",
             "kick", "bin/ctl kick CLIENT-ID\n  Disconnects one client session (ids from bin/ctl clients).",
-            "stop", "bin/ctl stop [--now]\n  Stops the server: workers get worker.close, then SIGTERM, then SIGKILL after\n"
-                    + "  worker.stop_timeout. --now skips worker.close.");
+            "stop", "bin/ctl stop [--now|--drain]\n  Stops the server: workers get worker.close, then SIGTERM, then SIGKILL after\n"
+                    + "  worker.stop_timeout. --now skips worker.close. --drain is the graceful stop (nginx's QUIT,\n"
+                    + "  which the JVM keeps for itself): workers close their listeners and stop once their\n"
+                    + "  sessions have ended, at most worker.drain_timeout later; bin/ctl returns at once.");
 
     private CtlMain() {
     }
@@ -175,10 +179,12 @@ public final class CtlMain {
                     yield new Request(command, ChannelMethod.CLIENT_KICK, Map.of("id", args.get(0)));
                 }
                 case "stop" -> {
-                    if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("--now"))) {
-                        throw new IllegalArgumentException("stop takes only --now");
+                    if (args.size() > 1 || (args.size() == 1 && !args.get(0).matches("--now|--drain"))) {
+                        throw new IllegalArgumentException("stop takes --now or --drain");
                     }
-                    yield new Request(command, ChannelMethod.MASTER_STOP, Map.of("now", args.size() == 1));
+                    String how = args.isEmpty() ? "" : args.get(0);
+                    yield new Request(command, ChannelMethod.MASTER_STOP,
+                            Map.of("now", how.equals("--now"), "drain", how.equals("--drain")));
                 }
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'; see bin/ctl --help");
             };

@@ -52,7 +52,11 @@ public final class ControlServer implements AutoCloseable {
         /** Reloads the configuration; completes with what changed and how it was applied. */
         CompletableFuture<Object> reload();
 
-        void stop(boolean now);
+        /**
+         * Stops the server: {@code now} without worker.close; {@code drain} lets the workers
+         * finish their sessions first (at most worker.drain_timeout), nginx's graceful QUIT.
+         */
+        void stop(boolean now, boolean drain);
     }
 
     public ControlServer(Path socket, EventLoopGroup io, ScheduledExecutorService loop, Supervisor supervisor,
@@ -76,8 +80,9 @@ public final class ControlServer implements AutoCloseable {
                 CompletableFuture.supplyAsync(actions::reload, loop).thenCompose(f -> f));
         peer.onRequest(ChannelMethod.MASTER_STOP, (request, context) -> {
             boolean now = request.data() != null && request.data().path("now").asBoolean(false);
+            boolean drain = request.data() != null && request.data().path("drain").asBoolean(false);
             // Answered first; the stop starts right after, on the loop.
-            loop.execute(() -> actions.stop(now));
+            loop.execute(() -> actions.stop(now, drain));
             return null;
         });
         return peer;

@@ -56,6 +56,7 @@ public final class Supervisor {
     private CompletableFuture<Void> generationUp = new CompletableFuture<>();
     private CompletableFuture<Void> stopped;
     private ScheduledFuture<?> heartbeat;
+    private boolean drainingStop;
 
     /**
      * @param onWorkerGone   told (on the loop) when a worker process has exited, e.g. to drop
@@ -289,6 +290,17 @@ public final class Supervisor {
      * {@code stop_timeout}, SIGKILL after all of it. Completes when all have exited.
      */
     public CompletableFuture<Void> stop(boolean now) {
+        if (stopped != null && drainingStop) {
+            // A stop during a draining stop cuts it short.
+            drainingStop = false;
+            long timeout = config.worker().stopTimeout().toMillis();
+            for (WorkerHandle h : List.copyOf(byPid.values())) {
+                if (h.state != WorkerHandle.State.STOPPING) {
+                    stopWorker(h, now, timeout);
+                }
+            }
+            return stopped;
+        }
         if (stopped != null) {
             return stopped;
         }
@@ -309,6 +321,57 @@ public final class Supervisor {
         log.info("stopping {} worker(s){}", byPid.size(), now ? " now" : "");
         for (WorkerHandle h : byPid.values()) {
             stopWorker(h, now, timeout);
+        }
+        return stopped;
+    }
+
+    /** Whether a draining stop is under way. */
+    public boolean draining() {
+        return drainingStop;
+    }
+
+    /**
+     * Stops every worker gracefully: each closes its listener and stops once its sessions have
+     * ended; one still busy after {@code drain_timeout} is stopped as by {@link #stop}.
+     * Heartbeats go on meanwhile, so a worker that hangs is still killed (and not replaced).
+     */
+    public CompletableFuture<Void> stopDraining() {
+        if (stopped != null) {
+            return stopped;
+        }
+        stopped = new CompletableFuture<>();
+        drainingStop = true;
+        for (WorkerSlot s : slots) {
+            if (s.pendingRespawn != null) {
+                s.pendingRespawn.cancel(false);
+            }
+        }
+        if (byPid.isEmpty()) {
+            stopped.complete(null);
+            return stopped;
+        }
+        Duration timeout = config.worker().drainTimeout();
+        long stopTimeout = config.worker().stopTimeout().toMillis();
+        log.info("draining {} worker(s), at most {} ms", byPid.size(), timeout.toMillis());
+        for (WorkerHandle h : List.copyOf(byPid.values())) {
+            if (h.state == WorkerHandle.State.STOPPING) {
+                continue;
+            }
+            if (h.peer == null || timeout.isZero()
+                    || (h.state != WorkerHandle.State.RUNNING && h.state != WorkerHandle.State.DRAINING)) {
+                stopWorker(h, false, stopTimeout);
+                continue;
+            }
+            if (h.state == WorkerHandle.State.RUNNING) {
+                h.state = WorkerHandle.State.DRAINING;
+                h.peer.request(ChannelMethod.WORKER_DRAIN, null, java.util.Map.of("timeoutMillis", timeout.toMillis()));
+            }
+            loop.schedule(() -> {
+                if (h.state == WorkerHandle.State.DRAINING) {
+                    log.info("{} still has sessions after the drain timeout ({} ms); stopping it", h, timeout.toMillis());
+                    stopWorker(h, false, stopTimeout);
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return stopped;
     }

@@ -195,6 +195,23 @@ class ReloadIT {
         }
     }
 
+    @Test
+    void aDrainingStopWaitsForTheSessionsToEnd(@TempDir Path dir) throws Exception {
+        try (SluiceServer s = SluiceServer.start(dir, "workers: 1\nworker:\n  drain_timeout: 60s\n")) {
+            TestPlayer player = TestPlayer.play(group, s.port(), "live", "drain");
+            SluiceServer.Result stop = s.ctl("stop", "--drain");
+            assertEquals(0, stop.exitCode(), stop.err());
+            s.awaitLog("draining: listener closed", 10);
+            Thread.sleep(500);
+            assertTrue(s.masterProcess().isAlive(), "the master waits for the session");
+            assertFalse(player.isClosed(), "the session goes on");
+            assertTrue(s.listenerPids().isEmpty(), "no new connections are accepted");
+            player.close();
+            assertTrue(s.masterProcess().waitFor(10, TimeUnit.SECONDS), "the master exits once the session ended");
+            assertEquals(0, s.masterProcess().exitValue());
+        }
+    }
+
     /**
      * Connection churn across 10 reloads that each start a new generation, with
      * {@code tcp_migrate_req} on and then off. Writes the sysctl (root here) and restores it.
