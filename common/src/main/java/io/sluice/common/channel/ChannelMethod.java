@@ -34,6 +34,8 @@ public enum ChannelMethod {
     MASTER_STATUS("master.status"),
     /** Control client &rarr; master: re-read the configuration and apply it. */
     MASTER_RELOAD("master.reload"),
+    /** Control client &rarr; master: channel round trips to every worker, back to back. */
+    MASTER_PING("master.ping"),
     /** Control client &rarr; master: stop the server. */
     MASTER_STOP("master.stop"),
     /** Control client &rarr; master: the live streams, merged from every worker. */

@@ -45,6 +45,7 @@ public final class CtlMain {
               clients             client sessions of every worker: id, address, role, stream, bytes
               where APP/NAME      which worker publishes a stream and which workers relay it
               reload              re-read the configuration and apply it (like kill -HUP)
+              ping [-n COUNT]     channel round trips master -> worker -> master, p50/p99 per worker
               kick CLIENT-ID      disconnect a client session (ids from 'clients')
               stop [--now|--drain]
                                   stop the server (--now: no graceful worker.close; --drain: let
@@ -72,6 +73,8 @@ public final class CtlMain {
             "reload", "bin/ctl reload [--json]\n  Re-reads the configuration file and applies it, like kill -HUP: prints what\n"
                     + "  changed and how it was applied. An invalid file changes nothing; the error is printed\n"
                     + "  and the exit code is 1.",
+            "ping", "bin/ctl ping [-n COUNT] [--json]\n  Sends COUNT (default 1000) worker.ping requests to each worker, one after the\n"
+                    + "  other, and prints the round trip master -> worker -> master: p50, p99, max.",
             "kick", "bin/ctl kick CLIENT-ID\n  Disconnects one client session (ids from bin/ctl clients).",
             "stop", "bin/ctl stop [--now|--drain]\n  Stops the server: workers get worker.close, then SIGTERM, then SIGKILL after\n"
                     + "  worker.stop_timeout. --now skips worker.close. --drain is the graceful stop (nginx's QUIT,\n"
@@ -164,6 +167,22 @@ public final class CtlMain {
                 case "streams" -> none(command, args, ChannelMethod.STREAM_LIST);
                 case "clients" -> none(command, args, ChannelMethod.CLIENT_LIST);
                 case "reload" -> none(command, args, ChannelMethod.MASTER_RELOAD);
+                case "ping" -> {
+                    int count = 1000;
+                    if (args.size() == 2 && args.get(0).equals("-n")) {
+                        try {
+                            count = Integer.parseInt(args.get(1));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("ping -n needs a number, got '" + args.get(1) + "'");
+                        }
+                    } else if (!args.isEmpty()) {
+                        throw new IllegalArgumentException("ping takes only -n COUNT");
+                    }
+                    if (count < 1 || count > 1_000_000) {
+                        throw new IllegalArgumentException("ping -n must be 1..1000000, got " + count);
+                    }
+                    yield new Request(command, ChannelMethod.MASTER_PING, Map.of("count", count));
+                }
                 case "where" -> {
                     if (args.size() != 1 || !args.get(0).matches("[^/]+/.+")) {
                         throw new IllegalArgumentException("where needs one stream as APP/NAME, e.g. live/cam");

@@ -16,6 +16,7 @@ final class Render {
             case "clients" -> clients(a);
             case "where" -> where(a);
             case "reload" -> reload(a);
+            case "ping" -> ping(a);
             case "kick" -> "kicked client " + a.path("id").asText() + " on worker " + a.path("worker").asInt() + "\n";
             case "stop" -> "stopping\n";
             default -> a.toString() + "\n";
@@ -76,6 +77,16 @@ final class Render {
         return a.path("app").asText() + "/" + a.path("name").asText() + ": published on worker "
                 + a.path("owner").asInt() + " (pid " + a.path("ownerPid").asLong() + "), relayed by "
                 + (a.path("relayedBy").isEmpty() ? "no other worker" : "worker(s) " + ids(a.path("relayedBy"))) + "\n";
+    }
+
+    private static String ping(JsonNode a) {
+        Table t = new Table("WORKER", "PID", "GEN", "PINGS", "P50 US", "P99 US", "MAX US");
+        for (JsonNode w : a) {
+            t.row(w.path("id").asText(), w.path("pid").asText(), w.path("generation").asText(), w.path("count").asText(),
+                    String.format("%.0f", w.path("p50Micros").asDouble()), String.format("%.0f", w.path("p99Micros").asDouble()),
+                    String.format("%.0f", w.path("maxMicros").asDouble()));
+        }
+        return t.toString();
     }
 
     private static String reload(JsonNode a) {

@@ -72,6 +72,14 @@ public final class ControlServer implements AutoCloseable {
     private ChannelPeer peer() {
         ChannelPeer peer = new ChannelPeer("control", Duration.ofSeconds(30));
         peer.onRequest(ChannelMethod.MASTER_STATUS, (request, context) -> onLoop(actions::status));
+        peer.onRequest(ChannelMethod.MASTER_PING, (request, context) -> {
+            int count = request.data() == null ? 1000 : request.data().path("count").asInt(1000);
+            if (count < 1 || count > 1_000_000) {
+                throw new ChannelRequestException("BadRequest", "count must be 1..1000000, got " + count);
+            }
+            return CompletableFuture.supplyAsync(supervisor::workers, loop)
+                    .thenCompose(workers -> ChannelLatency.measure(workers, count));
+        });
         peer.onRequest(ChannelMethod.STREAM_WHERE, (request, context) -> onLoop(() -> where(request.data())));
         peer.onRequest(ChannelMethod.STREAM_LIST, (request, context) -> dumps().thenApply(ControlServer::streams));
         peer.onRequest(ChannelMethod.CLIENT_LIST, (request, context) -> dumps().thenApply(ControlServer::clients));

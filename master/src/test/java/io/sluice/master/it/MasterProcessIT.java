@@ -88,8 +88,11 @@ class MasterProcessIT {
             for (TestPlayer p : players) {
                 (s.serverPidFor(p.localPort()).orElseThrow() == victim ? onVictim : onOther).add(p);
             }
+            long killed = System.nanoTime();
             ProcessHandle.of(victim).orElseThrow().destroyForcibly();
             s.awaitLogCount("running after", 3, 30);
+            System.out.printf("[figure] kill -9 of a worker to its replacement's worker.running: %d ms (+ log polling)%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
             assertTrue(TestPlayer.await(() -> onVictim.stream().allMatch(TestPlayer::isClosed), 10),
                     "sessions on the killed worker are gone");
             for (TestPlayer p : onOther) {
