@@ -88,6 +88,17 @@ class ReloadIT {
                 assertFalse(p.isClosed(), "a session was interrupted by the reload");
                 assertTrue(p.maxVideoGapMillis() < 1000, "gap of " + p.maxVideoGapMillis() + " ms across the reload");
             }
+            System.out.println("[figure] bin/ctl reload, in place: " + reload.out().lines().reduce((a, b) -> b).orElse(""));
+
+            // The same by signal: log level back to info.
+            s.rewrite("workers: 2\ngop_cache:\n  enabled: false\n");
+            new ProcessBuilder("kill", "-HUP", String.valueOf(s.masterPid())).start().waitFor();
+            s.awaitLog("reload (SIGHUP): applied in place to 2 worker(s)", 10);
+            System.out.println("[figure] SIGHUP, in place: " + s.logLines("reload \\(SIGHUP\\): applied in place").get(0));
+            s.awaitLogCount("settings updated by the master (gop cache off, log level info", 2, 10);
+            for (TestPlayer p : players) {
+                assertFalse(p.isClosed(), "a session was interrupted by the second reload");
+            }
             assertEquals(pids, s.workers().stream().map(ProcessHandle::pid).sorted().toList(),
                     "the same two worker processes");
             assertEquals(1, s.logLines("starting 2 worker\\(s\\), generation").size(), "no new generation");

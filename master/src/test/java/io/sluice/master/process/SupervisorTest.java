@@ -129,4 +129,33 @@ class SupervisorTest {
         assertTrue(ms >= 900 && ms < 5000, "killed after the stop timeout, took " + ms + " ms");
         assertTrue(!started.get(0).isAlive());
     }
+
+    @Test
+    void aNewGenerationThatCannotRunIsRolledBackAndTheOldOneKeepsServing() throws Exception {
+        // Generation 1 lives; generation 2's workers exit with the bad-configuration code.
+        Launcher launcher = (id, generation, options) -> {
+            Process p = new ProcessBuilder("sh", "-c", generation == 1 ? "sleep 30" : "exit " + ExitCodes.BAD_CONFIG)
+                    .start();
+            started.add(p);
+            return p;
+        };
+        Supervisor s = new Supervisor(loop, launcher, config("workers: 1\n"), h -> { }, RELAYS);
+        onLoop(() -> s.startGeneration(1));
+        Process first = started.get(0);
+        onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, first.pid(), 0, null)));
+        onLoop(() -> {
+            s.running(new WorkerIdentity(1, 1, first.pid(), 1935, "/tmp/relay.sock"));
+            return null;
+        });
+        SluiceConfig next = config("workers: 2\n");
+        CompletableFuture<Void> reloaded = onLoop(() -> s.replaceGeneration(next, 2));
+        Exception e = assertThrows(Exception.class, () -> reloaded.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("bad configuration"), e.getMessage());
+        assertEquals(1, onLoop(s::generation), "back to generation 1");
+        assertEquals("1", onLoop(() -> s.config().workers().toString()), "the old configuration");
+        assertEquals(List.of(first.pid()), onLoop(() -> s.workers().stream().map(WorkerHandle::pid).toList()));
+        assertEquals(WorkerHandle.State.RUNNING, onLoop(() -> s.workers().get(0).state()));
+        assertTrue(first.isAlive());
+        assertEquals(3, started.size(), "no respawn of the rolled-back slots");
+    }
 }
