@@ -248,6 +248,7 @@ class RelayIT {
                                 p -> !resumed(p) || p.video() <= videoBefore.get(p) + 10));
                 for (TestPlayer p : players.list()) {
                     assertFalse(p.isClosed(), "a player was disconnected");
+                    assertEquals(0, p.timestampsWentBack(), "one timeline across publishers, worker " + where.get(p));
                 }
                 JsonNode answer = awaitWhere(s, "live/cam", a -> a.path("ownerPid").asLong() == secondOwner
                         && relayedBy(a).equals(Set.of(ids.get(firstOwner))), 10);
@@ -290,6 +291,7 @@ class RelayIT {
                                 p -> !resumed(p) || p.video() <= videoBefore.get(p) + 10));
                 for (TestPlayer p : elsewhere) {
                     assertFalse(p.isClosed(), "a player on another worker was disconnected");
+                    assertEquals(0, p.timestampsWentBack(), "one timeline across publishers");
                 }
             }
         }
