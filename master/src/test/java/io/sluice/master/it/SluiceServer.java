@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,6 +173,24 @@ public final class SluiceServer implements AutoCloseable {
         List<Long> pids = ssPids("ss", "-Htnp", "state", "established", "( sport = :" + port + " and dport = :"
                 + clientPort + " )");
         return pids.stream().findFirst();
+    }
+
+    /**
+     * Pid of the server process for every established connection to our port, by the client's
+     * local port: one {@code ss} run for many clients.
+     */
+    public Map<Integer, Long> serverPidsByClientPort() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ss", "-Htnp", "state", "established", "( sport = :" + port + " )")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        Map<Integer, Long> pids = new HashMap<>();
+        // Recv-Q Send-Q LOCAL:PORT PEER:PORT users:(("java",pid=P,fd=F))
+        Matcher m = Pattern.compile(":" + port + "\\s+\\S+:(\\d+)\\s+users:\\(\\(\"[^\"]*\",pid=(\\d+)").matcher(out);
+        while (m.find()) {
+            pids.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+        return pids;
     }
 
     private List<Long> ssPids(String... command) throws IOException, InterruptedException {

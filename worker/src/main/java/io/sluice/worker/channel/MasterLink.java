@@ -31,6 +31,13 @@ public final class MasterLink {
 
     private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * worker.identify is the master's first request on a cold JVM: its channel thread loads the
+     * channel and JSON classes before it reads anything, which took 3 to 6 s on a loaded 2-core
+     * machine. Waiting only {@link #REQUEST_TIMEOUT} made workers fail their start there; the
+     * master itself waits 30 s for a worker to run (Supervisor.START_TIMEOUT).
+     */
+    static final Duration IDENTIFY_TIMEOUT = Duration.ofSeconds(20);
 
     private final ChannelPeer peer;
     private final WorkerIdentity identity;
@@ -49,7 +56,8 @@ public final class MasterLink {
         WorkerIdentity me = new WorkerIdentity(id, generation, ProcessHandle.current().pid(), 0, null);
         try {
             IdentifyReply reply = ChannelJson.convert(
-                    peer.request(ChannelMethod.WORKER_IDENTIFY, null, me).get(10, TimeUnit.SECONDS), IdentifyReply.class);
+                    peer.request(ChannelMethod.WORKER_IDENTIFY, null, me, IDENTIFY_TIMEOUT)
+                            .get(IDENTIFY_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS), IdentifyReply.class);
             return new Connected(new MasterLink(peer, me), reply);
         } catch (ExecutionException | TimeoutException e) {
             peer.close();

@@ -24,6 +24,7 @@ public final class RelayManager implements AutoCloseable {
     private final ConcurrentHashMap<StreamKey, Relay> relays = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> idleCheck;
     private volatile long lingerNanos;
+    private volatile boolean closing;
 
     public RelayManager(StreamRegistry registry, EventLoopGroup group, RelayDirectory directory, Duration linger) {
         this.registry = registry;
@@ -57,7 +58,13 @@ public final class RelayManager implements AutoCloseable {
 
     void closed(Relay relay) {
         if (relays.remove(relay.key(), relay)) {
-            registry.release(relay.stream());
+            LiveStream stream = relay.stream();
+            // A player that joined between the idle check and this removal found this relay still
+            // listed and started none: without another relay it would wait for ever.
+            if (!closing && stream.subscriberCount() > 0 && !stream.hasPublisher()) {
+                needPublisher(stream);
+            }
+            registry.release(stream);
         }
     }
 
@@ -79,6 +86,7 @@ public final class RelayManager implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         idleCheck.cancel(false);
         relays.values().forEach(r -> r.close("worker stopping"));
     }

@@ -49,16 +49,35 @@ public final class TestPublisher implements AutoCloseable {
      */
     public static TestPublisher publish(EventLoopGroup group, int port, String app, String name, Path flv)
             throws Exception {
+        return publish(connect(group, port, app), name, flv);
+    }
+
+    /**
+     * Connects to {@code rtmp://127.0.0.1:port/app} without publishing yet, so a test can first
+     * see which worker the connection landed on; then {@link #publish(RtmpClient, String, Path)}.
+     */
+    public static RtmpClient connect(EventLoopGroup group, int port, String app) throws Exception {
+        return RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", port), app,
+                "rtmp://127.0.0.1:" + port + "/" + app, new ClientListener() { }, Duration.ofSeconds(10))
+                .get(15, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Publishes {@code name} on a connection from {@link #connect}; the publisher owns the
+     * connection from then on, and closes it on failure too.
+     */
+    public static TestPublisher publish(RtmpClient client, String name, Path flv) throws Exception {
         List<FlvTag> tags = new ArrayList<>();
         try (FlvReader reader = new FlvReader(flv)) {
             FlvTag t;
             while ((t = reader.next()) != null) {
                 tags.add(t);
             }
+        } catch (Exception e) {
+            client.close();
+            tags.forEach(FlvTag::release);
+            throw e;
         }
-        RtmpClient client = RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", port), app,
-                "rtmp://127.0.0.1:" + port + "/" + app, new ClientListener() { }, Duration.ofSeconds(10))
-                .get(15, TimeUnit.SECONDS);
         try {
             int sid = client.createStream().get(10, TimeUnit.SECONDS);
             client.publish(sid, name).get(10, TimeUnit.SECONDS);
