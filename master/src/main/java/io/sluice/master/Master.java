@@ -1,5 +1,6 @@
 package io.sluice.master;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -19,6 +20,7 @@ import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.DurationUtil;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.protocol.IdentifyReply;
 import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerIdentity;
 import io.sluice.master.control.ControlServer;
@@ -104,6 +106,7 @@ final class Master {
                     (id, generation) -> run.relaySocket(id, generation).toString());
             control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, new Actions());
             installSignalHandlers();
+            warmUp();
             int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
             loop.execute(() -> supervisor.startGeneration(workers).whenComplete((ok, failure) -> {
                 if (failure == null) {
@@ -131,6 +134,17 @@ final class Master {
         shutdownResources();
         log.info("stopped");
         return exitCode;
+    }
+
+    /**
+     * Loads and runs the JSON paths of the channel once before any worker connects: on a busy
+     * machine the first worker.identify otherwise waits seconds for the master's class loading.
+     */
+    private void warmUp() {
+        JsonNode reply = ChannelJson.toTree(new IdentifyReply(config, run.relaySocket(1, 1).toString()));
+        ChannelJson.convert(ChannelJson.parse(ChannelJson.write(reply)), IdentifyReply.class);
+        ChannelJson.convert(ChannelJson.toTree(new WorkerIdentity(1, 1, 1, 1, "x")), WorkerIdentity.class);
+        ChannelJson.convert(ChannelJson.toTree(new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false)), WorkerLoad.class);
     }
 
     /**
