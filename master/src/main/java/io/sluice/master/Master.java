@@ -29,6 +29,7 @@ import io.sluice.master.directory.StreamDirectory;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.master.process.WorkerHandle;
 import io.sluice.master.process.Supervisor;
+import io.sluice.master.process.WorkerCds;
 import io.sluice.master.process.WorkerLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,7 @@ final class Master {
     private ControlServer control;
     private boolean stopping;
     private boolean reloading;
+    private WorkerCds cds;
 
     Master(MasterOptions options, SluiceConfig config) {
         this.options = options;
@@ -102,7 +104,8 @@ final class Master {
             TcpMigrate.apply(config.worker().migrateQueuedConnections());
             io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
             channel = ChannelTransport.listen(run.channelSocket(), io, this::workerPeer);
-            supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket()), config, directory::workerGone,
+            cds = new WorkerCds(run.dir());
+            supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket(), cds), config, directory::workerGone,
                     (id, generation) -> run.relaySocket(id, generation).toString());
             control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, new Actions());
             installSignalHandlers();
@@ -112,6 +115,7 @@ final class Master {
                 if (failure == null) {
                     log.info("Sluice started: {} worker(s) on {}:{}, master pid {}", workers, config.rtmp().bind(),
                             config.rtmp().port(), ProcessHandle.current().pid());
+                    cds.prepare(config.worker().jvmOptions());
                 } else {
                     log.error("{}; stopping", failure.getMessage());
                     loop.execute(() -> stop(false, ExitCodes.BAD_CONFIG));
@@ -269,6 +273,7 @@ final class Master {
             int workers = next.workers().resolve(Runtime.getRuntime().availableProcessors());
             int old = supervisor.generation();
             result = supervisor.replaceGeneration(next, workers).thenApply(v -> {
+                cds.prepare(next.worker().jvmOptions());
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 return new ReloadResult(changes, "new generation", supervisor.generation(), ms,
                         "generation " + supervisor.generation() + " (" + workers + " worker(s)) running in " + ms
@@ -368,6 +373,9 @@ final class Master {
     }
 
     private void shutdownResources() {
+        if (cds != null) {
+            cds.close();
+        }
         if (control != null) {
             control.close();
         }

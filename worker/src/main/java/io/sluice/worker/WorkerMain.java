@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  *   WorkerMain [-c FILE] [--port N]                                standalone, no master
  *   WorkerMain --id N --generation G --channel SOCKET [-c FILE]     spawned by the master
+ *   WorkerMain --warm-up                                            training run for the CDS archive
  * </pre>
  * Exit codes: {@link ExitCodes#BAD_CONFIG} for an invalid configuration or a port that cannot be
  * bound (the master does not respawn it), {@link ExitCodes#USAGE} for a bad command line.
@@ -43,6 +44,17 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--warm-up")) {
+            int code;
+            try {
+                code = WarmUp.run();
+            } catch (Exception e) {
+                System.err.println("sluice worker: warm-up failed: " + e);
+                code = ExitCodes.FAILURE;
+            }
+            System.exit(code);
+            return;
+        }
         WorkerOptions options;
         try {
             options = WorkerOptions.parse(args);

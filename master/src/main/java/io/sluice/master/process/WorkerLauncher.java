@@ -18,8 +18,10 @@ public final class WorkerLauncher implements Launcher {
     private final String javaBin;
     private final String classpath;
     private final Path channelSocket;
+    private final WorkerCds cds;
 
-    public WorkerLauncher(Path channelSocket) {
+    public WorkerLauncher(Path channelSocket, WorkerCds cds) {
+        this.cds = cds;
         this.javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.classpath = System.getProperty("java.class.path");
         this.channelSocket = channelSocket;
@@ -30,6 +32,7 @@ public final class WorkerLauncher implements Launcher {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(jvmOptions);
+        cmd.addAll(cds.options(jvmOptions));
         for (String property : INHERITED_PROPERTIES) {
             String value = System.getProperty(property);
             if (value != null) {
