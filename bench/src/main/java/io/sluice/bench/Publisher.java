@@ -44,6 +44,7 @@ final class Publisher implements AutoCloseable {
     private volatile long tagsSent;
     private volatile long bytesSent;
     private volatile boolean closed;
+    private boolean released;
 
     /**
      * @param limitMillis stop after the tags whose (looped) timestamp is below this; 0 = never
@@ -195,6 +196,10 @@ final class Publisher implements AutoCloseable {
 
     @Override
     public void close() {
+        if (released) {
+            return;
+        }
+        released = true;
         closed = true;
         if (client != null) {
             client.close();

@@ -1,0 +1,202 @@
+package io.sluice.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.sluice.worker.media.FlvTag;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks the generator's counting against ffmpeg: players of the generator and one
+ * {@code ffmpeg -i rtmp://... -c copy -f flv} all wait on a stream before it is published; the
+ * publisher then sends the first {@code seconds} of an FLV file in real time and leaves. Each
+ * player, ffmpeg's recording (read with ffprobe) and the file itself must show the same number
+ * of video and audio frames and the same media bytes (ffmpeg's packets lack the FLV tag's
+ * 5-byte AVC and 2-byte AAC headers, which are added back for the comparison).
+ *
+ * <pre>Verify --url rtmp://127.0.0.1:1935/live/check --flv FILE [--seconds 10] [--players 5] [--dir DIR]</pre>
+ */
+public final class Verify {
+
+    /** Frame and byte counts of one receiver (or of the file). */
+    public record Counts(String who, long videoFrames, long audioFrames, long videoBytes, long audioBytes) {
+        boolean sameAs(Counts o) {
+            return videoFrames == o.videoFrames && audioFrames == o.audioFrames && videoBytes == o.videoBytes
+                    && audioBytes == o.audioBytes;
+        }
+    }
+
+    /** The outcome: what the file holds, what each receiver got, and whether all agree. */
+    public record Report(String url, double seconds, Counts expected, Counts ffmpeg, List<Counts> players,
+                         boolean pass, String problem) {
+    }
+
+    private Verify() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        URI url = null;
+        Path flv = null;
+        double seconds = 10;
+        int players = 5;
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--url" -> url = URI.create(args[i + 1]);
+                case "--flv" -> flv = Path.of(args[i + 1]);
+                case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
+                case "--players" -> players = Integer.parseInt(args[i + 1]);
+                case "--dir" -> dir = Path.of(args[i + 1]);
+                default -> {
+                    System.err.println("Verify: unknown option " + args[i]);
+                    System.exit(64);
+                }
+            }
+        }
+        if (url == null || flv == null) {
+            System.err.println("usage: Verify --url rtmp://HOST:PORT/APP/STREAM --flv FILE [--seconds S] [--players N] [--dir DIR]");
+            System.exit(64);
+        }
+        Report r = check(url, flv, seconds, players, dir);
+        System.out.println(new ObjectMapper().writeValueAsString(r));
+        System.exit(r.pass() ? 0 : 1);
+    }
+
+    public static Report check(URI url, Path flv, double seconds, int playerCount, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path recording = dir.resolve("verify-ffmpeg.flv");
+        Files.deleteIfExists(recording);
+        Options o = Options.parse(new String[] {"--url", url.toString(), "--flv", flv.toString()});
+        long limit = (long) (seconds * 1000);
+        SendClock clock = new SendClock();
+        LoadGenerator.Measuring measuring = new LoadGenerator.Measuring();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Process ffmpeg = null;
+        List<Player> players = new ArrayList<>();
+        Publisher publisher = null;
+        try {
+            ffmpeg = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
+                    "-rw_timeout", "30000000", "-i", url.toString(), "-c", "copy", "-f", "flv", recording.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("verify-ffmpeg.log").toFile()).start();
+            List<CompletableFuture<Player>> started = new ArrayList<>();
+            for (int i = 0; i < playerCount; i++) {
+                Player p = new Player(clock, measuring);
+                players.add(p);
+                started.add(p.start(group, o.address(), o.app(), o.stream(), 262144));
+            }
+            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+            for (Player p : players) {
+                if (p.failed) {
+                    return new Report(url.toString(), seconds, null, null, List.of(), false,
+                            "a player failed to start: " + p.failure);
+                }
+            }
+            Thread.sleep(2000); // ffmpeg connects and plays meanwhile
+            if (!ffmpeg.isAlive()) {
+                return new Report(url.toString(), seconds, null, null, List.of(), false,
+                        "ffmpeg exited early: " + Files.readString(dir.resolve("verify-ffmpeg.log")));
+            }
+            publisher = new Publisher(flv, clock, limit);
+            Counts expected = expected(publisher.tags(), limit);
+            publisher.start(group, o.address(), o.app(), o.stream());
+            publisher.finished().get((long) seconds + 30, TimeUnit.SECONDS);
+            Thread.sleep(1500); // the last frames reach everyone
+            publisher.close();
+            if (!ffmpeg.waitFor(5, TimeUnit.SECONDS)) {
+                ffmpeg.destroy(); // SIGTERM: ffmpeg finishes the file
+                ffmpeg.waitFor(10, TimeUnit.SECONDS);
+            }
+            List<Counts> got = new ArrayList<>();
+            for (int i = 0; i < players.size(); i++) {
+                Player p = players.get(i);
+                got.add(group.submit(() -> new Counts("player " + players.indexOf(p), p.videoFrames, p.audioFrames,
+                        p.videoBytes, p.audioBytes)).get(5, TimeUnit.SECONDS));
+            }
+            Counts ff = ffprobe(recording);
+            String problem = null;
+            if (!ff.sameAs(expected)) {
+                problem = "ffmpeg's recording differs from the file";
+            }
+            for (Counts c : got) {
+                if (!c.sameAs(expected)) {
+                    problem = (problem == null ? "" : problem + "; ") + c.who() + " differs from the file";
+                    break;
+                }
+            }
+            return new Report(url.toString(), seconds, expected, ff, got, problem == null, problem);
+        } finally {
+            for (Player p : players) {
+                p.close();
+            }
+            if (publisher != null) {
+                publisher.close();
+            }
+            if (ffmpeg != null && ffmpeg.isAlive()) {
+                ffmpeg.destroyForcibly();
+            }
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What the publisher sends of the file below {@code limit} ms: coded frames, not configuration. */
+    static Counts expected(List<FlvTag> tags, long limit) {
+        long vf = 0;
+        long af = 0;
+        long vb = 0;
+        long ab = 0;
+        for (FlvTag t : tags) {
+            if (t.unsignedTimestamp() >= limit) {
+                break;
+            }
+            int len = t.payload().readableBytes();
+            int b1 = len > 1 ? t.payload().getUnsignedByte(t.payload().readerIndex() + 1) : -1;
+            if (t.type() == FlvTag.VIDEO && b1 != 0) {
+                vf++;
+                vb += len;
+            } else if (t.type() == FlvTag.AUDIO && b1 != 0) {
+                af++;
+                ab += len;
+            }
+        }
+        return new Counts("file", vf, af, vb, ab);
+    }
+
+    /** Packets of ffmpeg's recording, with the FLV AVC (5 bytes) and AAC (2 bytes) tag headers added back. */
+    static Counts ffprobe(Path recording) throws IOException, InterruptedException {
+        if (!Files.exists(recording)) {
+            return new Counts("ffmpeg (no recording)", 0, 0, 0, 0);
+        }
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "packet=codec_type,size",
+                "-of", "csv=p=0", recording.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(60, TimeUnit.SECONDS);
+        long vf = 0;
+        long af = 0;
+        long vb = 0;
+        long ab = 0;
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split(",");
+            if (f.length < 2) {
+                continue;
+            }
+            long size = Long.parseLong(f[1].trim());
+            if (f[0].equals("video")) {
+                vf++;
+                vb += size + 5;
+            } else if (f[0].equals("audio")) {
+                af++;
+                ab += size + 2;
+            }
+        }
+        return new Counts("ffmpeg", vf, af, vb, ab);
+    }
+}
