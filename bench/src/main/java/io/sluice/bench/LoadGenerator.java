@@ -55,6 +55,9 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
+        // sluice-common's jar carries the server's logback.xml; the generator logs warnings to stderr.
+        System.setProperty("logback.configurationFile",
+                System.getProperty("logback.configurationFile", "bench-logback.xml"));
         Options options;
         try {
             options = Options.parse(args);

@@ -44,6 +44,9 @@ public final class Verify {
     }
 
     public static void main(String[] args) throws Exception {
+        // sluice-common's jar carries the server's logback.xml; the generator logs warnings to stderr.
+        System.setProperty("logback.configurationFile",
+                System.getProperty("logback.configurationFile", "bench-logback.xml"));
         URI url = null;
         Path flv = null;
         double seconds = 10;
@@ -100,7 +103,10 @@ public final class Verify {
                             "a player failed to start: " + p.failure);
                 }
             }
-            Thread.sleep(2000); // ffmpeg connects and plays meanwhile
+            // ffmpeg starts slowly on a loaded machine: wait until it holds a connection to the
+            // server, then give it time for connect, createStream and play.
+            awaitConnection(ffmpeg.pid(), o.address().getPort(), 20_000);
+            Thread.sleep(3000);
             if (!ffmpeg.isAlive()) {
                 return new Report(url.toString(), seconds, null, null, List.of(), false,
                         "ffmpeg exited early: " + Files.readString(dir.resolve("verify-ffmpeg.log")));
@@ -144,6 +150,35 @@ public final class Verify {
                 ffmpeg.destroyForcibly();
             }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until process {@code pid} has an established TCP connection to {@code port} (from /proc). */
+    static void awaitConnection(long pid, int port, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        String remote = String.format(":%04X", port);
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                java.util.Set<String> inodes = new java.util.HashSet<>();
+                try (var fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+                    for (Path fd : fds) {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            inodes.add(target.substring(8, target.length() - 1));
+                        }
+                    }
+                }
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "tcp"))) {
+                    String[] f = line.trim().split("\\s+");
+                    // local_address rem_address st ... inode (field 9)
+                    if (f.length > 9 && f[2].endsWith(remote) && f[3].equals("01") && inodes.contains(f[9])) {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException notYet) {
+                // process starting or gone; try again
+            }
+            Thread.sleep(100);
         }
     }
 
