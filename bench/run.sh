@@ -18,7 +18,8 @@
 # Peers are installed when missing: nginx + libnginx-mod-rtmp with apt-get, Node-Media-Server
 # 2.x with npm into bench/target/nms. Nothing else is downloaded. Ports 19350-19379 on 127.0.0.1.
 #
-# Environment: JAVA (default java), BENCH_GEN_OPTS (generator JVM options).
+# Environment: JAVA (default java), BENCH_GEN_OPTS (generator JVM options), BENCH_SLUICE_JVM
+# (extra worker JVM options for an experiment, e.g. -Dio.netty.recycler.maxCapacityPerThread=0).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -54,8 +55,8 @@ if [ "$quick" = 1 ]; then
   W_SMALL=8; W_LARGE=10; W_STEP=8; WARM=3; SCALE_STEPS_SLUICE="1000,3000"; SCALE_STEPS_PEER="1000,3000"
   PLAYERS_LARGE=1000; PLAYERS_TWO=500
 else
-  W_SMALL=10; W_LARGE=15; W_STEP=10; WARM=5; SCALE_STEPS_SLUICE="1000,2000,4000,6000"
-  SCALE_STEPS_PEER="1000,2000,4000,6000"; PLAYERS_LARGE=1000; PLAYERS_TWO=1000
+  W_SMALL=8; W_LARGE=12; W_STEP=8; WARM=4; SCALE_STEPS_SLUICE="1000,3000,6000"
+  SCALE_STEPS_PEER="1000,3000,6000"; PLAYERS_LARGE=1000; PLAYERS_TWO=1000
 fi
 
 OUT="$BENCH/target/run-$(date +%Y%m%d-%H%M%S)"
@@ -123,7 +124,8 @@ media() {
 
 # ---- servers ----
 start_sluice() {
-  local workers="$1" extra="${2:-}" dir="$OUT/sluice-${1}w"
+  local workers="$1" extra="${2:-}" dir="$OUT/sluice-${1}w" opt
+  for opt in ${BENCH_SLUICE_JVM:-}; do extra="$extra, \"$opt\""; done
   mkdir -p "$dir"
   SERVER_CONF="$dir/sluice.yaml"
   cat > "$SERVER_CONF" <<EOF
@@ -257,7 +259,7 @@ if wants scale; then
   for s in "${servers[@]}"; do
     steps="$SCALE_STEPS_PEER"; [ "$s" = sluice-1w ] && steps="$SCALE_STEPS_SLUICE"
     start "$s"
-    gen "$s" 600k 600 scale "$steps" --ramp 500 --warmup "$WARM" --window "$W_STEP" --heap
+    gen "$s" 600k 600 scale "$steps" --ramp 300 --warmup "$WARM" --window "$W_STEP" --heap
     stop_server
   done
 fi

@@ -48,6 +48,7 @@ public final class LoadGenerator {
     private final ObjectMapper json = new ObjectMapper();
     private EventLoopGroup group;
     private EventLoopGroup publisherGroup;
+    private double idleCpuPercent;
 
     private LoadGenerator(Options options) {
         this.options = options;
@@ -81,8 +82,16 @@ public final class LoadGenerator {
         Publisher publisher = new Publisher(options.flv(), clock, 0);
         try {
             publisher.start(publisherGroup, options.address(), options.app(), options.stream());
+            warmUp(options.warmPlayers());
+            // The server with its publisher and no players: its CPU here is the fixed cost the
+            // players' share is measured above (idleCpuPercent).
+            Map<Long, ProcSampler.Proc> idleBefore = sampler.sample();
+            long idleT0 = System.nanoTime();
             sleep(options.settleSeconds());
-            long rssBaseline = rssSum(sampler.sample());
+            Map<Long, ProcSampler.Proc> idleAfter = sampler.sample();
+            idleCpuPercent = 100.0 * cpuTicks(idleBefore, idleAfter) / ProcSampler.CLK_TCK
+                    / ((System.nanoTime() - idleT0) / 1e9);
+            long rssBaseline = rssSum(idleAfter);
             Map<Long, Long> heapBaseline = options.heap() ? JvmHeap.measure(sampler.sample().keySet()) : Map.of();
             double rampRate = options.rampPerSecond();
             for (int s = 0; s < options.steps().length; s++) {
@@ -116,6 +125,44 @@ public final class LoadGenerator {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
             publisherGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Connects {@code n} players, waits for their first frame and closes them: the generator's
+     * and the server's JIT compile the connect and play paths before anything is measured.
+     */
+    private void warmUp(int n) throws InterruptedException {
+        if (n <= 0) {
+            return;
+        }
+        List<Player> warm = new ArrayList<>();
+        List<CompletableFuture<Player>> started = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Player p = new Player(clock, measuring);
+            warm.add(p);
+            started.add(p.start(group, options.address(), options.app(), options.stream(), options.recvBufferMax()));
+            Thread.sleep(10);
+        }
+        try {
+            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            System.err.println("LoadGenerator: warm-up players did not all start");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && warm.stream().anyMatch(p -> !p.failed && p.firstVideoNanos == 0)) {
+            Thread.sleep(50);
+        }
+        warm.forEach(Player::close);
+        Thread.sleep(1000);
+    }
+
+    private static long cpuTicks(Map<Long, ProcSampler.Proc> before, Map<Long, ProcSampler.Proc> after) {
+        long ticks = 0;
+        for (ProcSampler.Proc p : after.values()) {
+            ProcSampler.Proc b = before.get(p.pid());
+            ticks += p.cpuTicks() - (b == null ? 0 : b.cpuTicks());
+        }
+        return ticks;
     }
 
     /** Starts players until there are {@code target}, {@code rate} per second, and waits until each played or failed. */
@@ -251,7 +298,9 @@ public final class LoadGenerator {
         return new Result(options.label(), options.workload(), to, connected, failed, playing, noVideo,
                 disconnects, rampSeconds, seconds,
                 deliveredMbps, mediaBytes * 8 / seconds / 1e6, playing == 0 ? 0 : deliveredMbps * 1000 / playing,
-                serverCpuSeconds, 100 * serverCpuSeconds / seconds, gbit == 0 ? 0 : serverCpuSeconds / gbit, procs,
+                serverCpuSeconds, 100 * serverCpuSeconds / seconds, gbit == 0 ? 0 : serverCpuSeconds / gbit,
+                idleCpuPercent,
+                gbit == 0 ? 0 : Math.max(0, serverCpuSeconds - idleCpuPercent / 100 * seconds) / gbit, procs,
                 100.0 * (selfAfter - selfBefore) / 1e9 / seconds,
                 100.0 * 2 * (machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1]),
                 Result.Percentiles.ofSorted(sortedTtff, 1e-6),

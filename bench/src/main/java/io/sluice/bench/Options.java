@@ -8,7 +8,7 @@ import java.util.List;
 /** Command line of {@link LoadGenerator}. */
 record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warmupSeconds, double windowSeconds,
                double settleSeconds, List<Long> pids, int threads, String label, String workload, Path jsonOut,
-               boolean heap, int recvBufferMax) {
+               boolean heap, int recvBufferMax, int warmPlayers) {
 
     static final String USAGE = """
             usage: LoadGenerator --url rtmp://127.0.0.1:1935/live/bench --flv FILE [options]
@@ -16,7 +16,7 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
               --ramp R              new players per second                                            [200]
               --warmup S            seconds between the end of a ramp and the measuring window          [5]
               --window S            seconds measured                                                   [20]
-              --settle S            seconds between publish start and the first player                   [2]
+              --settle S            seconds measured with the publisher alone, before the first player   [3]
               --pids P1,P2          server processes (their descendants are included) for CPU and memory
               --threads T           player event loop threads                                            [2]
               --label TEXT          server label for the summary (e.g. sluice-1w)
@@ -24,6 +24,7 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
               --json-out FILE       append each summary as one JSON line
               --heap                measure live heap of the server's JVMs (jcmd GC.run + GC.heap_info)
               --recv-max BYTES      largest read a player does at once                              [262144]
+              --warm N              players connected and closed before measuring (JIT warm-up)          [50]
             """;
 
     static Options parse(String[] args) {
@@ -33,7 +34,8 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
         double ramp = 200;
         double warmup = 5;
         double window = 20;
-        double settle = 2;
+        double settle = 3;
+        int warm = 50;
         List<Long> pids = new ArrayList<>();
         int threads = 2;
         String label = "server";
@@ -74,6 +76,7 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
                 case "--workload" -> workload = v;
                 case "--json-out" -> jsonOut = Path.of(v);
                 case "--recv-max" -> recvMax = Integer.parseInt(v);
+                case "--warm" -> warm = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -81,7 +84,7 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
             throw new IllegalArgumentException("--url and --flv are required");
         }
         return new Options(url, flv, steps, ramp, warmup, window, settle, pids, threads, label, workload, jsonOut,
-                heap, recvMax);
+                heap, recvMax, warm);
     }
 
     /** The application part of the URL ("live" in rtmp://host/live/stream). */

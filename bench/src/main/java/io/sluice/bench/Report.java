@@ -122,15 +122,18 @@ public final class Report {
                 .append(". Medians of the repetitions, (min–max) where there were several._\n\n");
 
         b.append("### 1 publisher at 2 Mbit/s: efficiency, start-up and latency (1 worker each)\n\n");
-        b.append("| server | players | reps | CPU-s per Gbit | server CPU % | delivered Mbit/s | TTFF p50 ms | key-frame starts | "
+        b.append("| server | players | reps | CPU-s per Gbit | marginal CPU-s per Gbit | server CPU % (without players) | "
+                + "delivered Mbit/s | TTFF p50 ms | key-frame starts | "
                 + "latency p50 / p99 ms | stalls | failed / no video | generator CPU % | machine busy % |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String label : labels()) {
             for (int players : playerCounts(label, "2000k")) {
                 List<JsonNode> r = runs(label, "2000k", players);
-                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.0f | %.0f | %.1f | %.1f %% | %.2f / %s | %.0f | %.0f / %.0f | %.0f | %.0f |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.3f | %.0f (%.1f) | %.0f | %.1f | %.1f %% | %.2f / %s | %.0f | %.0f / %.0f | %.0f | %.0f |%n",
                         label, players, r.size(), spread(r, field("cpuSecondsPerGbit"), "%.3f"),
-                        median(r, field("serverCpuPercent")), median(r, field("deliveredMbps")),
+                        median(r, field("marginalCpuSecondsPerGbit")),
+                        median(r, field("serverCpuPercent")), median(r, field("idleCpuPercent")),
+                        median(r, field("deliveredMbps")),
                         median(r, field("ttffMs", "p50")), median(r, field("keyframeStartPercent")),
                         median(r, field("latencyMs", "p50")), spread(r, field("latencyMs", "p99"), "%.1f"),
                         median(r, field("stallEvents")), median(r, field("failed")), median(r, field("noVideo")),

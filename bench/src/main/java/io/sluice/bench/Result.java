@@ -10,7 +10,8 @@ import java.util.Locale;
 record Result(String label, String workload, int players, int connected, int failed, int playing, int noVideo,
               int disconnects, double rampSeconds, double windowSeconds,
               double deliveredMbps, double mediaMbps, double perPlayerKbps,
-              double serverCpuSeconds, double serverCpuPercent, double cpuSecondsPerGbit, List<ProcCpu> processes,
+              double serverCpuSeconds, double serverCpuPercent, double cpuSecondsPerGbit,
+              double idleCpuPercent, double marginalCpuSecondsPerGbit, List<ProcCpu> processes,
               double generatorCpuPercent, double machineBusyPercent,
               Percentiles ttffMs, Percentiles connectMs, Percentiles playMs, int keyframeStarts, double keyframeStartPercent,
               Percentiles latencyMs, long latencySamples, long latencyMisses, double publisherLateP99Ms,
@@ -54,6 +55,8 @@ record Result(String label, String workload, int players, int connected, int fai
                 perPlayerKbps));
         row(b, "server CPU", f("%.1f %% of a core, %.3f CPU-s per delivered Gbit", serverCpuPercent,
                 cpuSecondsPerGbit));
+        row(b, "  without players / marginal", f("%.1f %% of a core / %.3f CPU-s per Gbit above that",
+                idleCpuPercent, marginalCpuSecondsPerGbit));
         for (ProcCpu p : processes) {
             row(b, "  pid " + p.pid + " " + p.name, f("%.1f %% (system %.1f %%), RSS %d KiB", p.cpuPercent, p.sysPercent, p.rssKb));
         }
