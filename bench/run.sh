@@ -7,6 +7,7 @@
 #     --quick      one repetition, shorter windows, fewer players (about 4 minutes)
 #     --reps N     repetitions of the 100/1000-player workloads (default 3; medians are reported)
 #     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile
+#                  (verify alone checks the generator against ffmpeg on all three servers)
 #     --profile    also run Sluice at 1000 players under JFR and summarise where its CPU goes
 #     --no-docs    leave docs/ alone (results stay in bench/target/run-*/)
 #
@@ -150,7 +151,8 @@ EOF
 
 start_nginx() {
   local workers="$1" dir="$OUT/nginx-${1}w"
-  mkdir -p "$dir"
+  # The workers run as nobody: the auto-push sockets need a directory they can write.
+  mkdir -p "$dir/sock" && chmod 1777 "$dir/sock"
   SERVER_CONF="$dir/nginx.conf"
   cat > "$SERVER_CONF" <<EOF
 load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
@@ -159,7 +161,7 @@ worker_rlimit_nofile 20000;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections 20000; }
-$( [ "$workers" -gt 1 ] && printf 'rtmp_auto_push on;\nrtmp_socket_dir %s;\n' "$dir" )
+$( [ "$workers" -gt 1 ] && printf 'rtmp_auto_push on;\nrtmp_socket_dir %s;\n' "$dir/sock" )
 rtmp {
   server {
     listen 127.0.0.1:$PORT_NGINX;
@@ -221,8 +223,8 @@ start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;;
 
 # ---- the run ----
 need_build
-if wants nginx || wants two; then ensure_nginx; fi
-if wants nms; then ensure_nms; fi
+if wants nginx || wants two || wants verify; then ensure_nginx; fi
+if wants nms || wants verify; then ensure_nms; fi
 media 2000 >/dev/null
 media 600 >/dev/null
 say "results in $OUT (machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -233,7 +235,9 @@ wants nginx && servers+=(nginx-1w)
 wants nms && servers+=(nms)
 
 if wants verify; then
-  for s in "${servers[@]}"; do
+  verify_servers=("${servers[@]}")
+  [ ${#verify_servers[@]} -gt 0 ] || verify_servers=(sluice-1w nginx-1w nms)
+  for s in "${verify_servers[@]}"; do
     start "$s"
     say "$s: verify the generator's counts against ffmpeg (6 s, 5 players)"
     "$JAVA" -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Verify \

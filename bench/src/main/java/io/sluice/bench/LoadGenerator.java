@@ -293,7 +293,7 @@ public final class LoadGenerator {
             Map<Long, Long> end = JvmHeap.measure(cpuAfter.keySet());
             heapBase = heapBaseline.values().stream().mapToLong(Long::longValue).sum();
             heapEnd = end.values().stream().mapToLong(Long::longValue).sum();
-            heapPer = players.isEmpty() ? 0.0 : (double) (heapEnd - heapBase) / players.size();
+            heapPer = connected == 0 ? 0.0 : (double) (heapEnd - heapBase) / connected;
         }
         return new Result(options.label(), options.workload(), to, connected, failed, playing, noVideo,
                 disconnects, rampSeconds, seconds,
@@ -311,7 +311,7 @@ public final class LoadGenerator {
                 Result.Percentiles.of(latency, 1e-3), latency.count(), misses,
                 publisher.lateness().percentile(0.99) / 1000.0,
                 stalls + stalledNow, stalledPlayers,
-                rssBaseline, rssPeak, hwm, to == 0 ? 0 : (double) rssPerPlayerBase / to,
+                rssBaseline, rssPeak, hwm, connected == 0 ? 0 : (double) rssPerPlayerBase / connected,
                 heapBase, heapEnd, heapPer, failures);
     }
 

@@ -212,7 +212,7 @@ public final class Report {
                 JsonNode p = v.path("players").path(0);
                 b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s (%d players) | %s |%n", v.path("label").asText(),
                         counts(v.path("expected")), counts(v.path("ffmpeg")), counts(p), v.path("players").size(),
-                        v.path("pass").asBoolean() ? "equal" : "**differs**: " + v.path("problem").asText()));
+                        verdict(v)));
             }
         }
         b.append("\n![CPU per delivered Gbit](bench-efficiency.png)\n![Start-up and latency](bench-latency.png)\n"
@@ -222,6 +222,28 @@ public final class Report {
 
     private boolean firstOf(JsonNode r) {
         return runs(r.get("label").asText(), r.get("workload").asText(), r.get("players").asInt()).get(0) == r;
+    }
+
+    private static String verdict(JsonNode v) {
+        JsonNode p = v.path("players").path(0);
+        JsonNode f = v.path("ffmpeg");
+        boolean ff = same(p, f);
+        boolean file = same(p, v.path("expected"));
+        if (ff || file) {
+            return ff && file ? "all equal" : ff ? "players = ffmpeg (server dropped frames)" : "players = file (ffmpeg short)";
+        }
+        return String.format(Locale.ROOT, "**players vs ffmpeg: %+d video, %+d audio frames**",
+                p.path("videoFrames").asLong() - f.path("videoFrames").asLong(),
+                p.path("audioFrames").asLong() - f.path("audioFrames").asLong());
+    }
+
+    private static boolean same(JsonNode a, JsonNode b) {
+        for (String f : List.of("videoFrames", "audioFrames", "videoBytes", "audioBytes")) {
+            if (a.path(f).asLong() != b.path(f).asLong()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String counts(JsonNode c) {
