@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Benchmark driver: the same RTMP workloads against Sluice (1 and 2 workers), nginx-rtmp (1 and
+# 2 workers) and Node-Media-Server 2.x, one after another, then a table and plots in
+# docs/benchmarks.md and docs/bench-*.png.
+#
+#   bench/run.sh [--quick] [--reps N] [--only LIST] [--profile] [--no-docs]
+#     --quick      one repetition, shorter windows, fewer players (about 4 minutes)
+#     --reps N     repetitions of the 100/1000-player workloads (default 3; medians are reported)
+#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile
+#                  (verify alone checks the generator against ffmpeg on all three servers)
+#     --profile    also run Sluice at 1000 players under JFR and summarise where its CPU goes
+#     --no-docs    leave docs/ alone (results stay in bench/target/run-*/)
+#
+# Workloads (one publisher, the generated 1280x720 H.264+AAC stream, GOP 2 s):
+#   2000k x 100 and 2000k x 1000 players   CPU-s per delivered Gbit, TTFF, latency, stalls, memory
+#   600k  x 1000..6000 players (steps)      how many players one worker sustains
+#   2000k x 1000 players on 2 workers       Sluice (relays) vs nginx-rtmp (rtmp_auto_push)
+#
+# Peers are installed when missing: nginx + libnginx-mod-rtmp with apt-get, Node-Media-Server
+# 2.x with npm into bench/target/nms. Nothing else is downloaded. Ports 19350-19379 on 127.0.0.1.
+#
+# Environment: JAVA (default java), BENCH_GEN_OPTS (generator JVM options), BENCH_SLUICE_JVM
+# (extra worker JVM options for an experiment, e.g. -Dio.netty.recycler.maxCapacityPerThread=0).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+JAVA="${JAVA:-java}"
+GEN_OPTS="${BENCH_GEN_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC}"
+NMS_VERSION="2.7.4"
+PORT_SLUICE=19350
+PORT_NGINX=19360
+PORT_NMS=19370
+
+quick=0
+reps=3
+only="verify,sluice,nginx,nms,scale,two"
+profile=0
+docs=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; reps=1 ;;
+    --reps) reps="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --profile) profile=1 ;;
+    --no-docs) docs=0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
+  esac
+  shift
+done
+if [ "$profile" = 1 ]; then only="$only,profile"; fi
+wants() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+if [ "$quick" = 1 ]; then
+  W_SMALL=8; W_LARGE=10; W_STEP=8; WARM=3; SCALE_STEPS_SLUICE="1000,3000"; SCALE_STEPS_PEER="1000,3000"
+  PLAYERS_LARGE=1000; PLAYERS_TWO=500
+else
+  W_SMALL=8; W_LARGE=12; W_STEP=8; WARM=4; SCALE_STEPS_SLUICE="1000,3000,6000"
+  SCALE_STEPS_PEER="1000,3000,6000"; PLAYERS_LARGE=1000; PLAYERS_TWO=1000
+fi
+
+OUT="$BENCH/target/run-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+VERIFY="$OUT/verify.jsonl"
+LOG="$OUT/run.log"
+: > "$RESULTS"
+: > "$VERIFY"
+say() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
+
+# ---- what is started here is stopped here, by pid ----
+SERVER_PID=""
+SERVER_KIND=""
+SERVER_CONF=""
+cleanup() {
+  stop_server || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- prerequisites ----
+need_build() {
+  if [ ! -f "$BENCH/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target/sluice-master.jar" ] \
+     || [ -n "$(find "$ROOT"/*/src/main "$ROOT"/*/pom.xml -newer "$BENCH/target/sluice-bench.jar" -print -quit 2>/dev/null)" ]; then
+    say "building (mvn -B -q -o install -DskipTests)"
+    (cd "$ROOT" && { mvn -B -q -o install -DskipTests || mvn -B -q install -DskipTests; }) >>"$LOG" 2>&1
+  fi
+}
+
+ensure_nginx() {
+  if ! command -v nginx >/dev/null || [ ! -f /usr/lib/nginx/modules/ngx_rtmp_module.so ]; then
+    say "installing nginx and libnginx-mod-rtmp (apt-get)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-rtmp) >>"$LOG" 2>&1
+    # Debian starts the packaged service on :80; it is not ours to keep running, but it is not ours to stop either.
+  fi
+}
+
+ensure_nms() {
+  if [ ! -f "$BENCH/target/nms/node_modules/node-media-server/package.json" ]; then
+    command -v npm >/dev/null || { say "npm missing; installing nodejs and npm (apt-get)";
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) >>"$LOG" 2>&1; }
+    say "installing node-media-server@$NMS_VERSION (npm) into bench/target/nms"
+    mkdir -p "$BENCH/target/nms"
+    [ -f "$BENCH/target/nms/package.json" ] || echo '{"name":"nms-bench","private":true}' > "$BENCH/target/nms/package.json"
+    (cd "$BENCH/target/nms" && npm install --no-audit --no-fund "node-media-server@$NMS_VERSION") >>"$LOG" 2>&1
+  fi
+}
+
+# The test stream: testsrc2 1280x720 30 fps, sine tone, H.264 GOP 60 (2 s, no scene cuts) at a
+# constant rate (nal-hrd=cbr) + AAC; 60 s, looped by the publisher with continuing timestamps.
+media() {
+  local kbps="$1" v a f="$BENCH/target/media/test-${1}k.flv"
+  case "$kbps" in 2000) v=1872; a=128 ;; 600) v=536; a=64 ;; *) echo "no media preset for $kbps" >&2; exit 1 ;; esac
+  if [ ! -s "$f" ]; then
+    mkdir -p "$BENCH/target/media"
+    say "encoding $f (60 s, ${kbps} kbit/s)"
+    nice ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 \
+      -f lavfi -i sine=frequency=440:sample_rate=44100 -t 60 -c:v libx264 -preset veryfast -pix_fmt yuv420p \
+      -b:v ${v}k -maxrate ${v}k -bufsize ${v}k -x264-params nal-hrd=cbr -g 60 -keyint_min 60 -sc_threshold 0 \
+      -c:a aac -b:a ${a}k -ac 2 -f flv "$f.part" && mv "$f.part" "$f"
+  fi
+  echo "$f"
+}
+
+# ---- servers ----
+start_sluice() {
+  local workers="$1" extra="${2:-}" dir="$OUT/sluice-${1}w" opt
+  for opt in ${BENCH_SLUICE_JVM:-}; do extra="$extra, \"$opt\""; done
+  mkdir -p "$dir"
+  SERVER_CONF="$dir/sluice.yaml"
+  cat > "$SERVER_CONF" <<EOF
+workers: $workers
+rtmp:
+  bind: 127.0.0.1
+  port: $PORT_SLUICE
+worker:
+  jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"$extra]
+log:
+  level: info
+paths:
+  run_dir: $dir/run
+  log_dir: $dir/logs
+EOF
+  SLUICE_BUILD=never "$ROOT/bin/start" -d -c "$SERVER_CONF" >>"$LOG" 2>&1
+  SERVER_PID="$(cat "$dir/run/sluice.pid")"
+  SERVER_KIND=sluice
+  wait_port "$PORT_SLUICE"
+  sleep 1 # every worker bound (SO_REUSEPORT: the first one alone already answers)
+}
+
+start_nginx() {
+  local workers="$1" dir="$OUT/nginx-${1}w"
+  # The workers run as nobody: the auto-push sockets need a directory they can write.
+  mkdir -p "$dir/sock" && chmod 1777 "$dir/sock"
+  SERVER_CONF="$dir/nginx.conf"
+  cat > "$SERVER_CONF" <<EOF
+load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
+worker_processes $workers;
+worker_rlimit_nofile 20000;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 20000; }
+$( [ "$workers" -gt 1 ] && printf 'rtmp_auto_push on;\nrtmp_socket_dir %s;\n' "$dir/sock" )
+rtmp {
+  server {
+    listen 127.0.0.1:$PORT_NGINX;
+    chunk_size 4096;
+    application live { live on; }
+  }
+}
+EOF
+  nginx -e "$dir/error.log" -p "$dir" -c "$SERVER_CONF" >>"$LOG" 2>&1
+  wait_file "$dir/nginx.pid"
+  SERVER_PID="$(cat "$dir/nginx.pid")"
+  SERVER_KIND=nginx
+  wait_port "$PORT_NGINX"
+}
+
+start_nms() {
+  local dir="$OUT/nms"
+  mkdir -p "$dir"
+  node "$BENCH/scripts/nms-start.js" "$BENCH/target/nms" "$PORT_NMS" >"$dir/nms.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_KIND=nms
+  wait_port "$PORT_NMS"
+}
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  case "$SERVER_KIND" in
+    sluice) "$ROOT/bin/stop" -c "$SERVER_CONF" >>"$LOG" 2>&1 || kill "$SERVER_PID" 2>/dev/null || true ;;
+    *) kill "$SERVER_PID" 2>/dev/null || true ;;
+  esac
+  for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+wait_port() {
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  say "port $1 did not open"; exit 1
+}
+wait_file() { for _ in $(seq 1 100); do [ -s "$1" ] && return 0; sleep 0.1; done; say "$1 did not appear"; exit 1; }
+
+port_of() { case "$1" in sluice*) echo $PORT_SLUICE ;; nginx*) echo $PORT_NGINX ;; nms*) echo $PORT_NMS ;; esac; }
+
+# gen LABEL WORKLOAD KBPS STREAM PLAYERS [generator options...]
+gen() {
+  local label="$1" workload="$2" kbps="$3" stream="$4" players="$5"; shift 5
+  say "$label $workload: players $players"
+  "$JAVA" $GEN_OPTS -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.LoadGenerator \
+    --url "rtmp://127.0.0.1:$(port_of "$label")/live/$stream" --flv "$(media "$kbps")" --players "$players" \
+    --pids "$SERVER_PID" --label "$label" --workload "$workload" --json-out "$RESULTS" "$@" \
+    2>>"$LOG" | grep -v '^{' | tee -a "$LOG" >&2 || say "generator failed ($label $workload)"
+}
+
+start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;; nginx-1w) start_nginx 1 ;;
+  nginx-2w) start_nginx 2 ;; nms) start_nms ;; esac; }
+
+# ---- the run ----
+need_build
+if wants nginx || wants two || wants verify; then ensure_nginx; fi
+if wants nms || wants verify; then ensure_nms; fi
+media 2000 >/dev/null
+media 600 >/dev/null
+say "results in $OUT (machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+
+servers=()
+wants sluice && servers+=(sluice-1w)
+wants nginx && servers+=(nginx-1w)
+wants nms && servers+=(nms)
+
+if wants verify; then
+  verify_servers=("${servers[@]}")
+  [ ${#verify_servers[@]} -gt 0 ] || verify_servers=(sluice-1w nginx-1w nms)
+  for s in "${verify_servers[@]}"; do
+    start "$s"
+    say "$s: verify the generator's counts against ffmpeg (6 s, 5 players)"
+    "$JAVA" -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Verify \
+      --url "rtmp://127.0.0.1:$(port_of "$s")/live/verify" --flv "$(media 2000)" --seconds 6 --players 5 \
+      --dir "$OUT/verify-$s" 2>>"$LOG" | sed "s/^{/{\"label\":\"$s\",/" | tee -a "$VERIFY" >>"$LOG" \
+      || say "$s: verify FAILED (see $VERIFY)"
+    stop_server
+  done
+fi
+
+# Repetitions interleave the servers, so load from elsewhere on the machine spreads over all of them.
+for rep in $(seq 1 "$reps"); do
+  for s in "${servers[@]}"; do
+    start "$s"
+    gen "$s" 2000k 2000 "r${rep}a" 100 --ramp 100 --warmup "$WARM" --window "$W_SMALL"
+    heap=""; [ "$s" = sluice-1w ] && [ "$rep" = 1 ] && heap="--heap"
+    gen "$s" 2000k 2000 "r${rep}b" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" $heap
+    stop_server
+  done
+done
+
+if wants scale; then
+  for s in "${servers[@]}"; do
+    steps="$SCALE_STEPS_PEER"; [ "$s" = sluice-1w ] && steps="$SCALE_STEPS_SLUICE"
+    start "$s"
+    gen "$s" 600k 600 scale "$steps" --ramp 300 --warmup "$WARM" --window "$W_STEP" --heap
+    stop_server
+  done
+fi
+
+if wants two; then
+  for s in sluice-2w nginx-2w; do
+    start "$s"
+    gen "$s" 2000k "2000" two "$PLAYERS_TWO" --ramp 250 --warmup "$WARM" --window "$W_LARGE"
+    stop_server
+  done
+fi
+
+if wants profile; then
+  jfr="$OUT/sluice-profile.jfr"
+  start_sluice 1 ", \"-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true\""
+  gen sluice-1w-jfr 2000k 2000 prof 1000 --ramp 250 --warmup "$WARM" --window "$W_LARGE"
+  stop_server
+  python3 "$BENCH/scripts/jfr-top.py" "$jfr" 25 --threads rtmp > "$OUT/profile.txt" 2>&1 || true
+  say "profile: $OUT/profile.txt"
+fi
+
+if [ "$docs" = 1 ]; then
+  "$JAVA" -Djava.awt.headless=true -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Report \
+    --results "$RESULTS" --verify "$VERIFY" --docs "$ROOT/docs" --run "$(basename "$OUT")" \
+    --load "$(cut -d' ' -f1-3 /proc/loadavg)" 2>&1 | tee -a "$LOG"
+fi
+say "done: $OUT"

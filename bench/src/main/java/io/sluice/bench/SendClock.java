@@ -1,0 +1,31 @@
+package io.sluice.bench;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * When the publisher wrote each video message, by its timestamp, so a player's latency is its
+ * receive time minus the send time of the same message: what the server and the loopback add,
+ * without the publisher's own pacing error. The publisher writes, players read (other threads).
+ * Video timestamps of one stream are distinct, and 65 s of them fit before a slot is reused.
+ */
+final class SendClock {
+
+    private static final int SLOTS = 1 << 16;
+    private static final int MASK = SLOTS - 1;
+
+    private final AtomicLongArray timestamps = new AtomicLongArray(SLOTS);
+    private final AtomicLongArray nanos = new AtomicLongArray(SLOTS);
+
+    void sent(long timestamp, long nanoTime) {
+        int slot = (int) (timestamp & MASK);
+        nanos.set(slot, nanoTime);
+        timestamps.set(slot, timestamp + 1); // +1: 0 means empty
+    }
+
+    /** When the message with this timestamp was sent; 0 when unknown. */
+    long sentAt(long timestamp) {
+        int slot = (int) (timestamp & MASK);
+        long n = nanos.get(slot);
+        return timestamps.get(slot) == timestamp + 1 ? n : 0;
+    }
+}
