@@ -57,6 +57,7 @@ import java.util.function.Supplier;
 final class Master {
 
     private static final Logger log = LoggerFactory.getLogger(Master.class);
+    private static final Logger lifecycle = LoggerFactory.getLogger(LogLevels.LIFECYCLE);
     /** Channel requests the master makes wait at most this long unless they say otherwise. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
@@ -113,7 +114,7 @@ final class Master {
             int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
             loop.execute(() -> supervisor.startGeneration(workers).whenComplete((ok, failure) -> {
                 if (failure == null) {
-                    log.info("Sluice started: {} worker(s) on {}:{}, master pid {}", workers, config.rtmp().bind(),
+                    lifecycle.info("Sluice started: {} worker(s) on {}:{}, master pid {}", workers, config.rtmp().bind(),
                             config.rtmp().port(), ProcessHandle.current().pid());
                     cds.prepare(config.worker().jvmOptions());
                 } else {
@@ -136,7 +137,7 @@ final class Master {
             Thread.currentThread().interrupt();
         }
         shutdownResources();
-        log.info("stopped");
+        lifecycle.info("stopped");
         return exitCode;
     }
 

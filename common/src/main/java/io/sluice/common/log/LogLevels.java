@@ -9,13 +9,21 @@ import org.slf4j.LoggerFactory;
 /** Applies the configured {@code log.level} to Sluice's loggers, at start and on reload. */
 public final class LogLevels {
 
+    /**
+     * The logger of the server's start and stop lines: always at INFO or more verbose, whatever
+     * {@code log.level} says, because {@code bin/start -d} waits for "Sluice started" and an
+     * operator wants to see starts and stops even in a quiet log.
+     */
+    public static final String LIFECYCLE = "io.sluice.lifecycle";
+
     private LogLevels() {
     }
 
     public static void apply(LogLevel level) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            Logger sluice = context.getLogger("io.sluice");
-            sluice.setLevel(Level.toLevel(level.text(), Level.INFO));
+            Level configured = Level.toLevel(level.text(), Level.INFO);
+            context.getLogger("io.sluice").setLevel(configured);
+            context.getLogger(LIFECYCLE).setLevel(configured.isGreaterOrEqual(Level.INFO) ? Level.INFO : configured);
         }
     }
 }
