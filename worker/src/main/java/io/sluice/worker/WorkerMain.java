@@ -122,6 +122,8 @@ public final class WorkerMain {
     private static void applySettings(SluiceConfig next, RtmpServer server, RelayManager relays, Logger log) {
         LogLevels.apply(next.log().level());
         server.updateSettings(SessionSettings.from(next), GopSettings.from(next.gopCache()));
+        server.registry().audioBatch(next.players().audioBatch());
+        server.registry().mergeWrites(next.players().mergeWrites());
         relays.updateLinger(next.players().idleRelayLinger());
         log.info("settings updated by the master (gop cache {}, log level {}, chunk size {}, publisher timeout {}, "
                 + "slow timeout {})", next.gopCache().enabled() ? "on" : "off",
@@ -163,6 +165,8 @@ public final class WorkerMain {
             return new Started(null, 0, ExitCodes.BAD_CONFIG);
         }
         server.directory(directory);
+        server.registry().audioBatch(config.players().audioBatch());
+        server.registry().mergeWrites(config.players().mergeWrites());
         try {
             int bound = server.bind(config.rtmp().bind(), port).getPort();
             return new Started(server, bound, ExitCodes.OK);

@@ -11,14 +11,21 @@ import java.util.Objects;
  * @param slowTimeout      a player slow for this long without a break is disconnected
  * @param playWaitTimeout  how long play waits for an unpublished stream; zero waits forever
  * @param idleRelayLinger  a relay from another worker closes this long after its last local player left
+ * @param audioBatch       audio-only messages wait at most this long for the next video frame, so one
+ *                         write to a player carries both; zero writes each message at once
+ * @param mergeWrites      everything written to players within this window goes out in one write
+ *                         (SRS's merged write, {@code mw_latency}); adds up to this much latency
  */
 public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration slowTimeout,
-                             Duration playWaitTimeout, Duration idleRelayLinger) {
+                             Duration playWaitTimeout, Duration idleRelayLinger, Duration audioBatch,
+                             Duration mergeWrites) {
 
     public PlayerSettings {
         Objects.requireNonNull(slowTimeout, "slowTimeout");
         Objects.requireNonNull(playWaitTimeout, "playWaitTimeout");
         Objects.requireNonNull(idleRelayLinger, "idleRelayLinger");
+        Objects.requireNonNull(audioBatch, "audioBatch");
+        Objects.requireNonNull(mergeWrites, "mergeWrites");
         // Netty's WriteBufferWaterMark refuses low > high; equal would flap on every write.
         if (writeBufferLow >= writeBufferHigh) {
             throw new IllegalArgumentException("writeBufferLow (" + writeBufferLow
@@ -28,7 +35,8 @@ public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration s
 
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static PlayerSettings defaults() {
-        return new PlayerSettings(4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5));
+        return new PlayerSettings(4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
+                Duration.ofMillis(20), Duration.ZERO);
     }
 
     /** True when play waits without limit for a stream to be published (nginx-rtmp's behaviour). */

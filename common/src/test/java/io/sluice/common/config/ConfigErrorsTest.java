@@ -176,7 +176,8 @@ class ConfigErrorsTest {
     void recordsRefuseContradictoryValuesToo() {
         assertThrows(IllegalArgumentException.class,
                 () -> new PlayerSettings(1024, 1024, PlayerSettings.defaults().slowTimeout(),
-                        PlayerSettings.defaults().playWaitTimeout(), PlayerSettings.defaults().idleRelayLinger()));
+                        PlayerSettings.defaults().playWaitTimeout(), PlayerSettings.defaults().idleRelayLinger(),
+                        PlayerSettings.defaults().audioBatch(), PlayerSettings.defaults().mergeWrites()));
         WorkerSettings w = WorkerSettings.defaults();
         assertThrows(IllegalArgumentException.class, () -> new WorkerSettings(w.threads(), w.jvmOptions(),
                 w.heartbeatInterval(), w.heartbeatInterval(), w.stopTimeout(), w.drainTimeout(),

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,7 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (Netty hops every foreign-thread write onto the channel's loop). Instead the stream puts the
  * frame once into each loop's queue and wakes the loop once; the loop then writes the frame to
  * all its players and, at the end of the batch, flushes each player once. Cross-thread work is
- * per loop, not per player, and one flush carries every message that arrived meanwhile.
+ * per loop, not per player, and one flush carries every message that arrived meanwhile. A batch
+ * of audio only is flushed with the next video frame or after {@code players.audio_batch},
+ * whichever comes first: the write system calls are most of the fan-out's cost, and a stream
+ * has more audio than video messages.
  *
  * <p>The queue also carries joins and publisher changes, so each subscriber sees exactly the
  * stream's order: its snapshot, then every frame published after the snapshot was taken.
@@ -38,6 +42,8 @@ final class FanoutGroup implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Copy-on-write so a subscriber that leaves during a callback cannot upset iteration. */
     private Subscriber[] members = NONE;
+    /** A flush of audio-only writes is scheduled (players.audio_batch). */
+    private boolean deferredFlush;
 
     FanoutGroup(LiveStream stream, EventExecutor executor) {
         this.stream = stream;
@@ -79,15 +85,39 @@ final class FanoutGroup implements Runnable {
         // Cleared before polling: an event queued while we drain schedules another run.
         scheduled.set(false);
         Object event;
+        boolean urgent = false;
+        boolean video = false;
         while ((event = queue.poll()) != null) {
             if (event instanceof MediaFrame frame) {
+                video |= frame.kind() != MediaFrame.Kind.AUDIO;
                 deliver(frame);
             } else if (event instanceof Join join) {
+                urgent = true;
                 join(join);
             } else if (event == PublisherChange.START || event == PublisherChange.STOP) {
+                urgent = true;
                 publisherChanged((PublisherChange) event);
             }
         }
+        // Audio only waits for the next video frame (about one per 33 ms) or audio_batch; with
+        // merge_writes everything waits for that window. Joins and publisher changes go at once.
+        long merge = stream.mergeWritesNanos();
+        long delay = video ? merge : Math.max(stream.audioBatchNanos(), merge);
+        if (urgent || delay <= 0) {
+            flushAll();
+        } else if (!deferredFlush) {
+            deferredFlush = true;
+            executor.schedule(this::deferredFlush, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void deferredFlush() {
+        deferredFlush = false;
+        flushAll();
+    }
+
+    /** Flushes every member that has written since its last flush. */
+    private void flushAll() {
         for (Subscriber s : members) {
             try {
                 s.flush();

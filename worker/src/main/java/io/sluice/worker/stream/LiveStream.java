@@ -40,13 +40,26 @@ public final class LiveStream {
     private String videoCodec;
     private String audioCodec;
 
+    private final StreamRegistry registry;
+
     /** Users (publisher and subscriber sessions); maintained by {@link StreamRegistry}. */
     int references;
 
-    LiveStream(StreamKey key, FrameEncoder encoder, GopSettings gopSettings) {
+    LiveStream(StreamKey key, FrameEncoder encoder, GopSettings gopSettings, StreamRegistry registry) {
         this.key = key;
+        this.registry = registry;
         this.encoder = encoder;
         this.gop = new GopCache(gopSettings.enabled(), gopSettings.maxFrames(), gopSettings.maxBytes());
+    }
+
+    /** players.audio_batch in nanoseconds, read by the fan-out groups. */
+    long audioBatchNanos() {
+        return registry.audioBatchNanos();
+    }
+
+    /** players.merge_writes in nanoseconds, read by the fan-out groups. */
+    long mergeWritesNanos() {
+        return registry.mergeWritesNanos();
     }
 
     public StreamKey key() {

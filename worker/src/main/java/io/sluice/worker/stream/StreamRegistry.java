@@ -14,6 +14,8 @@ public final class StreamRegistry {
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final FrameEncoder encoder;
     private volatile GopSettings gopSettings;
+    private volatile long audioBatchNanos;
+    private volatile long mergeWritesNanos;
 
     public StreamRegistry(FrameEncoder encoder, GopSettings gopSettings) {
         this.encoder = encoder;
@@ -23,7 +25,7 @@ public final class StreamRegistry {
     /** The stream for {@code key}, created if needed; pair every call with {@link #release}. */
     public LiveStream acquire(StreamKey key) {
         return streams.compute(key, (k, s) -> {
-            LiveStream stream = s != null ? s : new LiveStream(k, encoder, gopSettings);
+            LiveStream stream = s != null ? s : new LiveStream(k, encoder, gopSettings, this);
             stream.references++;
             return stream;
         });
@@ -59,5 +61,26 @@ public final class StreamRegistry {
     public void updateGopSettings(GopSettings settings) {
         gopSettings = settings;
         streams.values().forEach(s -> s.configure(settings));
+    }
+
+    /**
+     * How long audio-only batches may wait for video before players are flushed ({@code
+     * players.audio_batch}); zero flushes each batch at once. Takes effect at once.
+     */
+    public void audioBatch(java.time.Duration delay) {
+        audioBatchNanos = delay.toNanos();
+    }
+
+    long audioBatchNanos() {
+        return audioBatchNanos;
+    }
+
+    /** How long players' writes are merged ({@code players.merge_writes}); zero: video at once. */
+    public void mergeWrites(java.time.Duration window) {
+        mergeWritesNanos = window.toNanos();
+    }
+
+    long mergeWritesNanos() {
+        return mergeWritesNanos;
     }
 }
