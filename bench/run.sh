@@ -125,7 +125,7 @@ media() {
 
 # ---- servers ----
 start_sluice() {
-  local workers="$1" extra="${2:-}" dir="$OUT/sluice-${1}w" opt
+  local workers="$1" extra="${2:-}" players_yaml="${3:-}" dir="$OUT/sluice-${1}w" opt
   for opt in ${BENCH_SLUICE_JVM:-}; do extra="$extra, \"$opt\""; done
   mkdir -p "$dir"
   SERVER_CONF="$dir/sluice.yaml"
@@ -138,6 +138,7 @@ worker:
   jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"$extra]
 log:
   level: info
+$players_yaml
 paths:
   run_dir: $dir/run
   log_dir: $dir/logs
@@ -218,7 +219,9 @@ gen() {
     2>>"$LOG" | grep -v '^{' | tee -a "$LOG" >&2 || say "generator failed ($label $workload)"
 }
 
-start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;; nginx-1w) start_nginx 1 ;;
+# sluice-1w-mw40: the same server with players.merge_writes: 40ms (SRS-style merged writes).
+start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;;
+  sluice-1w-mw40) start_sluice 1 "" $'players:\n  merge_writes: 40ms' ;; nginx-1w) start_nginx 1 ;;
   nginx-2w) start_nginx 2 ;; nms) start_nms ;; esac; }
 
 # ---- the run ----
@@ -230,7 +233,7 @@ media 600 >/dev/null
 say "results in $OUT (machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 
 servers=()
-wants sluice && servers+=(sluice-1w)
+wants sluice && servers+=(sluice-1w sluice-1w-mw40)
 wants nginx && servers+=(nginx-1w)
 wants nms && servers+=(nms)
 
@@ -261,6 +264,7 @@ done
 
 if wants scale; then
   for s in "${servers[@]}"; do
+    [ "$s" = sluice-1w-mw40 ] && continue
     steps="$SCALE_STEPS_PEER"; [ "$s" = sluice-1w ] && steps="$SCALE_STEPS_SLUICE"
     start "$s"
     gen "$s" 600k 600 scale "$steps" --ramp 300 --warmup "$WARM" --window "$W_STEP" --heap
