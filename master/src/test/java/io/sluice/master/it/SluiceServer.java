@@ -145,10 +145,14 @@ public final class SluiceServer implements AutoCloseable {
         fail("no " + count + " line(s) with '" + text + "' within " + seconds + " s:\n" + Processes.tail(log, 40));
     }
 
-    /** The worker JVMs: the master's children running WorkerMain. */
+    /**
+     * The worker JVMs: the master's children running WorkerMain with a channel (not the
+     * class-data-sharing training run, {@code WorkerMain --warm-up}, that a first start makes).
+     */
     public List<ProcessHandle> workers() {
         return master.toHandle().children()
-                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("WorkerMain")).orElse(false))
+                .filter(h -> h.info().arguments().map(List::of)
+                        .map(a -> a.contains("io.sluice.worker.WorkerMain") && a.contains("--channel")).orElse(false))
                 .toList();
     }
 
