@@ -1,6 +1,5 @@
 package io.sluice.master;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -20,7 +19,7 @@ import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.DurationUtil;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
-import io.sluice.common.protocol.IdentifyReply;
+import io.sluice.common.protocol.ProtocolWarmUp;
 import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerIdentity;
 import io.sluice.master.control.ControlServer;
@@ -146,10 +145,7 @@ final class Master {
      * machine the first worker.identify otherwise waits seconds for the master's class loading.
      */
     private void warmUp() {
-        JsonNode reply = ChannelJson.toTree(new IdentifyReply(config, run.relaySocket(1, 1).toString()));
-        ChannelJson.convert(ChannelJson.parse(ChannelJson.write(reply)), IdentifyReply.class);
-        ChannelJson.convert(ChannelJson.toTree(new WorkerIdentity(1, 1, 1, 1, "x")), WorkerIdentity.class);
-        ChannelJson.convert(ChannelJson.toTree(new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false)), WorkerLoad.class);
+        ProtocolWarmUp.run(config, run.relaySocket(1, 1).toString());
     }
 
     /**
@@ -287,13 +283,16 @@ final class Master {
             if (failure == null) {
                 log.info("reload ({}): {}", trigger, r.summary());
             } else {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-                log.error("reload ({}) failed: {}", trigger, cause.getMessage());
+                log.error("reload ({}) failed: {}", trigger, unwrap(failure).getMessage());
             }
         }, loop).exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-            return CompletableFuture.failedFuture(new ChannelRequestException("ReloadFailed", cause.getMessage()));
+            return CompletableFuture.failedFuture(new ChannelRequestException("ReloadFailed", unwrap(failure).getMessage()));
         });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
     }
 
     private CompletableFuture<ReloadResult> refused(String trigger, String error, String reason) {

@@ -4,10 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.sluice.common.channel.ChannelJson;
 import io.sluice.common.config.SluiceConfig;
-import io.sluice.common.protocol.IdentifyReply;
-import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.common.protocol.ProtocolWarmUp;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.AudioData;
@@ -35,9 +33,7 @@ final class WarmUp {
 
     static int run() throws Exception {
         SluiceConfig config = SluiceConfig.defaults();
-        ChannelJson.convert(ChannelJson.parse(ChannelJson.write(ChannelJson.toTree(
-                new IdentifyReply(config, "/tmp/x.sock")))), IdentifyReply.class);
-        ChannelJson.toTree(new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false));
+        ProtocolWarmUp.run(config, "/tmp/warm-up.sock");
         RtmpServer server = new RtmpServer(1, SessionSettings.from(config), GopSettings.from(config.gopCache()));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {

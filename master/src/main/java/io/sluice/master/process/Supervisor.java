@@ -351,29 +351,37 @@ public final class Supervisor {
             return stopped;
         }
         Duration timeout = config.worker().drainTimeout();
-        long stopTimeout = config.worker().stopTimeout().toMillis();
         log.info("draining {} worker(s), at most {} ms", byPid.size(), timeout.toMillis());
         for (WorkerHandle h : List.copyOf(byPid.values())) {
-            if (h.state == WorkerHandle.State.STOPPING) {
-                continue;
+            if (h.state != WorkerHandle.State.STOPPING) {
+                drainWorker(h, timeout);
             }
-            if (h.peer == null || timeout.isZero()
-                    || (h.state != WorkerHandle.State.RUNNING && h.state != WorkerHandle.State.DRAINING)) {
-                stopWorker(h, false, stopTimeout);
-                continue;
-            }
-            if (h.state == WorkerHandle.State.RUNNING) {
-                h.state = WorkerHandle.State.DRAINING;
-                h.peer.request(ChannelMethod.WORKER_DRAIN, null, java.util.Map.of("timeoutMillis", timeout.toMillis()));
-            }
-            loop.schedule(() -> {
-                if (h.state == WorkerHandle.State.DRAINING) {
-                    log.info("{} still has sessions after the drain timeout ({} ms); stopping it", h, timeout.toMillis());
-                    stopWorker(h, false, stopTimeout);
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return stopped;
+    }
+
+    /**
+     * {@code worker.drain}, then a stop once {@code timeout} has passed with the worker still
+     * there; a worker that cannot drain (no channel, not serving, or a zero timeout) is stopped
+     * at once.
+     */
+    private void drainWorker(WorkerHandle h, Duration timeout) {
+        long stopTimeout = config.worker().stopTimeout().toMillis();
+        boolean serving = h.state == WorkerHandle.State.RUNNING || h.state == WorkerHandle.State.DRAINING;
+        if (h.peer == null || timeout.isZero() || !serving) {
+            stopWorker(h, false, stopTimeout);
+            return;
+        }
+        if (h.state == WorkerHandle.State.RUNNING) {
+            h.state = WorkerHandle.State.DRAINING;
+            h.peer.request(ChannelMethod.WORKER_DRAIN, null, Map.of("timeoutMillis", timeout.toMillis()));
+        }
+        loop.schedule(() -> {
+            if (h.state == WorkerHandle.State.DRAINING) {
+                log.info("{} still has sessions after the drain timeout ({} ms); stopping it", h, timeout.toMillis());
+                stopWorker(h, false, stopTimeout);
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** worker.close (or SIGTERM when {@code now}), SIGTERM at half the timeout, SIGKILL at all of it. */
@@ -480,19 +488,7 @@ public final class Supervisor {
                 continue;
             }
             retiring.add(h);
-            long stopTimeout = config.worker().stopTimeout().toMillis();
-            if (timeout.isZero() || h.peer == null || h.state != WorkerHandle.State.RUNNING) {
-                stopWorker(h, false, stopTimeout);
-                continue;
-            }
-            h.state = WorkerHandle.State.DRAINING;
-            h.peer.request(ChannelMethod.WORKER_DRAIN, null, java.util.Map.of("timeoutMillis", timeout.toMillis()));
-            loop.schedule(() -> {
-                if (h.state == WorkerHandle.State.DRAINING) {
-                    log.info("{} still has sessions after the drain timeout ({} ms); stopping it", h, timeout.toMillis());
-                    stopWorker(h, false, stopTimeout);
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            drainWorker(h, timeout);
         }
         log.info("generation {} running; the previous workers drain (at most {} ms)", generation, timeout.toMillis());
     }
