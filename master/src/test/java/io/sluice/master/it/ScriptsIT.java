@@ -29,15 +29,21 @@ class ScriptsIT {
         SluiceServer s = SluiceServer.configure(dir, "workers: 1\nlog:\n  level: warn\n");
         String config = s.config().toString();
         SluiceServer.Result started = SluiceServer.run(List.of(START, "-d", "-c", config));
-        assertEquals(0, started.exitCode(), started.err());
-        assertTrue(started.out().contains("sluice: started (master pid"), started.out());
         Path pidFile = dir.resolve("run/sluice.pid");
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
-        ProcessHandle master = ProcessHandle.of(pid).orElseThrow();
-        List<ProcessHandle> family = master.descendants().toList();
-        assertEquals(1, family.stream().filter(h -> h.info().arguments()
-                .map(a -> List.of(a).contains("--channel")).orElse(false)).count(), "one worker");
+        ProcessHandle master = Files.exists(pidFile)
+                ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElse(null) : null;
+        List<ProcessHandle> family = master == null ? List.of() : master.descendants().toList();
+        long pid = master == null ? -1 : master.pid();
+        SluiceServer.Result stopped;
+        List<Long> leftBehind;
+        boolean masterAlive;
         try {
+            // Inside the try: a failed assertion still stops the daemon below.
+            assertEquals(0, started.exitCode(), started.err());
+            assertTrue(started.out().contains("sluice: started (master pid"), started.out());
+            assertTrue(master != null && master.isAlive(), "the master runs");
+            assertEquals(1, family.stream().filter(h -> h.info().arguments()
+                    .map(a -> List.of(a).contains("--channel")).orElse(false)).count(), "one worker");
             SluiceServer.Result again = SluiceServer.run(List.of(START, "-d", "-c", config));
             assertEquals(1, again.exitCode());
             assertTrue(again.err().contains("already running (pid " + pid), again.err());
@@ -50,11 +56,18 @@ class ScriptsIT {
                     PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("run/control.sock"))));
             assertTrue(Files.readString(dir.resolve("logs/sluice.log")).contains("Sluice started"));
         } finally {
-            SluiceServer.Result stopped = SluiceServer.run(List.of(STOP, "-c", config));
-            assertEquals(0, stopped.exitCode(), stopped.err());
+            stopped = SluiceServer.run(List.of(STOP, "-c", config));
+            leftBehind = family.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+            masterAlive = master != null && master.isAlive();
+            // Whatever bin/stop left is killed here, so that a failing test leaks no process.
+            family.forEach(ProcessHandle::destroyForcibly);
+            if (masterAlive) {
+                master.destroyForcibly();
+            }
         }
-        assertFalse(master.isAlive());
-        assertTrue(family.stream().noneMatch(ProcessHandle::isAlive), "no worker left");
+        assertEquals(0, stopped.exitCode(), stopped.err());
+        assertEquals(List.of(), leftBehind, "processes left behind by bin/stop");
+        assertFalse(masterAlive, "the master stopped");
         assertFalse(Files.exists(pidFile), "pid file removed");
         assertFalse(Files.exists(dir.resolve("run/control.sock")), "control socket removed");
         assertFalse(Files.exists(dir.resolve("run/master.sock")), "channel socket removed");
