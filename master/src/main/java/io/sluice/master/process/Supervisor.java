@@ -304,17 +304,10 @@ public final class Supervisor {
         if (stopped != null) {
             return stopped;
         }
-        stopped = new CompletableFuture<>();
         if (heartbeat != null) {
             heartbeat.cancel(false);
         }
-        for (WorkerSlot s : slots) {
-            if (s.pendingRespawn != null) {
-                s.pendingRespawn.cancel(false);
-            }
-        }
-        if (byPid.isEmpty()) {
-            stopped.complete(null);
+        if (!beginStop()) {
             return stopped;
         }
         long timeout = config.worker().stopTimeout().toMillis();
@@ -323,6 +316,24 @@ public final class Supervisor {
             stopWorker(h, now, timeout);
         }
         return stopped;
+    }
+
+    /**
+     * From now on nothing is respawned and {@link #stopped} completes when the last worker has
+     * exited; false when none is left, {@link #stopped} then being complete already.
+     */
+    private boolean beginStop() {
+        stopped = new CompletableFuture<>();
+        for (WorkerSlot s : slots) {
+            if (s.pendingRespawn != null) {
+                s.pendingRespawn.cancel(false);
+            }
+        }
+        if (byPid.isEmpty()) {
+            stopped.complete(null);
+            return false;
+        }
+        return true;
     }
 
     /** Whether a draining stop is under way. */
@@ -339,15 +350,8 @@ public final class Supervisor {
         if (stopped != null) {
             return stopped;
         }
-        stopped = new CompletableFuture<>();
         drainingStop = true;
-        for (WorkerSlot s : slots) {
-            if (s.pendingRespawn != null) {
-                s.pendingRespawn.cancel(false);
-            }
-        }
-        if (byPid.isEmpty()) {
-            stopped.complete(null);
+        if (!beginStop()) {
             return stopped;
         }
         Duration timeout = config.worker().drainTimeout();
