@@ -4,12 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.worker.media.FlvReader;
 import io.sluice.worker.media.FlvTag;
-import io.sluice.worker.rtmp.amf.Amf0Reader;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
-import io.sluice.worker.rtmp.message.AudioData;
-import io.sluice.worker.rtmp.message.DataMessage;
-import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.message.RtmpMessage;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -148,19 +145,10 @@ final class Publisher implements AutoCloseable {
         ByteBuf body = tag.payload().retainedDuplicate();
         tagsSent++;
         bytesSent += body.readableBytes();
-        switch (tag.type()) {
-            case FlvTag.VIDEO -> {
-                clock.sent(ts, now);
-                client.write(new VideoData(ts, streamId, body));
-            }
-            case FlvTag.AUDIO -> client.write(new AudioData(ts, streamId, body));
-            default -> {
-                List<Object> values = new ArrayList<>(List.of("@setDataFrame"));
-                values.addAll(Amf0Reader.readAll(body));
-                body.release();
-                client.write(new DataMessage(ts, streamId, values, false));
-            }
+        if (tag.type() == FlvTag.VIDEO) {
+            clock.sent(ts, now);
         }
+        client.write(RtmpMessage.fromFlvTag(tag.type(), ts, streamId, body));
     }
 
     /** Completes when a limited stream was sent in full, or the connection closed. */

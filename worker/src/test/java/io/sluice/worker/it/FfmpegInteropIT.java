@@ -11,11 +11,9 @@ import io.sluice.worker.media.MediaTag;
 import io.sluice.worker.media.MediaTagReader;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
-import io.sluice.worker.rtmp.message.AudioData;
-import io.sluice.worker.rtmp.message.DataMessage;
+import io.sluice.worker.rtmp.message.RtmpMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.VideoData;
-import io.sluice.worker.rtmp.amf.Amf0Reader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,19 +145,11 @@ class FfmpegInteropIT {
             publisher.publish(sid, "x").get(10, TimeUnit.SECONDS);
             FlvTag tag;
             while ((tag = reader.next()) != null) {
-                switch (tag.type()) {
-                    case FlvTag.VIDEO -> {
-                        publisher.write(new VideoData(tag.unsignedTimestamp(), sid, tag.payload()));
-                        sent++;
-                    }
-                    case FlvTag.AUDIO -> publisher.write(new AudioData(tag.unsignedTimestamp(), sid, tag.payload()));
-                    default -> {
-                        List<Object> values = new ArrayList<>(List.of("@setDataFrame"));
-                        values.addAll(Amf0Reader.readAll(tag.payload()));
-                        tag.release();
-                        publisher.write(new DataMessage(0, sid, values, false));
-                    }
+                if (tag.type() == FlvTag.VIDEO) {
+                    sent++;
                 }
+                long ts = tag.type() == FlvTag.SCRIPT ? 0 : tag.unsignedTimestamp();
+                publisher.write(RtmpMessage.fromFlvTag(tag.type(), ts, sid, tag.payload()));
             }
             publisher.flush();
         } finally {

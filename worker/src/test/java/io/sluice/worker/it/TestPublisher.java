@@ -1,15 +1,11 @@
 package io.sluice.worker.it;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.sluice.worker.media.FlvReader;
 import io.sluice.worker.media.FlvTag;
-import io.sluice.worker.rtmp.amf.Amf0Reader;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
-import io.sluice.worker.rtmp.message.AudioData;
-import io.sluice.worker.rtmp.message.DataMessage;
-import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.message.RtmpMessage;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -104,17 +100,7 @@ public final class TestPublisher implements AutoCloseable {
         while (offset + tags.get(next).unsignedTimestamp() <= elapsed) {
             FlvTag tag = tags.get(next);
             long ts = offset + tag.unsignedTimestamp();
-            ByteBuf body = tag.payload().retainedDuplicate();
-            switch (tag.type()) {
-                case FlvTag.VIDEO -> client.write(new VideoData(ts, streamId, body));
-                case FlvTag.AUDIO -> client.write(new AudioData(ts, streamId, body));
-                default -> {
-                    List<Object> values = new ArrayList<>(List.of("@setDataFrame"));
-                    values.addAll(Amf0Reader.readAll(body));
-                    body.release();
-                    client.write(new DataMessage(ts, streamId, values, false));
-                }
-            }
+            client.write(RtmpMessage.fromFlvTag(tag.type(), ts, streamId, tag.payload().retainedDuplicate()));
             wrote = true;
             if (++next == tags.size()) {
                 next = 0;
