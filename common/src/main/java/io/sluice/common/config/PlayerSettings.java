@@ -36,7 +36,7 @@ public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration s
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static PlayerSettings defaults() {
         return new PlayerSettings(4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
-                Duration.ofMillis(20), Duration.ZERO);
+                Duration.ofMillis(50), Duration.ZERO);
     }
 
     /** True when play waits without limit for a stream to be published (nginx-rtmp's behaviour). */

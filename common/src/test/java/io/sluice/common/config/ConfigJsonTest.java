@@ -22,7 +22,7 @@ class ConfigJsonTest {
             + "\"gop_cache\":{\"enabled\":true,\"max_frames\":2048,\"max_bytes\":\"32MiB\"},"
             + "\"players\":{\"write_buffer_high\":\"4MiB\",\"write_buffer_low\":\"2MiB\",\"slow_timeout\":\"10s\","
             + "\"play_wait_timeout\":\"0s\",\"idle_relay_linger\":\"5s\","
-            + "\"audio_batch\":\"20ms\",\"merge_writes\":\"0s\"},"
+            + "\"audio_batch\":\"50ms\",\"merge_writes\":\"0s\"},"
             + "\"worker\":{\"threads\":\"auto\",\"jvm_options\":[\"-Xms32m\",\"-Xmx256m\",\"-XX:+UseSerialGC\","
             + "\"-XX:MaxDirectMemorySize=256m\",\"-Xss512k\"],"
             + "\"heartbeat_interval\":\"1s\",\"heartbeat_timeout\":\"3s\",\"stop_timeout\":\"10s\","

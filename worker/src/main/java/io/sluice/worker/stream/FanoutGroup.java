@@ -42,8 +42,11 @@ final class FanoutGroup implements Runnable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Copy-on-write so a subscriber that leaves during a callback cannot upset iteration. */
     private Subscriber[] members = NONE;
-    /** A flush of audio-only writes is scheduled (players.audio_batch). */
-    private boolean deferredFlush;
+    /** When the writes not flushed yet are due (System.nanoTime), or NOTHING_PENDING. */
+    private long pendingDeadline = NOTHING_PENDING;
+    /** The flush deadline a timer is set for, or NOTHING_PENDING. */
+    private long timerDeadline = NOTHING_PENDING;
+    private static final long NOTHING_PENDING = Long.MIN_VALUE;
 
     FanoutGroup(LiveStream stream, EventExecutor executor) {
         this.stream = stream;
@@ -101,23 +104,52 @@ final class FanoutGroup implements Runnable {
         }
         // Audio only waits for the next video frame (about one per 33 ms) or audio_batch; with
         // merge_writes everything waits for that window. Joins and publisher changes go at once.
+        // The deadline belongs to the oldest unflushed batch, so a timer set for an earlier batch
+        // (already flushed by a video frame) does not cut a later batch short.
         long merge = stream.mergeWritesNanos();
         long delay = video ? merge : Math.max(stream.audioBatchNanos(), merge);
         if (urgent || delay <= 0) {
             flushAll();
-        } else if (!deferredFlush) {
-            deferredFlush = true;
-            executor.schedule(this::deferredFlush, delay, TimeUnit.NANOSECONDS);
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = now + delay;
+        if (pendingDeadline == NOTHING_PENDING || deadline - pendingDeadline < 0) {
+            pendingDeadline = deadline;
+        }
+        deadline = pendingDeadline;
+        if (deadline - now <= 0) {
+            flushAll();
+        } else if (timerDeadline == NOTHING_PENDING || deadline - timerDeadline < 0) {
+            // (A later timer still set just finds nothing due and goes quiet.)
+            timerDeadline = deadline;
+            executor.schedule(this::onTimer, deadline - now, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void deferredFlush() {
-        deferredFlush = false;
-        flushAll();
+    /**
+     * The batch timer. One timer per group at most: when it finds a later batch than the one it
+     * was set for, it sets itself again for that batch's deadline instead of flushing early.
+     */
+    private void onTimer() {
+        timerDeadline = NOTHING_PENDING;
+        long deadline = pendingDeadline;
+        if (deadline == NOTHING_PENDING) {
+            return;
+        }
+        long now = System.nanoTime();
+        // Within a millisecond counts as due: not worth another timer.
+        if (deadline - now <= TimeUnit.MILLISECONDS.toNanos(1)) {
+            flushAll();
+        } else {
+            timerDeadline = deadline;
+            executor.schedule(this::onTimer, deadline - now, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Flushes every member that has written since its last flush. */
     private void flushAll() {
+        pendingDeadline = NOTHING_PENDING;
         for (Subscriber s : members) {
             try {
                 s.flush();

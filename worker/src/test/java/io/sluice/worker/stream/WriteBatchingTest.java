@@ -124,6 +124,20 @@ class WriteBatchingTest {
     }
 
     @Test
+    void aTimerSetForAnEarlierBatchDoesNotCutALaterOneShort() throws Exception {
+        LiveStream s = stream(Duration.ofMillis(400), Duration.ZERO);
+        publish(s, AAC);            // t=0: a timer for t=400
+        Thread.sleep(100);
+        publish(s, AVC_INTER);      // t=100: flushed with the video
+        Thread.sleep(100);
+        publish(s, AAC);            // t=200: due at t=600, not at the first timer's t=400
+        Thread.sleep(300);
+        assertEquals(List.of("audio", "video", "flush", "audio"), events, "still waiting at t=500");
+        Thread.sleep(350);
+        assertEquals(List.of("audio", "video", "flush", "audio", "flush"), events, "flushed at its own deadline");
+    }
+
+    @Test
     void withoutBatchingEveryMessageIsFlushedAtOnce() throws Exception {
         LiveStream s = stream(Duration.ZERO, Duration.ZERO);
         publish(s, AAC);
