@@ -81,8 +81,9 @@ public final class RtmpConnection {
         bytesIn += n;
     }
 
+    /** Bytes written to the socket; the traffic handler counts the pipeline's, the fan-out its direct writes. */
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
-    void addBytesOut(long n) {
+    public void addBytesOut(long n) {
         bytesOut += n;
     }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * writes it to the connection.
  *
  * <p>Shared bytes: when the connection uses the shared encoding's chunk size and stream id, a
- * frame costs one {@code retainedDuplicate()} and one write, no copy. Writes are flushed once
- * per batch.
+ * frame costs one {@code retain()}, no copy. A batch of frames goes to the socket with one
+ * {@code writev} at the flush, past Netty's per-message bookkeeping ({@link WireBatch}).
  *
  * <p>Slow players: Netty's write buffer watermarks bound what may queue for this connection.
  * Over the high mark, video is dropped (audio and sequence headers still go) and resumes at the
@@ -51,6 +51,9 @@ final class PlaySession implements Subscriber {
     private boolean audio = true;
     private boolean video = true;
     private boolean dirty;
+    /** Something was written to the pipeline since the last flush (media then joins it there). */
+    private boolean pipelineDirty;
+    private final WireBatch batch = new WireBatch();
     private long slowSinceNanos;
     private long droppedInEpisode;
     private long videoFramesSent;
@@ -79,6 +82,7 @@ final class PlaySession implements Subscriber {
     /** Stops receiving; the caller unsubscribes and releases the stream. */
     void deactivate() {
         active = false;
+        batch.discard();
     }
 
     @Override
@@ -123,8 +127,19 @@ final class PlaySession implements Subscriber {
 
     @Override
     public void flush() {
-        if (dirty) {
-            dirty = false;
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        if (!active || !ctx.channel().isActive()) {
+            batch.discard();
+            return;
+        }
+        if (batch.write(wireContext(), connection)) {
+            pipelineDirty = true;
+        }
+        if (pipelineDirty) {
+            pipelineDirty = false;
             ctx.flush();
         }
     }
@@ -244,12 +259,22 @@ final class PlaySession implements Subscriber {
     }
 
     private void writeFrame(MediaFrame frame) {
-        ByteBuf out = frame.wireFormat() == chunkSize && streamId == RtmpFrameEncoder.SHARED_STREAM_ID
-                ? frame.wire().retainedDuplicate()
-                : RtmpFrameEncoder.encodeFor(ctx.alloc(), frame.kind(), frame.timestamp(), frame.payload(),
-                streamId, chunkSize);
-        wireContext().write(out, wireContext().voidPromise());
+        boolean shared = frame.wireFormat() == chunkSize && streamId == RtmpFrameEncoder.SHARED_STREAM_ID;
+        if (pipelineDirty || !batch.hasRoom()) {
+            // Behind something already in the pipeline: stay behind it.
+            ByteBuf out = shared ? frame.wire().retainedDuplicate() : encode(frame);
+            wireContext().write(out, wireContext().voidPromise());
+            pipelineDirty = true;
+        } else {
+            // Written at the flush, with one writev when the channel has nothing queued (WireBatch).
+            batch.add(shared ? frame.wire().retain() : encode(frame));
+        }
         dirty = true;
+    }
+
+    private ByteBuf encode(MediaFrame frame) {
+        return RtmpFrameEncoder.encodeFor(ctx.alloc(), frame.kind(), frame.timestamp(), frame.payload(),
+                streamId, chunkSize);
     }
 
     /**
@@ -267,7 +292,9 @@ final class PlaySession implements Subscriber {
     }
 
     private void write(Object message) {
+        batch.toPipeline(wireContext()); // media given earlier goes first
         ctx.write(message, ctx.voidPromise());
+        pipelineDirty = true;
         dirty = true;
     }
 
