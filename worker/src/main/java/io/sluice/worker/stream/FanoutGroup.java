@@ -40,6 +40,11 @@ final class FanoutGroup implements Runnable {
     private final EventExecutor executor;
     private final Queue<Object> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /**
+     * Subscribers joined and not yet left, counted under the stream's lock (members lags it:
+     * it changes on the group's loop); a group at zero gets no frames.
+     */
+    int subscribed;
     /** Copy-on-write so a subscriber that leaves during a callback cannot upset iteration. */
     private Subscriber[] members = NONE;
     /** When the writes not flushed yet are due (System.nanoTime), or NOTHING_PENDING. */

@@ -147,7 +147,9 @@ public final class LiveStream {
             framesIn++;
             remember(frame);
             for (FanoutGroup g : groups) {
-                g.enqueue(frame.retain());
+                if (g.subscribed > 0) { // a loop whose players all left is not woken per frame
+                    g.enqueue(frame.retain());
+                }
             }
         } finally {
             frame.release();
@@ -210,7 +212,9 @@ public final class LiveStream {
                 }
                 gop.snapshot(snapshot);
             }
-            groupFor(s.executor()).enqueue(new FanoutGroup.Join(s, snapshot, live));
+            FanoutGroup g = groupFor(s.executor());
+            g.subscribed++;
+            g.enqueue(new FanoutGroup.Join(s, snapshot, live));
         }
     }
 
@@ -220,6 +224,7 @@ public final class LiveStream {
         synchronized (this) {
             subscribers--;
             group = groupFor(s.executor());
+            group.subscribed--;
         }
         group.remove(s);
     }
