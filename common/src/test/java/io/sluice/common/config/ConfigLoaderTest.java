@@ -71,7 +71,7 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(1), 2_500_000, 2_500_000, 1000), c.rtmp());
         assertEquals(new GopCacheSettings(false, 512, 8 << 20), c.gopCache());
         assertEquals(new PlayerSettings(1 << 30, 1 << 20, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ZERO,
-                Duration.ofMillis(50), Duration.ofMillis(100)),
+                Duration.ofMillis(80), Duration.ofMillis(100)),
                 c.players());
         assertEquals(new WorkerSettings(ThreadCount.of(2), List.of("-Xmx1g", "-Dsluice.test=a b"),
                 Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO, 3,
