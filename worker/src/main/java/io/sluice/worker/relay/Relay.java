@@ -211,6 +211,11 @@ final class Relay implements Publisher {
     }
 
     @Override
+    public boolean standsIn() {
+        return true;
+    }
+
+    @Override
     public void close(String reason) {
         log.info("closing relay of {}: {}", key, reason);
         loop.execute(this::close);

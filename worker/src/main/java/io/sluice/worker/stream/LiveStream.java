@@ -88,6 +88,33 @@ public final class LiveStream {
         return true;
     }
 
+    /**
+     * Makes {@code p} the publisher in place of a stand-in (a relay whose source has left: the
+     * master granted the name to {@code p}), or when there is none.
+     *
+     * @return the stand-in replaced, for the caller to close; {@code p} itself when there was no
+     *         publisher; null when a real publisher holds the stream
+     */
+    public Publisher takeOver(Publisher p) {
+        Publisher old;
+        synchronized (this) {
+            old = publisher;
+            if (old != null && !old.standsIn()) {
+                return null;
+            }
+            if (old != null) {
+                detach(old);
+            }
+            attach(p);
+        }
+        return old == null ? p : old;
+    }
+
+    /** True if a relay stands in as the publisher (see {@link #takeOver}). */
+    public synchronized boolean publishedByStandIn() {
+        return publisher != null && publisher.standsIn();
+    }
+
     /** Ends {@code p}'s publishing; its cached state goes with it. No-op if it is not the publisher. */
     public synchronized void detach(Publisher p) {
         if (publisher != p) {

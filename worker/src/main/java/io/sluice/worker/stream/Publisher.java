@@ -8,4 +8,12 @@ public interface Publisher {
 
     /** Ends the publishing session, e.g. when an operator kicks it or the stream is closed. */
     void close(String reason);
+
+    /**
+     * True for a relay: it stands in for a publisher on another worker, and a publisher that
+     * connects here with the master's grant for the name replaces it.
+     */
+    default boolean standsIn() {
+        return false;
+    }
 }

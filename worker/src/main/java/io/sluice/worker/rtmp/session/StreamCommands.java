@@ -4,6 +4,7 @@ import io.sluice.worker.rtmp.RtmpConnection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.Publisher;
 import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
@@ -113,7 +114,31 @@ final class StreamCommands {
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
         PublishSession publisher = new PublishSession(session.ctx, ns.id, stream);
-        if (!stream.attach(publisher)) {
+        String type = command.stringArgument(1);
+        boolean attached = stream.attach(publisher);
+        if (!attached && stream.publishedByStandIn()) {
+            // A relay of this name is still live here, though its source may just have left (a
+            // publisher reconnecting lands on any worker): the master's claim decides, and a
+            // granted claim replaces the relay.
+            ns.publishing = publisher;
+            session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
+            session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
+                if (ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED) {
+                    Publisher replaced = stream.takeOver(publisher);
+                    if (replaced == null) {
+                        // A publisher on this worker won the name meanwhile; the grant is its own.
+                        claimed(ns, publisher, StreamDirectory.Claim.TAKEN, null, type);
+                        return;
+                    }
+                    if (replaced != publisher) {
+                        replaced.close("a publisher of " + key + " connected to this worker");
+                    }
+                }
+                claimed(ns, publisher, claim, error, type);
+            }));
+            return;
+        }
+        if (!attached) {
             session.registry.release(stream);
             session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, key + " is already being published."),
                     "publish refused: " + key + " is already being published");
@@ -121,7 +146,6 @@ final class StreamCommands {
         }
         ns.publishing = publisher;
         session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
-        String type = command.stringArgument(1);
         session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() ->
                 claimed(ns, publisher, claim, error, type)));
     }

@@ -16,6 +16,9 @@ import io.sluice.worker.rtmp.message.SetPeerBandwidth;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.rtmp.message.WindowAckSize;
 import io.sluice.worker.stream.GopSettings;
+import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.Publisher;
+import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +211,44 @@ class SessionHandlerTest {
         assertEquals(List.of("NetStream.Publish.BadName"), statusCodes(releaseAll(second.received())));
         assertFalse(second.isOpen());
         assertTrue(first.isOpen());
+    }
+
+    @Test
+    void aPublisherWithTheNamesGrantReplacesARelayStandingInForIt() {
+        // The relay into this worker outlives its source by a moment when the publisher leaves
+        // another worker; a publisher reconnecting here (the directory grants the name) takes over.
+        LiveStream stream = registry.acquire(new StreamKey("live", "cam"));
+        List<String> closed = new ArrayList<>();
+        Publisher relay = new Publisher() {
+            @Override
+            public String origin() {
+                return "relay from worker 2";
+            }
+
+            @Override
+            public void close(String reason) {
+                closed.add(reason);
+                stream.detach(this);
+            }
+
+            @Override
+            public boolean standsIn() {
+                return true;
+            }
+        };
+        assertTrue(stream.attach(relay));
+        EmbeddedRtmpPeer publisher = peer();
+        publisher.publish("live", "cam"); // asserts Publish.Start
+        assertEquals(List.of("a publisher of live/cam connected to this worker"), closed);
+        assertTrue(publisher.isOpen());
+        EmbeddedRtmpPeer second = peer();
+        second.connect("live");
+        int sid = second.createStream();
+        second.send(CommandMessage.of(sid, "publish", 3, null, "cam", "live"));
+        assertEquals(List.of("NetStream.Publish.BadName"), statusCodes(releaseAll(second.received())),
+                "a real publisher is not replaced");
+        assertTrue(publisher.isOpen());
+        registry.release(stream);
     }
 
     @Test
