@@ -3,12 +3,14 @@
 # 2 workers) and Node-Media-Server 2.x, one after another, then a table and plots in
 # docs/benchmarks.md and docs/bench-*.png.
 #
-#   bench/run.sh [--quick] [--reps N] [--only LIST] [--profile] [--no-docs]
+#   bench/run.sh [--quick] [--reps N] [--only LIST] [--profile] [--perf] [--no-docs]
 #     --quick      one repetition, shorter windows, fewer players (about 4 minutes)
 #     --reps N     repetitions of the 100/1000-player workloads (default 3; medians are reported)
-#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile
+#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile,perf
 #                  (verify alone checks the generator against ffmpeg on all three servers)
 #     --profile    also run Sluice at 1000 players under JFR and summarise where its CPU goes
+#     --perf       also run Sluice at 1000 players under Linux perf (system calls counted, samples
+#                  with kernel and JIT frames) and summarise; installs linux-perf if missing
 #     --no-docs    leave docs/ alone (results stay in bench/target/run-*/)
 #
 # Workloads (one publisher, the generated 1280x720 H.264+AAC stream, GOP 2 s):
@@ -36,6 +38,7 @@ quick=0
 reps=3
 only="verify,sluice,nginx,nms,scale,two"
 profile=0
+perfrun=0
 docs=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,13 +46,15 @@ while [ $# -gt 0 ]; do
     --reps) reps="$2"; shift ;;
     --only) only="$2"; shift ;;
     --profile) profile=1 ;;
+    --perf) perfrun=1 ;;
     --no-docs) docs=0 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
 done
 if [ "$profile" = 1 ]; then only="$only,profile"; fi
+if [ "$perfrun" = 1 ]; then only="$only,perf"; fi
 wants() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 if [ "$quick" = 1 ]; then
@@ -287,6 +292,28 @@ if wants profile; then
   stop_server
   python3 "$BENCH/scripts/jfr-top.py" "$jfr" 25 --threads rtmp > "$OUT/profile.txt" 2>&1 || true
   say "profile: $OUT/profile.txt"
+fi
+
+if wants perf; then
+  command -v perf >/dev/null || { say "perf missing; installing linux-perf (apt-get)";
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf) >>"$LOG" 2>&1; }
+  # Named JIT frames (/tmp/perf-<pid>.map, written when the worker exits) and whole Java stacks.
+  BENCH_SLUICE_JVM="${BENCH_SLUICE_JVM:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
+  start_sluice 1
+  worker="$(pgrep -P "$SERVER_PID" -f WorkerMain | head -1)"
+  # Settle 3 s, warm-up players, a 4 s ramp and the warm-up: the window starts ~12 s in.
+  ( sleep $((12 + WARM))
+    perf stat -e syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_wait,task-clock \
+      -p "$worker" -o "$OUT/perf-stat.txt" -- sleep 5
+    perf record -F 999 -g -p "$worker" -o "$OUT/perf.data" -- sleep 8 >>"$LOG" 2>&1 ) &
+  recorder=$!
+  gen sluice-1w-perf 2000k 2000 perf 1000 --ramp 250 --warmup "$WARM" --window 22
+  wait "$recorder" || true
+  stop_server
+  { cat "$OUT/perf-stat.txt"; echo
+    perf script -i "$OUT/perf.data" -F comm,tid,ip,sym 2>/dev/null | python3 "$BENCH/scripts/perf-summary.py" 25
+  } > "$OUT/perf.txt" 2>&1 || true
+  say "perf: $OUT/perf.txt"
 fi
 
 if [ "$docs" = 1 ]; then
