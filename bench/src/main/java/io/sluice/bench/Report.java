@@ -202,6 +202,16 @@ public final class Report {
                             Double.isNaN(base) ? "–" : String.format(Locale.ROOT, "%+.0f %%", 100 * (eff / base - 1)),
                             procs));
                 }
+                List<JsonNode> all = runs(label, "2000k", players);
+                if (all.size() > 1) {
+                    String one = label.replace("2w", "1w");
+                    double base = median(runs(one, "2000k", players), field("cpuSecondsPerGbit"));
+                    double eff = median(all, field("cpuSecondsPerGbit"));
+                    b.append(String.format(Locale.ROOT, "| **%s, median of %d** | %d | %.0f | %.0f | %.0f | **%.3f** | **%s** | |%n",
+                            label, all.size(), players, median(all, field("playing")), median(all, field("noVideo")),
+                            median(all, field("failed")), eff,
+                            Double.isNaN(base) ? "–" : String.format(Locale.ROOT, "%+.0f %%", 100 * (eff / base - 1))));
+                }
             }
         }
 
