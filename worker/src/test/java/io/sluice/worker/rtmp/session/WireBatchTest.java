@@ -165,6 +165,35 @@ class WireBatchTest {
     }
 
     @Test
+    void aWriteToAResetConnectionGoesToThePipelineWhichClosesItAndReleasesEverything() throws Exception {
+        ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
+        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        client.setSoLinger(true, 0);
+        ByteBuf shared = pattern(0, 1000);
+        ByteBuf own = pattern(1000, 1000);
+        onLoop(() -> {
+            // Reset and write in one task, so Netty has not seen the reset yet: writev fails
+            // (ECONNRESET or EPIPE) and the batch goes to the pipeline.
+            client.close();
+            WireBatch batch = new WireBatch();
+            batch.add(shared.retain());
+            batch.add(own);
+            // (On loopback the reset lands during close(), so writev fails here; were it late,
+            // the write would succeed and Netty would see the reset next: closed either way.)
+            if (batch.write(ctx, connection)) {
+                ctx.flush();
+            }
+            return null;
+        });
+        ctx.channel().closeFuture().await(5, TimeUnit.SECONDS);
+        assertFalse(ctx.channel().isActive(), "closed by Netty's write path");
+        onLoop(() -> null);
+        assertEquals(0, own.refCnt());
+        assertEquals(1, shared.refCnt(), "only the owner's reference is left");
+        shared.release();
+    }
+
+    @Test
     void aDiscardedBatchReleasesItsBuffers() throws Exception {
         ByteBuf b = pattern(0, 100);
         onLoop(() -> {
