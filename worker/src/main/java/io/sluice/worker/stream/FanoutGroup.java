@@ -126,9 +126,7 @@ final class FanoutGroup implements Runnable {
         if (deadline - now <= 0) {
             flushAll();
         } else if (timerDeadline == NOTHING_PENDING || deadline - timerDeadline < 0) {
-            // (A later timer still set just finds nothing due and goes quiet.)
-            timerDeadline = deadline;
-            executor.schedule(this::onTimer, deadline - now, TimeUnit.NANOSECONDS);
+            armTimer(deadline, now); // a later timer still set just finds nothing due and goes quiet
         }
     }
 
@@ -147,9 +145,13 @@ final class FanoutGroup implements Runnable {
         if (deadline - now <= TimeUnit.MILLISECONDS.toNanos(1)) {
             flushAll();
         } else {
-            timerDeadline = deadline;
-            executor.schedule(this::onTimer, deadline - now, TimeUnit.NANOSECONDS);
+            armTimer(deadline, now);
         }
+    }
+
+    private void armTimer(long deadline, long now) {
+        timerDeadline = deadline;
+        executor.schedule(this::onTimer, deadline - now, TimeUnit.NANOSECONDS);
     }
 
     /** Flushes every member that has written since its last flush. */

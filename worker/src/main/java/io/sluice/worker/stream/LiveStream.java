@@ -90,24 +90,27 @@ public final class LiveStream {
 
     /**
      * Makes {@code p} the publisher in place of a stand-in (a relay whose source has left: the
-     * master granted the name to {@code p}), or when there is none.
+     * master granted the name to {@code p}), which is closed with {@code reason}; or when there
+     * is no publisher at all.
      *
-     * @return the stand-in replaced, for the caller to close; {@code p} itself when there was no
-     *         publisher; null when a real publisher holds the stream
+     * @return false when a real publisher holds the stream
      */
-    public Publisher takeOver(Publisher p) {
+    public boolean takeOver(Publisher p, String reason) {
         Publisher old;
         synchronized (this) {
             old = publisher;
             if (old != null && !old.standsIn()) {
-                return null;
+                return false;
             }
             if (old != null) {
                 detach(old);
             }
             attach(p);
         }
-        return old == null ? p : old;
+        if (old != null) {
+            old.close(reason);
+        }
+        return true;
     }
 
     /** True if a relay stands in as the publisher (see {@link #takeOver}). */

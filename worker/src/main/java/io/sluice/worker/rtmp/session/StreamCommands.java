@@ -4,7 +4,6 @@ import io.sluice.worker.rtmp.RtmpConnection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.stream.Publisher;
 import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
@@ -116,29 +115,11 @@ final class StreamCommands {
         PublishSession publisher = new PublishSession(session.ctx, ns.id, stream);
         String type = command.stringArgument(1);
         boolean attached = stream.attach(publisher);
-        if (!attached && stream.publishedByStandIn()) {
-            // A relay of this name is still live here, though its source may just have left (a
-            // publisher reconnecting lands on any worker): the master's claim decides, and a
-            // granted claim replaces the relay.
-            ns.publishing = publisher;
-            session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
-            session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
-                if (ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED) {
-                    Publisher replaced = stream.takeOver(publisher);
-                    if (replaced == null) {
-                        // A publisher on this worker won the name meanwhile; the grant is its own.
-                        claimed(ns, publisher, StreamDirectory.Claim.TAKEN, null, type);
-                        return;
-                    }
-                    if (replaced != publisher) {
-                        replaced.close("a publisher of " + key + " connected to this worker");
-                    }
-                }
-                claimed(ns, publisher, claim, error, type);
-            }));
-            return;
-        }
-        if (!attached) {
+        // A relay of this name may still be live here though its source just left (a publisher
+        // reconnecting lands on any worker): then the master's claim decides, and a granted claim
+        // replaces the relay.
+        boolean standIn = !attached && stream.publishedByStandIn();
+        if (!attached && !standIn) {
             session.registry.release(stream);
             session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, key + " is already being published."),
                     "publish refused: " + key + " is already being published");
@@ -146,8 +127,15 @@ final class StreamCommands {
         }
         ns.publishing = publisher;
         session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
-        session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() ->
-                claimed(ns, publisher, claim, error, type)));
+        session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
+            StreamDirectory.Claim decided = claim;
+            if (standIn && ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED
+                    && !stream.takeOver(publisher, "a publisher of " + key + " connected to this worker")) {
+                // A publisher on this worker won the name meanwhile; the grant is its own.
+                decided = StreamDirectory.Claim.TAKEN;
+            }
+            claimed(ns, publisher, decided, error, type);
+        }));
     }
 
     /** The cluster-wide claim for a publish was decided; on the connection's loop. */

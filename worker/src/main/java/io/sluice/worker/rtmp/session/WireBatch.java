@@ -56,10 +56,6 @@ final class WireBatch {
     private ByteBuf[] buffers = new ByteBuf[4];
     private int count;
 
-    boolean isEmpty() {
-        return count == 0;
-    }
-
     /** Takes over one reference of {@code buf}, which must not be modified (it may be shared). */
     void add(ByteBuf buf) {
         if (count == buffers.length) {
@@ -112,7 +108,7 @@ final class WireBatch {
         }
         connection.addBytesOut(written);
         if (written == total) {
-            releaseAll();
+            discard();
             return false;
         }
         skip(written);
@@ -130,11 +126,6 @@ final class WireBatch {
             b.release();
         }
         count = 0;
-    }
-
-    /** Drops the batch (the player left or its connection closed). */
-    void discard() {
-        releaseAll();
     }
 
     /** Removes the first {@code bytes} (partly written) from the front of the batch. */
@@ -156,7 +147,8 @@ final class WireBatch {
         count -= i;
     }
 
-    private void releaseAll() {
+    /** Drops the batch (the player left or its connection closed). */
+    void discard() {
         for (int i = 0; i < count; i++) {
             buffers[i].release();
             buffers[i] = null;
