@@ -1,0 +1,91 @@
+package io.sluice.common.testing;
+
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.UnpooledHeapByteBuf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An allocator for fuzz targets and decoder tests that remembers every buffer it hands out, so a
+ * test can check after each input that all of them were released. Netty's leak detector only
+ * reports a lost buffer after a garbage collection, long after the input that lost it; this
+ * check names the input.
+ *
+ * <p>Buffers are unpooled and on the heap, also when a direct buffer is asked for: their
+ * memory then shows in the thread's allocation counter ({@link AllocationBudget}). Not
+ * thread-safe: one allocator per {@code EmbeddedChannel}.
+ */
+public final class TrackingAllocator extends AbstractByteBufAllocator {
+
+    private final List<ByteBuf> handedOut = new ArrayList<>();
+
+    public TrackingAllocator() {
+        super(false);
+    }
+
+    @Override
+    protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+        handedOut.add(buf);
+        return buf;
+    }
+
+    @Override
+    protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        return newHeapBuffer(initialCapacity, maxCapacity);
+    }
+
+    @Override
+    public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
+        CompositeByteBuf buf = super.compositeHeapBuffer(maxNumComponents);
+        handedOut.add(buf);
+        return buf;
+    }
+
+    @Override
+    public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
+        return compositeHeapBuffer(maxNumComponents);
+    }
+
+    @Override
+    public boolean isDirectBufferPooled() {
+        return false;
+    }
+
+    /** How many buffers were handed out since the last {@link #assertAllReleased}. */
+    public int count() {
+        return handedOut.size();
+    }
+
+    /** Bytes of capacity held by the buffers handed out and not yet released. */
+    public long capacityInUse() {
+        long total = 0;
+        for (ByteBuf buf : handedOut) {
+            if (buf.refCnt() != 0) {
+                total += buf.capacity();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Throws an {@link AssertionError} naming the buffers still referenced, then forgets all
+     * buffers handed out so far.
+     */
+    public void assertAllReleased(String where) {
+        List<String> live = new ArrayList<>();
+        for (ByteBuf buf : handedOut) {
+            if (buf.refCnt() != 0) {
+                live.add("refCnt " + buf.refCnt() + ", capacity " + buf.capacity());
+            }
+        }
+        int total = handedOut.size();
+        handedOut.clear();
+        if (!live.isEmpty()) {
+            throw new AssertionError(live.size() + " of " + total + " buffer(s) not released " + where + ": " + live);
+        }
+    }
+}
