@@ -32,6 +32,14 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     /** Largest chunk size we honour; beyond it no message could span more than one chunk anyway. */
     public static final int MAX_CHUNK_SIZE = 0xFF_FFFF;
 
+    /**
+     * Most a message buffer starts with before its bytes arrive. The chunk size alone is no bound:
+     * a peer may set it to 16 MiB and announce messages up to the size limit in a few dozen bytes,
+     * which made the decoder allocate the whole announced length per chunk stream at once (found
+     * by ChunkDecoderFuzzTest). Real clients use chunk sizes of 128 to 60000 bytes, below this.
+     */
+    static final int MAX_INITIAL_PAYLOAD_CAPACITY = 64 * 1024;
+
     static final int TYPE_SET_CHUNK_SIZE = 1;
     static final int TYPE_ABORT = 2;
     static final int TYPE_AUDIO = 8;
@@ -196,7 +204,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             cs.head = 0;
             cs.skimming = skimMedia && (typeId == TYPE_AUDIO || typeId == TYPE_VIDEO);
             if (!cs.skimming) {
-                cs.partial = ctx.alloc().buffer(Math.min(length, chunkSize), Math.max(length, 1));
+                cs.partial = ctx.alloc().buffer(Math.min(length, Math.min(chunkSize, MAX_INITIAL_PAYLOAD_CAPACITY)),
+                        Math.max(length, 1));
             }
         }
         current = cs;
