@@ -142,8 +142,11 @@ final class StreamCommands {
     private void claimed(SessionHandler.NetStream ns, PublishSession publisher, StreamDirectory.Claim claim,
                          Throwable error, String type) {
         StreamKey key = publisher.stream().key();
-        if (ns.publishing != publisher) {
-            // The publisher left while the claim was decided: give back what was granted.
+        if (ns.publishing != publisher || !session.ctx.channel().isOpen()) {
+            // The publisher left while the claim was decided, or its connection just closed (the
+            // bytes of one read keep flowing after a protocol error closes it, and channelInactive
+            // runs after this task): give back what was granted; stop() cleans up the rest.
+            // Found by RtmpPipelineFuzzTest: a publish and a broken message in one read.
             if (error == null && claim == StreamDirectory.Claim.GRANTED) {
                 session.directory.release(key);
             }
