@@ -14,6 +14,17 @@ public final class Amf {
      */
     public static final int MAX_DEPTH = 64;
 
+    /**
+     * How much bigger than its encoding references (AMF0 0x07, AMF3 string, object and traits
+     * references) may make a decoded value, counted in values plus string characters, for one
+     * read. A reference repeats a value already read for three bytes or less, so without a bound
+     * a kilobyte of references doubling at every level decodes to a graph that prints, hashes or
+     * is written back (as a publisher's metadata is, to every player) to 2^60 values; the same
+     * holds for one long string referenced thousands of times. RTMP clients reference little or
+     * nothing; real values stay far below this. References also count for {@link #MAX_DEPTH}.
+     */
+    public static final int MAX_REFERENCE_EXPANSION = 1 << 20;
+
     private Amf() {
     }
 

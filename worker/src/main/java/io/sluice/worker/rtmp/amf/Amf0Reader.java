@@ -3,6 +3,7 @@ package io.sluice.worker.rtmp.amf;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class Amf0Reader {
 
     /** Complex values in the order they started (spec 2.9): objects, typed objects, arrays. */
     private final List<Object> references = new ArrayList<>();
+    /** Whether a reference was resolved, here or in an AMF3 value: then the result is checked by {@link AmfExpansion}. */
+    private boolean referenced;
 
     private Amf0Reader() {
     }
@@ -39,7 +42,12 @@ public final class Amf0Reader {
     public static Object read(ByteBuf in) {
         int start = in.readerIndex();
         try {
-            return new Amf0Reader().value(in, 1);
+            Amf0Reader reader = new Amf0Reader();
+            Object value = reader.value(in, 1);
+            if (reader.referenced) {
+                AmfExpansion.check(Collections.singletonList(value), in.readerIndex() - start, "AMF0 value", start);
+            }
+            return value;
         } catch (AmfException e) {
             in.readerIndex(start);
             throw e;
@@ -54,6 +62,9 @@ public final class Amf0Reader {
             List<Object> values = new ArrayList<>();
             while (in.isReadable()) {
                 values.add(reader.value(in, 1));
+            }
+            if (reader.referenced) {
+                AmfExpansion.check(values, in.readerIndex() - start, "AMF0 values", start);
             }
             return values;
         } catch (AmfException e) {
@@ -83,11 +94,19 @@ public final class Amf0Reader {
             case REFERENCE -> reference(in, at);
             case DATE -> date(in);
             case XML_DOCUMENT -> new AmfXml(AmfBytes.readUtf8(in, AmfBytes.readUnsignedInt(in, what), what));
-            case AVMPLUS -> new Amf3Reader().value(in, depth);
+            case AVMPLUS -> amf3(in, depth);
             case MOVIECLIP, RECORDSET -> throw new AmfException(what, at, "reserved marker, not supported (AMF0 spec 2.1)");
             case OBJECT_END -> throw new AmfException(what, at, "object-end marker outside an object");
             default -> throw new AmfException(what, at, "unknown AMF0 type marker");
         };
+    }
+
+    /** One value in AMF3 (AMF0 spec 3.1), with fresh AMF3 reference tables. */
+    private Object amf3(ByteBuf in, int depth) {
+        Amf3Reader reader = new Amf3Reader();
+        Object value = reader.value(in, depth);
+        referenced |= reader.referenced();
+        return value;
     }
 
     /** Reads the properties of an object (0x03) into {@code target}. */
@@ -183,6 +202,7 @@ public final class Amf0Reader {
             throw new AmfException(what, at, "index " + index + " refers to a value still being read; "
                     + "cyclic values are not supported");
         }
+        referenced = true;
         return target;
     }
 

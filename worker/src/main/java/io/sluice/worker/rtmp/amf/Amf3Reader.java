@@ -3,6 +3,7 @@ package io.sluice.worker.rtmp.amf;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,8 @@ public final class Amf3Reader {
     private final List<String> strings = new ArrayList<>();
     private final List<Object> objects = new ArrayList<>();
     private final List<Traits> traits = new ArrayList<>();
+    /** Whether a string, object or traits reference was resolved: see {@link AmfExpansion}. */
+    private boolean referenced;
 
     public Amf3Reader() {
     }
@@ -49,11 +52,23 @@ public final class Amf3Reader {
     public Object read(ByteBuf in) {
         int start = in.readerIndex();
         try {
-            return value(in, 1);
+            boolean referencedBefore = referenced;
+            referenced = false;
+            Object value = value(in, 1);
+            if (referenced) {
+                AmfExpansion.check(Collections.singletonList(value), in.readerIndex() - start, "AMF3 value", start);
+            }
+            referenced |= referencedBefore;
+            return value;
         } catch (AmfException e) {
             in.readerIndex(start);
             throw e;
         }
+    }
+
+    /** Whether this reader has resolved a reference; {@link Amf0Reader} then checks what it read. */
+    boolean referenced() {
+        return referenced;
     }
 
     /** Reads one value nested {@code depth} levels deep (the outermost value is depth 1). */
@@ -110,6 +125,7 @@ public final class Amf3Reader {
                 throw new AmfException(what, at, "string reference " + index + " out of range, "
                         + strings.size() + " strings read so far");
             }
+            referenced = true;
             return strings.get(index);
         }
         String s = AmfBytes.readUtf8(in, header >>> 1, what);
@@ -130,6 +146,7 @@ public final class Amf3Reader {
             throw new AmfException(what, at, "object reference " + index
                     + " refers to a value still being read; cyclic values are not supported");
         }
+        referenced = true;
         return target;
     }
 
@@ -220,6 +237,7 @@ public final class Amf3Reader {
                 throw new AmfException(what, at, "traits reference " + index + " out of range, "
                         + traits.size() + " traits read so far");
             }
+            referenced = true;
             return traits.get(index);
         }
         String className = string(in, what + " class name");

@@ -12,7 +12,9 @@
  *
  * <p>The readers parse bytes from the network: every length and count read off the wire is
  * checked against the readable bytes before anything is sized from it, nesting is bounded by
- * {@link io.sluice.worker.rtmp.amf.Amf#MAX_DEPTH}, and every defect surfaces as an
+ * {@link io.sluice.worker.rtmp.amf.Amf#MAX_DEPTH} (also where references nest values), what
+ * references make of a value by {@link io.sluice.worker.rtmp.amf.Amf#MAX_REFERENCE_EXPANSION},
+ * and every defect surfaces as an
  * {@link io.sluice.worker.rtmp.amf.AmfException} naming the type, the offset and the reason.
  * Cyclic object graphs are refused on both sides so that {@code equals}, {@code hashCode} and
  * {@code toString} of a decoded value always terminate.
