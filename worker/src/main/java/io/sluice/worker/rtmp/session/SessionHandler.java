@@ -96,8 +96,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof CommandMessage command) {
                 onCommand(command);
             } else if (msg instanceof MediaMessage media) {
+                // onMedia owns it from here, also when it throws: releasing it again below made
+                // media before connect an IllegalReferenceCountException instead of a protocol
+                // error (found by RtmpPipelineFuzzTest).
+                msg = null;
                 onMedia(media);
-                msg = null; // ownership passed on
             } else if (msg instanceof DataMessage data) {
                 onData(data);
             } else if (msg instanceof RtmpMessage other) {

@@ -1,5 +1,9 @@
 package io.sluice.worker.rtmp.session;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -17,6 +21,7 @@ import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +57,51 @@ class SessionFuzzFindingsTest {
         }
     }
 
+    private static EmbeddedChannel server(StreamRegistry registry, StreamDirectory directory) {
+        SessionSettings settings = SessionSettings.defaults();
+        EmbeddedChannel ch = new EmbeddedChannel(new TrafficCountingHandler(),
+                new ChunkDecoder(settings.maxMessageSize(), settings.maxChunkStreams()), new ChunkEncoder(),
+                new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
+                new SessionHandler(settings, registry, directory, false));
+        ch.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
+        return ch;
+    }
+
+    private static StreamRegistry registry() {
+        SessionSettings settings = SessionSettings.defaults();
+        return new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, settings::chunkSize),
+                new GopSettings(true, 2048, 32 << 20));
+    }
+
+    private static byte[] hex(String annotated) {
+        return ByteBufUtil.decodeHexDump(annotated.replaceAll("[\\s|]", ""));
+    }
+
+    /**
+     * Media before connect: the session released the message and threw its protocol error, and
+     * channelRead's finally released it again. The IllegalReferenceCountException replaced the
+     * protocol error: an "unexpected error" WARN with a stack trace instead of one line.
+     */
+    @Test
+    void mediaBeforeConnectIsOneProtocolErrorLine() {
+        Logger sessionLog = (Logger) LoggerFactory.getLogger(SessionHandler.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        sessionLog.addAppender(lines);
+        EmbeddedChannel ch = server(registry(), StreamDirectory.LOCAL);
+        try {
+            // fmt 0, csid 6: video, 2 bytes, stream 1 | AVC inter frame header
+            ch.writeInbound(Unpooled.wrappedBuffer(hex("06 000000 000002 09 01000000 | 27 01")));
+            ch.runPendingTasks();
+        } finally {
+            sessionLog.detachAppender(lines);
+        }
+        assertFalse(ch.isOpen());
+        assertEquals(List.of("protocol error, closing [conn:embedded, remote:embedded]: media before connect"),
+                lines.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
     /**
      * A publish and a broken message in one read: the protocol error closes the connection, the
      * claim is decided in a task that runs before channelInactive, and that task treated the
@@ -61,17 +111,11 @@ class SessionFuzzFindingsTest {
      */
     @Test
     void publishAndABrokenMessageInOneReadGiveTheClaimBack() {
-        SessionSettings settings = SessionSettings.defaults();
-        StreamRegistry registry = new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, settings::chunkSize),
-                new GopSettings(true, 2048, 32 << 20));
+        StreamRegistry registry = registry();
         RecordingDirectory directory = new RecordingDirectory();
-        EmbeddedChannel ch = new EmbeddedChannel(new TrafficCountingHandler(),
-                new ChunkDecoder(settings.maxMessageSize(), settings.maxChunkStreams()), new ChunkEncoder(),
-                new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
-                new SessionHandler(settings, registry, directory, false));
-        ch.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
+        EmbeddedChannel ch = server(registry, directory);
 
-        ch.writeInbound(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump((
+        ch.writeInbound(Unpooled.wrappedBuffer(hex(
                 // fmt 0, csid 3: AMF0 command, 35 bytes, stream 0: connect, 1, {app: "live"}
                 "03 000000 000023 14 00000000"
                         + "| 02 0007 636f6e6e656374 00 3ff0000000000000 03 0003 617070 02 0004 6c697665 000009"
@@ -84,8 +128,7 @@ class SessionFuzzFindingsTest {
                         // fmt 0, csid 4: AMF0 data, 26 bytes, stream 1: "@setDataFrame", then an
                         // ECMA array whose first property name announces 5 bytes and has 3
                         + "| 04 000000 00001a 12 01000000"
-                        + "| 02 000d 40736574446174614672616d65 08 00000001 0005 776964"
-        ).replaceAll("[\\s|]", ""))));
+                        + "| 02 000d 40736574446174614672616d65 08 00000001 0005 776964")));
         ch.runPendingTasks();
 
         assertFalse(ch.isOpen(), "a broken data message closes the connection");
