@@ -27,12 +27,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Whatever the bytes: out come envelopes and {@link MalformedFrame}s only, the same ones
  * however the bytes are split; a malformed frame's problem is short (it never echoes the
  * payload); an envelope written back by {@link ChannelFrameEncoder} reads as the same envelope;
- * the channel is closed only when the framing is lost; nothing leaks; memory follows the
+ * the channel is closed only when the framing is lost; nothing leaks; buffers follow the
  * bytes received, not the announced frame lengths.
  */
 class ChannelFrameDecoderFuzzTest {
 
-    private static final AllocationBudget BUDGET = new AllocationBudget(4 << 20, 512);
+    private static final AllocationBudget BUDGET = AllocationBudget.forFuzzing();
     /** A problem line is for the log: Jackson's message is cut at 200 characters, plus our words. */
     private static final int MAX_PROBLEM_LENGTH = 400;
 
@@ -67,6 +67,7 @@ class ChannelFrameDecoderFuzzTest {
         ch.config().setAllocator(alloc);
         ch.pipeline().addLast(new ChannelFrameDecoder());
         List<Object> decoded = new ArrayList<>();
+        long[] fed = {0};
         try {
             ByteSplits.feed(split, wire, piece -> {
                 if (ch.isOpen()) {
@@ -76,6 +77,9 @@ class ChannelFrameDecoderFuzzTest {
                         decoded.add(o);
                     }
                 }
+                fed[0] += piece.length;
+                // Only the bytes of an unfinished frame are kept: never its announced length.
+                alloc.assertCapacityAtMost(2 * fed[0] + 1024, "while decoding");
             });
             ch.checkException();
             return new Outcome(decoded, ch.isOpen());
@@ -86,8 +90,13 @@ class ChannelFrameDecoderFuzzTest {
     }
 
     private static Object roundTrip(Envelope envelope) {
-        EmbeddedChannel encoder = new EmbeddedChannel(new ChannelFrameEncoder());
-        EmbeddedChannel decoder = new EmbeddedChannel(new ChannelFrameDecoder());
+        TrackingAllocator alloc = new TrackingAllocator();
+        EmbeddedChannel encoder = new EmbeddedChannel();
+        encoder.config().setAllocator(alloc);
+        encoder.pipeline().addLast(new ChannelFrameEncoder());
+        EmbeddedChannel decoder = new EmbeddedChannel();
+        decoder.config().setAllocator(alloc);
+        decoder.pipeline().addLast(new ChannelFrameDecoder());
         try {
             assertTrue(encoder.writeOutbound(envelope));
             ByteBuf frame = encoder.readOutbound();
@@ -101,6 +110,7 @@ class ChannelFrameDecoderFuzzTest {
         } finally {
             encoder.finishAndReleaseAll();
             decoder.finishAndReleaseAll();
+            alloc.assertAllReleased("after writing an envelope back");
         }
     }
 }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConfigLoaderFuzzTest {
 
     private static final String SOURCE = "fuzz.yaml";
-    private static final AllocationBudget BUDGET = new AllocationBudget(8 << 20, 1024);
+    private static final AllocationBudget BUDGET = AllocationBudget.forFuzzing();
 
     @FuzzTest
     void parse(byte[] input) {

@@ -72,6 +72,18 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
     }
 
     /**
+     * Throws an {@link AssertionError} when the buffers not yet released hold more than
+     * {@code limit} bytes of capacity: a decoder that sizes buffers from announced lengths
+     * rather than from the bytes that arrived.
+     */
+    public void assertCapacityAtMost(long limit, String where) {
+        long held = capacityInUse();
+        if (held > limit) {
+            throw new AssertionError("buffers hold " + held + " bytes " + where + ", more than " + limit);
+        }
+    }
+
+    /**
      * Throws an {@link AssertionError} naming the buffers still referenced, then forgets all
      * buffers handed out so far.
      */

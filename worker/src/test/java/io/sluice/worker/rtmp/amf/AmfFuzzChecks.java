@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class AmfFuzzChecks {
 
-    /** 4 MiB plus 256 bytes per input byte: parsing, printing and re-encoding all count. */
-    private static final AllocationBudget BUDGET = new AllocationBudget(4 << 20, 256);
+    /** Parsing, printing and re-encoding all count. */
+    private static final AllocationBudget BUDGET = AllocationBudget.forFuzzing();
     /** Bytes before the reader index, so that offsets in messages are buffer indexes, not 0-based guesses. */
     private static final int JUNK = 3;
 

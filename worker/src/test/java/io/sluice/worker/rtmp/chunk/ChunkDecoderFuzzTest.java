@@ -30,13 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link RtmpProtocolException} (wrapped by Netty in a {@link DecoderException}), nothing else;
  * the messages and the error are the same whether the bytes arrive at once or in the chosen
  * pieces (state is committed only after validation, so a call that runs again is harmless);
- * every buffer is released once the messages are and the channel is closed; and memory grows
+ * every buffer is released once the messages are and the channel is closed; and buffers grow
  * with the bytes received, not with the lengths the headers announce.
  */
 class ChunkDecoderFuzzTest {
 
     private static final SessionSettings LIMITS = SessionSettings.defaults();
-    private static final AllocationBudget BUDGET = new AllocationBudget(4 << 20, 256);
+    private static final AllocationBudget BUDGET = AllocationBudget.forFuzzing();
+    /** What a message buffer may start with on each chunk stream, before its bytes arrive. */
+    private static final long BUFFERS_AHEAD = (long) LIMITS.maxChunkStreams() * ChunkDecoder.MAX_INITIAL_PAYLOAD_CAPACITY;
 
     /** What the decoder made of one input: messages as (header, payload bytes) and the error, if any. */
     private record Outcome(List<String> messages, String error) {
@@ -62,6 +64,7 @@ class ChunkDecoderFuzzTest {
         ch.pipeline().addLast(new ChunkDecoder(LIMITS.maxMessageSize(), LIMITS.maxChunkStreams()));
         List<String> messages = new ArrayList<>();
         String[] error = {null};
+        long[] fed = {0};
         try {
             ByteSplits.feed(split, wire, piece -> {
                 if (error[0] != null) {
@@ -77,6 +80,10 @@ class ChunkDecoderFuzzTest {
                 } finally {
                     drain(ch, messages);
                 }
+                fed[0] += piece.length;
+                // Messages in progress grow with the bytes that arrived (at most twice, as buffers
+                // double), beyond a small start per chunk stream; never with announced lengths.
+                alloc.assertCapacityAtMost(BUFFERS_AHEAD + 2 * fed[0], "while decoding");
             });
             ch.close();
             drain(ch, messages);

@@ -30,14 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * S0+S1+S2 (S2 echoing C1 unless C1 carries a valid digest); C2 completes the handshake, the
  * handler leaves the pipeline and every byte after C2 reaches the next handler, after the
  * completion event. An unfinished handshake is closed at its timeout. Nothing leaks, and the
- * handler allocates no more than its two answers' worth.
+ * handler holds no more than a handshake's worth of buffers.
  */
 class HandshakeHandlerFuzzTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int C0_C1 = 1 + PACKET_SIZE;
     private static final int C0_C1_C2 = 1 + 2 * PACKET_SIZE;
-    private static final AllocationBudget BUDGET = new AllocationBudget(4 << 20, 64);
+    private static final AllocationBudget BUDGET = AllocationBudget.forFuzzing();
 
     @FuzzTest
     void handshake(byte[] input) {
@@ -55,6 +55,7 @@ class HandshakeHandlerFuzzTest {
         ch.config().setAllocator(alloc);
         CaptureHandler capture = new CaptureHandler();
         ch.pipeline().addLast(new HandshakeHandler(TIMEOUT), capture);
+        long[] fed = {0};
         try {
             ByteSplits.feed(split, wire, piece -> {
                 // A closed socket delivers nothing more.
@@ -62,6 +63,9 @@ class HandshakeHandlerFuzzTest {
                     ByteBuf buf = alloc.heapBuffer(piece.length).writeBytes(piece);
                     ch.writeInbound(buf);
                 }
+                fed[0] += piece.length;
+                // The bytes received (twice, as buffers double) and one answer.
+                alloc.assertCapacityAtMost(2 * fed[0] + C0_C1_C2, "during the handshake");
             });
             ch.checkException();
             checkOutcome(ch, capture, wire);

@@ -41,12 +41,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * <p>Whatever the bytes: every problem the session handler sees is a protocol error or an I/O
  * error (an "unexpected error" it logs with a stack trace is a finding); nothing leaks, also
  * of what the session wrote back or kept for fan-out; the stream registry is empty once the
- * connection is closed; and memory stays proportional to the input.
+ * connection is closed; and buffers stay proportional to the input.
  */
 class RtmpPipelineFuzzTest {
 
     private static final SessionSettings SETTINGS = SessionSettings.defaults();
-    private static final AllocationBudget BUDGET = new AllocationBudget(8 << 20, 512);
+    private static final AllocationBudget BUDGET = AllocationBudget.forFuzzing();
+    /**
+     * Buffers may hold what arrived a few times over (a message, its frame for the GOP cache,
+     * replies) plus a start per chunk stream and the replies to connect; never announced lengths.
+     */
+    private static final long BUFFERS_AHEAD = SETTINGS.maxChunkStreams() * 64L * 1024 + (1 << 20);
     private static final Logger SESSION_LOG = (Logger) LoggerFactory.getLogger(SessionHandler.class);
     private static final UnexpectedErrors UNEXPECTED = new UnexpectedErrors();
     private static Level previousLevel;
@@ -104,6 +109,7 @@ class RtmpPipelineFuzzTest {
                 new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
                 new SessionHandler(SETTINGS, registry));
         UNEXPECTED.seen.clear();
+        long[] fed = {0};
         try {
             ch.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
             ByteSplits.feed(split, wire, piece -> {
@@ -112,6 +118,8 @@ class RtmpPipelineFuzzTest {
                     ch.writeInbound(buf);
                     ch.runPendingTasks();
                     releaseWritten(ch);
+                    fed[0] += piece.length;
+                    alloc.assertCapacityAtMost(BUFFERS_AHEAD + 4 * fed[0], "in the pipeline");
                 }
             });
             ch.checkException();
