@@ -249,7 +249,15 @@ public final class Amf3Reader {
         AmfBytes.requireElements(in, sealedCount, 1, what + " sealed member names");
         List<String> sealed = new ArrayList<>(Math.min(sealedCount, 16));
         for (int i = 0; i < sealedCount; i++) {
-            sealed.add(string(in, what + " sealed member name"));
+            String name = string(in, what + " sealed member name");
+            if (name.isEmpty()) {
+                // ActionScript members have names, and an object with an empty member name cannot
+                // be written back: in AMF3 the empty name ends the dynamic members (found by
+                // Amf0ReaderFuzzTest, the metadata of such a publisher failed in Amf3Writer).
+                throw new AmfException(what, at, "sealed member " + i + " of class '" + className
+                        + "' has an empty name");
+            }
+            sealed.add(name);
         }
         Traits t = new Traits(className, List.copyOf(sealed), (header & 8) != 0);
         traits.add(t);
