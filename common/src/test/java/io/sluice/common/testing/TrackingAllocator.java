@@ -20,7 +20,9 @@ import java.util.List;
  */
 public final class TrackingAllocator extends AbstractByteBufAllocator {
 
+    /** Buffers handed out and not yet seen released: released ones are dropped as they are found. */
     private final List<ByteBuf> handedOut = new ArrayList<>();
+    private int count;
 
     public TrackingAllocator() {
         super(false);
@@ -29,7 +31,7 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
         ByteBuf buf = new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
-        handedOut.add(buf);
+        track(buf);
         return buf;
     }
 
@@ -41,7 +43,7 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
     @Override
     public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
         CompositeByteBuf buf = super.compositeHeapBuffer(maxNumComponents);
-        handedOut.add(buf);
+        track(buf);
         return buf;
     }
 
@@ -55,18 +57,26 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
         return false;
     }
 
-    /** How many buffers were handed out since the last {@link #assertAllReleased}. */
-    public int count() {
-        return handedOut.size();
+    private void track(ByteBuf buf) {
+        handedOut.add(buf);
+        count++;
     }
 
-    /** Bytes of capacity held by the buffers handed out and not yet released. */
+    /** How many buffers were handed out since the last {@link #assertAllReleased}. */
+    public int count() {
+        return count;
+    }
+
+    /**
+     * Bytes of capacity held by the buffers handed out and not yet released. Forgets the
+     * released ones, so that checking after every piece of a byte-at-a-time input costs the
+     * live buffers, not every buffer the input ever needed.
+     */
     public long capacityInUse() {
+        handedOut.removeIf(buf -> buf.refCnt() == 0);
         long total = 0;
         for (ByteBuf buf : handedOut) {
-            if (buf.refCnt() != 0) {
-                total += buf.capacity();
-            }
+            total += buf.capacity();
         }
         return total;
     }
@@ -94,8 +104,9 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
                 live.add("refCnt " + buf.refCnt() + ", capacity " + buf.capacity());
             }
         }
-        int total = handedOut.size();
+        int total = count;
         handedOut.clear();
+        count = 0;
         if (!live.isEmpty()) {
             throw new AssertionError(live.size() + " of " + total + " buffer(s) not released " + where + ": " + live);
         }
