@@ -327,7 +327,8 @@ public final class Amf3Reader {
      * Dictionary (0x11), spec 3.16: U29Dict entry count, weak-keys flag, key/value pairs.
      * AS3 compares object keys by identity but Java maps hash by content, so keys that are
      * objects, arrays or dictionaries are refused: hashing a shared, deeply nested key could
-     * take exponential time. RTMP traffic does not use dictionaries.
+     * take exponential time. So is the empty string key (see below). RTMP traffic does not use
+     * dictionaries.
      */
     private Object dictionary(ByteBuf in, int depth, int at) {
         String what = describe(DICTIONARY);
@@ -347,6 +348,12 @@ public final class Amf3Reader {
             if (key instanceof Map || key instanceof List || key instanceof Amf3Array || key instanceof AmfTypedObject) {
                 throw new AmfException(what, keyAt, "key of type " + key.getClass().getSimpleName()
                         + " not supported, only scalar keys");
+            }
+            if ("".equals(key)) {
+                // A dictionary whose keys are all strings reads as a map like an object, and is
+                // written back as one, where the empty name would end the members (found by
+                // Amf3ReaderFuzzTest: a publisher's metadata holding one failed in Amf3Writer).
+                throw new AmfException(what, keyAt, "empty string key not supported");
             }
             map.put(key, value(in, depth + 1));
         }

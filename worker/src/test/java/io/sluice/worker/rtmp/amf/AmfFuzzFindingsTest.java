@@ -39,4 +39,19 @@ class AmfFuzzFindingsTest {
         // What the writers could not do with the value this used to read as:
         assertThrows(AmfException.class, () -> AmfTestBytes.amf3(Map.of("", "x")));
     }
+
+    /**
+     * An AMF3 dictionary whose only key is the empty string read as a map like an object's, and
+     * was written back as an object, where the empty name ends the members: Amf3Writer failed
+     * on a publisher's metadata holding one, an unexpected error with a stack trace.
+     */
+    @Test
+    void amf3DictionaryWithAnEmptyStringKeyIsRefused() {
+        // AMF3 dense array of 1 (U29A 0x03), no associative part (0x01)
+        // | dictionary (U29Dict 0x03: 1 entry), weak keys 0 | key: string "" (0x06 0x01) | value: null
+        byte[] amf3 = hex("09 03 01 | 11 03 00 | 06 01 | 01");
+        assertEquals("AMF3 dictionary (0x11) at offset 6: empty string key not supported",
+                amf3Error(amf3).getMessage());
+        assertThrows(AmfException.class, () -> AmfTestBytes.amf3(java.util.List.of(Map.of("", "x"))));
+    }
 }
