@@ -1,6 +1,7 @@
 package io.sluice.worker.rtmp.amf;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +33,9 @@ import static io.sluice.worker.rtmp.amf.Amf3Markers.*;
  * may then hold entries of the broken value: drop the reader with the message. Not thread-safe.
  */
 public final class Amf3Reader {
+
+    /** Longest class or member name, in UTF-8 bytes: what AMF0 can write back (a U16 length). */
+    static final int MAX_NAME_BYTES = 0xFFFF;
 
     /** Placeholder in the object table while a value is still being read. */
     private static final Object IN_PROGRESS = new Object();
@@ -135,6 +139,26 @@ public final class Amf3Reader {
         return s;
     }
 
+    /**
+     * A class or member name. Objects are written back in AMF0 where they can (as a publisher's
+     * metadata is, to every player), and AMF0 names have a U16 length: a longer one could be read
+     * but not written, so it is refused here.
+     */
+    private String name(ByteBuf in, String what) {
+        int at = in.readerIndex();
+        String name = string(in, what);
+        checkNameLength(name, what, at);
+        return name;
+    }
+
+    private static void checkNameLength(String name, String what, int at) {
+        // A UTF-8 byte takes at most a third of a char: short names need no counting.
+        if (name.length() > MAX_NAME_BYTES / 3 && ByteBufUtil.utf8Bytes(name) > MAX_NAME_BYTES) {
+            throw new AmfException(what, at, "name of " + ByteBufUtil.utf8Bytes(name)
+                    + " UTF-8 bytes, more than an AMF0 name can hold (" + MAX_NAME_BYTES + ")");
+        }
+    }
+
     private Object objectReference(int header, String what, int at) {
         int index = header >>> 1;
         if (index >= objects.size()) {
@@ -221,7 +245,7 @@ public final class Amf3Reader {
             properties.put(name, value(in, depth + 1));
         }
         if (t.dynamic()) {
-            for (String name = string(in, what + " member name"); !name.isEmpty(); name = string(in, what + " member name")) {
+            for (String name = name(in, what + " member name"); !name.isEmpty(); name = name(in, what + " member name")) {
                 properties.put(name, value(in, depth + 1));
             }
         }
@@ -240,7 +264,7 @@ public final class Amf3Reader {
             referenced = true;
             return traits.get(index);
         }
-        String className = string(in, what + " class name");
+        String className = name(in, what + " class name");
         if ((header & 4) != 0) {
             throw new AmfException(what, at, "externalizable class '" + className
                     + "' cannot be read: its encoding is defined by the sender's own code");
@@ -249,7 +273,7 @@ public final class Amf3Reader {
         AmfBytes.requireElements(in, sealedCount, 1, what + " sealed member names");
         List<String> sealed = new ArrayList<>(Math.min(sealedCount, 16));
         for (int i = 0; i < sealedCount; i++) {
-            String name = string(in, what + " sealed member name");
+            String name = name(in, what + " sealed member name");
             if (name.isEmpty()) {
                 // ActionScript members have names, and an object with an empty member name cannot
                 // be written back: in AMF3 the empty name ends the dynamic members (found by
@@ -348,6 +372,9 @@ public final class Amf3Reader {
             if (key instanceof Map || key instanceof List || key instanceof Amf3Array || key instanceof AmfTypedObject) {
                 throw new AmfException(what, keyAt, "key of type " + key.getClass().getSimpleName()
                         + " not supported, only scalar keys");
+            }
+            if (key instanceof String name) {
+                checkNameLength(name, what + " key", keyAt);
             }
             if ("".equals(key)) {
                 // A dictionary whose keys are all strings reads as a map like an object, and is

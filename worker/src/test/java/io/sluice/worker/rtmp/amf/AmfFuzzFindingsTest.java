@@ -2,6 +2,7 @@ package io.sluice.worker.rtmp.amf;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.sluice.worker.rtmp.amf.AmfTestBytes.amf0Error;
@@ -53,5 +54,44 @@ class AmfFuzzFindingsTest {
         assertEquals("AMF3 dictionary (0x11) at offset 6: empty string key not supported",
                 amf3Error(amf3).getMessage());
         assertThrows(AmfException.class, () -> AmfTestBytes.amf3(java.util.List.of(Map.of("", "x"))));
+    }
+
+    /** U29 string header of an inline string of {@code length} bytes (below 2^20), then the bytes. */
+    private static byte[] amf3Name(int length) {
+        int header = length << 1 | 1;
+        byte[] out = new byte[3 + length];
+        out[0] = (byte) (0x80 | header >> 14 & 0x7F);
+        out[1] = (byte) (0x80 | header >> 7 & 0x7F);
+        out[2] = (byte) (header & 0x7F);
+        java.util.Arrays.fill(out, 3, out.length, (byte) 'n');
+        return out;
+    }
+
+    /**
+     * The same kind of gap, found by reading the writers after the two above rather than by the
+     * fuzzers (their inputs stop at 4 KiB): AMF3 names may be up to 2^28 bytes long, AMF0 names
+     * only 65 535, and an AMF3 object is written back in AMF0 (avmplus values read as maps).
+     */
+    @Test
+    void amf3NamesLongerThanAnAmf0NameAreRefused() {
+        byte[] tooLong = amf3Name(Amf3Reader.MAX_NAME_BYTES + 1);
+        byte[] longest = amf3Name(Amf3Reader.MAX_NAME_BYTES);
+        // Anonymous dynamic object (U29O 0x0B, class "") | member name | null | end of members
+        byte[] dynamic = AmfTestBytes.bytes(0x0A, 0x0B, 0x01, tooLong, 0x01, 0x01);
+        assertEquals("AMF3 object (0x0A) member name at offset 3: name of 65536 UTF-8 bytes, more than an AMF0 "
+                + "name can hold (65535)", amf3Error(dynamic).getMessage());
+        // Typed object with that class name, no members (U29O 0x03)
+        assertThrows(AmfException.class, () -> AmfTestBytes.readAmf3(AmfTestBytes.bytes(0x0A, 0x03, tooLong)));
+        // One sealed member (U29O 0x13), class "" | member name | its value: null
+        assertThrows(AmfException.class, () -> AmfTestBytes.readAmf3(AmfTestBytes.bytes(0x0A, 0x13, 0x01, tooLong, 0x01)));
+        // Dictionary of 1 entry, weak keys 0 | string key (0x06) | null
+        assertThrows(AmfException.class, () -> AmfTestBytes.readAmf3(AmfTestBytes.bytes(0x11, 0x03, 0x00, 0x06, tooLong, 0x01)));
+
+        // The longest AMF0 name still reads, inside AMF0, and is written back.
+        List<Object> read = AmfTestBytes.readAmf0(AmfTestBytes.bytes(0x11, 0x0A, 0x0B, 0x01, longest, 0x01, 0x01));
+        assertEquals(Amf3Reader.MAX_NAME_BYTES, ((Map<?, ?>) read.get(0)).keySet().iterator().next().toString().length());
+        AmfTestBytes.amf0(read.get(0));
+        // What the writer does with one byte more:
+        assertThrows(AmfException.class, () -> AmfTestBytes.amf0(Map.of("n".repeat(Amf3Reader.MAX_NAME_BYTES + 1), "x")));
     }
 }
