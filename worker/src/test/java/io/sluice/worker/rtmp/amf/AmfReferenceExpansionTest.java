@@ -52,6 +52,21 @@ class AmfReferenceExpansionTest {
         assertSame(ten.get(9), top.get("a"), "a reference is the value it refers to, not a copy");
     }
 
+    /**
+     * Found by Amf0ReaderFuzzTest with a limit of 1 Mi: 1.2 kB (in the corpus under this name)
+     * within it cost 100 MB of garbage to print and write back. Seventeen doubling levels, 276
+     * bytes, are 2^17 objects: past 64 Ki, below 1 Mi.
+     */
+    @Test
+    @Timeout(10)
+    void referencesWithinAMillionButPast64KiAreRefused() {
+        byte[] input = doublingObjects(17);
+        assertEquals(276, input.length);
+        AmfException e = amf0Error(input);
+        assertTrue(e.getMessage().contains("references expand it to more than " + (276 + Amf.MAX_REFERENCE_EXPANSION)),
+                e.getMessage());
+    }
+
     @Test
     @Timeout(10)
     void amf0ReferenceChainsCountForTheDepthLimit() {
@@ -89,9 +104,9 @@ class AmfReferenceExpansionTest {
 
     @Test
     void referencesWithinTheLimitStillRead() {
-        // The same 1000-character string 100 times in AMF3 (string references), a shared object twice in AMF0.
+        // The same 1000-character string 50 times in AMF3 (string references), a shared object twice in AMF0.
         String text = "y".repeat(1000);
-        List<Object> strings = Collections.nCopies(100, text);
+        List<Object> strings = Collections.nCopies(50, text);
         assertEquals(List.of(strings), readAmf3(AmfTestBytes.amf3(strings)));
         byte[] shared = bytes(0x03, 0x00, 0x01, "k", 0x02, 0x00, 0x01, "v", 0x00, 0x00, 0x09,
                 0x0A, 0x00, 0x00, 0x00, 0x02, 0x07, 0x00, 0x00, 0x07, 0x00, 0x00);
