@@ -6,9 +6,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.ExitCodes;
-import io.sluice.common.channel.ChannelEvent;
-import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ErrorCode;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelServer;
@@ -20,10 +18,10 @@ import io.sluice.common.config.DurationUtil;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.ProtocolWarmUp;
-import io.sluice.common.protocol.StreamRef;
-import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.common.protocol.control.ReloadReport;
+import io.sluice.common.protocol.control.StatusView;
 import io.sluice.master.control.ControlServer;
-import io.sluice.master.control.StatusView;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.master.process.WorkerHandle;
@@ -165,23 +163,21 @@ final class Master {
     }
 
     private ChannelPeer workerPeer() {
-        ChannelPeer peer = new ChannelPeer("worker", REQUEST_TIMEOUT);
-        peer.onRequest(ChannelMethod.WORKER_IDENTIFY, (request, context) -> onLoop(() ->
-                supervisor.identify(peer, ChannelJson.convert(request.data(), WorkerIdentity.class))));
-        peer.onNotification(ChannelEvent.WORKER_RUNNING, n -> loop.execute(() ->
-                supervisor.running(ChannelJson.convert(n.data(), WorkerIdentity.class))));
-        peer.onRequest(ChannelMethod.STREAM_CLAIM, (request, context) -> onLoop(() ->
-                directory.claim(worker(peer), ChannelJson.convert(request.data(), StreamRef.class))));
-        peer.onRequest(ChannelMethod.STREAM_RELEASE, (request, context) -> onLoop(() -> {
-            directory.release(worker(peer), ChannelJson.convert(request.data(), StreamRef.class));
+        ChannelPeer peer = new ChannelPeer("worker", WorkerProtocol.PROTOCOL, REQUEST_TIMEOUT);
+        peer.onRequestAsync(WorkerProtocol.IDENTIFY, (who, context) -> onLoop(() -> supervisor.identify(peer, who)));
+        peer.onNotification(WorkerProtocol.RUNNING, (who, target) -> loop.execute(() -> supervisor.running(who)));
+        peer.onRequestAsync(WorkerProtocol.CLAIM, (ref, context) -> onLoop(() -> directory.claim(worker(peer), ref)));
+        peer.onRequestAsync(WorkerProtocol.RELEASE, (ref, context) -> onLoop(() -> {
+            directory.release(worker(peer), ref);
             return null;
         }));
-        peer.onRequest(ChannelMethod.STREAM_LOCATE, (request, context) -> onLoop(() ->
-                directory.locate(worker(peer), ChannelJson.convert(request.data(), StreamRef.class))));
-        peer.onNotification(ChannelEvent.STREAM_RELAY_OPENED, n -> loop.execute(() ->
-                directory.relayOpened(worker(peer), ChannelJson.convert(n.data(), StreamRef.class))));
-        peer.onNotification(ChannelEvent.STREAM_RELAY_CLOSED, n -> loop.execute(() ->
-                directory.relayClosed(worker(peer), ChannelJson.convert(n.data(), StreamRef.class))));
+        peer.onRequestAsync(WorkerProtocol.LOCATE, (ref, context) -> onLoop(() -> directory.locate(worker(peer), ref)));
+        peer.onNotification(WorkerProtocol.RELAY_OPENED, (ref, target) -> loop.execute(() ->
+                directory.relayOpened(worker(peer), ref)));
+        peer.onNotification(WorkerProtocol.RELAY_CLOSED, (ref, target) -> loop.execute(() ->
+                directory.relayClosed(worker(peer), ref)));
+        peer.onNotification(WorkerProtocol.WAIT_CANCELLED, (ref, target) -> loop.execute(() ->
+                directory.waitCancelled(worker(peer), ref)));
         peer.closeFuture().whenComplete((v, e) -> loop.execute(() -> supervisor.channelClosed(peer)));
         return peer;
     }
@@ -190,7 +186,7 @@ final class Master {
     private WorkerHandle worker(ChannelPeer peer) {
         WorkerHandle h = supervisor.byPeer(peer);
         if (h == null) {
-            throw new ChannelRequestException("NotIdentified", "send worker.identify first");
+            throw new ChannelRequestException(ErrorCode.NOT_IDENTIFIED, "send worker.identify first");
         }
         return h;
     }
@@ -216,32 +212,32 @@ final class Master {
      * workers; keys that need new processes start a new generation while the old one drains.
      * Run and log directories need a restart: a reload that changes them is refused.
      */
-    CompletableFuture<ReloadResult> reload(String trigger) {
+    CompletableFuture<ReloadReport> reload(String trigger) {
         if (stopping) {
-            return refused(trigger, "Stopping", "the server is stopping");
+            return refused(trigger, ErrorCode.STOPPING, "the server is stopping");
         }
         if (reloading) {
-            return refused(trigger, "Busy", "a reload is already in progress; try again when it has finished");
+            return refused(trigger, ErrorCode.BUSY, "a reload is already in progress; try again when it has finished");
         }
         long t0 = System.nanoTime();
         SluiceConfig next;
         try {
             next = ConfigLoader.loadOrDefaults(options.config());
         } catch (ConfigException e) {
-            return refused(trigger, "InvalidConfig", e.getMessage() + "; the running configuration stays as it was");
+            return refused(trigger, ErrorCode.INVALID_CONFIG, e.getMessage() + "; the running configuration stays as it was");
         }
         SluiceConfig current = supervisor.config();
         List<ConfigDiff.Change> changes = ConfigDiff.between(current, next);
         ConfigDiff.Apply how = ConfigDiff.strongest(changes).orElse(null);
         if (how == null) {
             log.info("reload ({}): {} has not changed", trigger, options.config());
-            return CompletableFuture.completedFuture(new ReloadResult(changes, "none", supervisor.generation(), 0,
+            return CompletableFuture.completedFuture(new ReloadReport(changes, "none", supervisor.generation(), 0,
                     "nothing changed"));
         }
         if (how == ConfigDiff.Apply.RESTART) {
             String keys = changes.stream().filter(c -> c.apply() == ConfigDiff.Apply.RESTART)
                     .map(ConfigDiff.Change::key).reduce((a, b) -> a + ", " + b).orElse("");
-            return refused(trigger, "NeedsRestart", keys + " can only change with a restart of the master "
+            return refused(trigger, ErrorCode.NEEDS_RESTART, keys + " can only change with a restart of the master "
                     + "(bin/stop, then bin/start); revert it to reload the rest. Nothing was changed");
         }
         if (how == ConfigDiff.Apply.NEW_GENERATION
@@ -249,7 +245,7 @@ final class Master {
             try {
                 checkPortFree(next);
             } catch (ConfigException e) {
-                return refused(trigger, "InvalidConfig", e.getMessage() + "; the running configuration stays as it was");
+                return refused(trigger, ErrorCode.INVALID_CONFIG, e.getMessage() + "; the running configuration stays as it was");
             }
         }
         for (ConfigDiff.Change c : changes) {
@@ -259,11 +255,11 @@ final class Master {
         reloading = true;
         LogLevels.apply(next.log().level());
         TcpMigrate.apply(next.worker().migrateQueuedConnections());
-        CompletableFuture<ReloadResult> result;
+        CompletableFuture<ReloadReport> result;
         if (how == ConfigDiff.Apply.IN_PLACE) {
             result = supervisor.applyInPlace(next).thenApply(n -> {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                return new ReloadResult(changes, "in place", supervisor.generation(), ms,
+                return new ReloadReport(changes, "in place", supervisor.generation(), ms,
                         "applied in place to " + n + " worker(s) in " + ms + " ms; no process restarted");
             });
         } else {
@@ -272,7 +268,7 @@ final class Master {
             result = supervisor.replaceGeneration(next, workers).thenApply(v -> {
                 cds.prepare(next.worker().jvmOptions());
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                return new ReloadResult(changes, "new generation", supervisor.generation(), ms,
+                return new ReloadReport(changes, "new generation", supervisor.generation(), ms,
                         "generation " + supervisor.generation() + " (" + workers + " worker(s)) running in " + ms
                                 + " ms; generation " + old + " drains its sessions (at most "
                                 + DurationUtil.format(next.worker().drainTimeout()) + ")");
@@ -286,7 +282,7 @@ final class Master {
                 log.error("reload ({}) failed: {}", trigger, unwrap(failure).getMessage());
             }
         }, loop).exceptionallyCompose(failure -> {
-            return CompletableFuture.failedFuture(new ChannelRequestException("ReloadFailed", unwrap(failure).getMessage()));
+            return CompletableFuture.failedFuture(new ChannelRequestException(ErrorCode.RELOAD_FAILED, unwrap(failure).getMessage()));
         });
     }
 
@@ -295,22 +291,9 @@ final class Master {
                 ? failure.getCause() : failure;
     }
 
-    private CompletableFuture<ReloadResult> refused(String trigger, String error, String reason) {
+    private CompletableFuture<ReloadReport> refused(String trigger, ErrorCode error, String reason) {
         log.error("reload ({}) refused: {}", trigger, reason);
         return CompletableFuture.failedFuture(new ChannelRequestException(error, reason));
-    }
-
-    /**
-     * What a reload did, as {@code bin/ctl reload} shows it.
-     *
-     * @param changes    every changed key with its old and new value and how it applies
-     * @param applied    "none", "in place" or "new generation"
-     * @param generation the generation serving now
-     * @param millis     from the start of the reload until it was in effect
-     * @param summary    one line for the operator
-     */
-    record ReloadResult(List<ConfigDiff.Change> changes, String applied, int generation, long millis,
-                        String summary) {
     }
 
     /**
@@ -358,8 +341,8 @@ final class Master {
         }
 
         @Override
-        public CompletableFuture<Object> reload() {
-            return Master.this.reload("bin/ctl reload").thenApply(r -> r);
+        public CompletableFuture<ReloadReport> reload() {
+            return Master.this.reload("bin/ctl reload");
         }
 
         @Override

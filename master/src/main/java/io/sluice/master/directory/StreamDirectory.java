@@ -1,10 +1,12 @@
 package io.sluice.master.directory;
 
-import io.sluice.common.channel.ChannelEvent;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.protocol.ClaimReply;
+import io.sluice.common.protocol.StreamGone;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.common.protocol.StreamRef;
+import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.common.protocol.control.StreamWhere;
 import io.sluice.master.process.WorkerHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +54,7 @@ public final class StreamDirectory {
             for (WorkerHandle w : waiters) {
                 ChannelPeer peer = w.peer();
                 if (w != worker && peer != null) {
-                    peer.notify(ChannelEvent.STREAM_PUBLISHED, ref.toString(), location);
+                    peer.notify(WorkerProtocol.PUBLISHED, ref.toString(), location);
                 }
             }
         }
@@ -85,6 +87,14 @@ public final class StreamDirectory {
         return new StreamLocation(ref.app(), ref.name(), true, owner.id(), owner.relayEndpoint());
     }
 
+    /** {@code stream.waitCancelled}: no player on {@code worker} waits for {@code ref} any more. */
+    public void waitCancelled(WorkerHandle worker, StreamRef ref) {
+        Set<WorkerHandle> set = waiting.get(ref);
+        if (set != null && set.remove(worker) && set.isEmpty()) {
+            waiting.remove(ref);
+        }
+    }
+
     public void relayOpened(WorkerHandle worker, StreamRef ref) {
         relaying.computeIfAbsent(ref, r -> new LinkedHashSet<>()).add(worker);
     }
@@ -108,10 +118,11 @@ public final class StreamDirectory {
         });
         for (StreamRef ref : dropped) {
             log.info("{} is no longer published: its worker {} exited", ref, worker.id());
+            StreamGone gone = new StreamGone(ref.app(), ref.name(), worker.id(), worker.relayEndpoint());
             for (WorkerHandle w : relaying.getOrDefault(ref, Set.of())) {
                 ChannelPeer peer = w.peer();
                 if (peer != null && w != worker) {
-                    peer.notify(ChannelEvent.STREAM_UNPUBLISHED, ref.toString(), ref);
+                    peer.notify(WorkerProtocol.UNPUBLISHED, ref.toString(), gone);
                 }
             }
         }
@@ -122,7 +133,7 @@ public final class StreamDirectory {
     }
 
     /** Where a stream is: its owner and relaying workers; null when it is not published. */
-    public Where where(StreamRef ref) {
+    public StreamWhere where(StreamRef ref) {
         Claim claim = claims.get(ref);
         if (claim == null) {
             return null;
@@ -131,20 +142,15 @@ public final class StreamDirectory {
         for (WorkerHandle w : relaying.getOrDefault(ref, Set.of())) {
             relays.add(w.id());
         }
-        return new Where(ref.app(), ref.name(), claim.owner.id(), claim.owner.pid(), relays, claim.sinceMillis);
+        return new StreamWhere(ref.app(), ref.name(), claim.owner.id(), claim.owner.pid(), relays, claim.sinceMillis);
     }
 
     /** Every published stream, sorted by name. */
-    public List<Where> all() {
-        Map<String, Where> sorted = new TreeMap<>();
+    public List<StreamWhere> all() {
+        Map<String, StreamWhere> sorted = new TreeMap<>();
         for (StreamRef ref : claims.keySet()) {
             sorted.put(ref.toString(), where(ref));
         }
         return new ArrayList<>(sorted.values());
-    }
-
-    /** The answer to "where is this stream". */
-    public record Where(String app, String name, int owner, long ownerPid, List<Integer> relayedBy,
-                        long publishedAtMillis) {
     }
 }

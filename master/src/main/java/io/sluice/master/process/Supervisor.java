@@ -1,16 +1,18 @@
 package io.sluice.master.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.common.ExitCodes;
-import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
+import io.sluice.common.channel.ChannelException;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
+import io.sluice.common.channel.ErrorCode;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.config.WorkerSettings;
+import io.sluice.common.protocol.DrainOrder;
+import io.sluice.common.protocol.Heartbeat;
 import io.sluice.common.protocol.IdentifyReply;
 import io.sluice.common.protocol.WorkerIdentity;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.common.protocol.WorkerProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +125,7 @@ public final class Supervisor {
     public IdentifyReply identify(ChannelPeer peer, WorkerIdentity who) {
         WorkerHandle h = byPid.get(who.pid());
         if (h == null || h.id != who.id() || h.generation != who.generation()) {
-            throw new ChannelRequestException("UnknownWorker", "no worker " + who.id() + " of generation "
+            throw new ChannelRequestException(ErrorCode.UNKNOWN_WORKER, "no worker " + who.id() + " of generation "
                     + who.generation() + " with pid " + who.pid() + " was started by this master");
         }
         h.peer = peer;
@@ -240,7 +242,7 @@ public final class Supervisor {
             }
             h.pingInFlight = true;
             h.pingSentNanos = now;
-            peer.request(ChannelMethod.WORKER_PING, null, null, Duration.ofNanos(timeout * 2))
+            peer.request(WorkerProtocol.PING, new Heartbeat(0), Duration.ofNanos(timeout * 2))
                     .whenComplete((data, error) -> {
                         if (error == null) {
                             h.recordRtt(System.nanoTime() - now); // measured on arrival, not on the loop
@@ -264,16 +266,15 @@ public final class Supervisor {
         }
     }
 
-    private void pong(WorkerHandle h, JsonNode data, Throwable error) {
+    private void pong(WorkerHandle h, WorkerLoad load, Throwable error) {
         if (error != null) {
+            if (!(error instanceof ChannelException) && !(error.getCause() instanceof ChannelException)) {
+                log.warn("unreadable ping answer from {}: {}", h, error.getMessage());
+            }
             return; // still in flight as far as the deadline goes: the next tick decides
         }
         h.pingInFlight = false;
-        try {
-            h.load = ChannelJson.convert(data, WorkerLoad.class);
-        } catch (IllegalArgumentException e) {
-            log.warn("unreadable ping answer from {}: {}", h, e.getMessage());
-        }
+        h.load = load;
     }
 
     private void kill(WorkerHandle h, String why) {
@@ -378,7 +379,7 @@ public final class Supervisor {
         }
         if (h.state == WorkerHandle.State.RUNNING) {
             h.state = WorkerHandle.State.DRAINING;
-            h.peer.request(ChannelMethod.WORKER_DRAIN, null, Map.of("timeoutMillis", timeout.toMillis()));
+            h.peer.request(WorkerProtocol.DRAIN, new DrainOrder(timeout.toMillis()));
         }
         loop.schedule(() -> {
             if (h.state == WorkerHandle.State.DRAINING) {
@@ -395,7 +396,7 @@ public final class Supervisor {
         if (now || peer == null) {
             h.process.destroy();
         } else {
-            peer.request(ChannelMethod.WORKER_CLOSE, null, null, Duration.ofMillis(timeout));
+            peer.request(WorkerProtocol.CLOSE, null, Duration.ofMillis(timeout));
             loop.schedule(() -> escalate(h, false, "did not stop within " + timeout / 2 + " ms of worker.close"),
                     timeout / 2, TimeUnit.MILLISECONDS);
         }
@@ -418,11 +419,11 @@ public final class Supervisor {
     }
 
     private CompletableFuture<Integer> pushSettings(SluiceConfig next, Iterable<WorkerHandle> to) {
-        List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (WorkerHandle h : to) {
             ChannelPeer peer = h.peer;
             if (peer != null && (h.state == WorkerHandle.State.RUNNING || h.state == WorkerHandle.State.DRAINING)) {
-                acks.add(peer.request(ChannelMethod.WORKER_UPDATE_SETTINGS, null, next).toCompletableFuture()
+                acks.add(peer.request(WorkerProtocol.UPDATE_SETTINGS, next)
                         .exceptionally(e -> {
                             throw new IllegalStateException(h + " did not take the settings: " + e.getMessage(), e);
                         }));

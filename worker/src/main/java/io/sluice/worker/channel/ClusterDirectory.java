@@ -1,12 +1,9 @@
 package io.sluice.worker.channel;
 
-import io.sluice.common.channel.ChannelEvent;
-import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
-import io.sluice.common.protocol.ClaimReply;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.common.protocol.StreamRef;
+import io.sluice.common.protocol.WorkerProtocol;
 import io.sluice.worker.relay.RelayDirectory;
 import io.sluice.worker.relay.RelayManager;
 import io.sluice.worker.stream.LiveStream;
@@ -35,8 +32,8 @@ public final class ClusterDirectory implements StreamDirectory, RelayDirectory {
     /** Wires the relays, and the master's notifications to them. Call once, before serving. */
     public void relays(RelayManager relays) {
         this.relays = relays;
-        master.onNotification(ChannelEvent.STREAM_PUBLISHED,
-                n -> relays.published(ChannelJson.convert(n.data(), StreamLocation.class)));
+        master.onNotification(WorkerProtocol.PUBLISHED, (location, target) -> relays.published(location));
+        master.onNotification(WorkerProtocol.UNPUBLISHED, (gone, target) -> relays.unpublished(gone));
     }
 
     private static StreamRef ref(StreamKey key) {
@@ -45,13 +42,13 @@ public final class ClusterDirectory implements StreamDirectory, RelayDirectory {
 
     @Override
     public CompletionStage<Claim> claim(StreamKey key) {
-        return master.request(ChannelMethod.STREAM_CLAIM, null, ref(key)).thenApply(reply ->
-                ChannelJson.convert(reply, ClaimReply.class).granted() ? Claim.GRANTED : Claim.TAKEN);
+        return master.request(WorkerProtocol.CLAIM, ref(key)).thenApply(reply ->
+                reply.granted() ? Claim.GRANTED : Claim.TAKEN);
     }
 
     @Override
     public void release(StreamKey key) {
-        master.request(ChannelMethod.STREAM_RELEASE, null, ref(key)).whenComplete((r, e) -> {
+        master.request(WorkerProtocol.RELEASE, ref(key)).whenComplete((r, e) -> {
             if (e != null) {
                 log.debug("stream.release of {} failed: {}", key, e.getMessage());
             }
@@ -65,17 +62,21 @@ public final class ClusterDirectory implements StreamDirectory, RelayDirectory {
 
     @Override
     public CompletionStage<StreamLocation> locate(StreamKey key) {
-        return master.request(ChannelMethod.STREAM_LOCATE, null, ref(key))
-                .thenApply(reply -> ChannelJson.convert(reply, StreamLocation.class));
+        return master.request(WorkerProtocol.LOCATE, ref(key));
     }
 
     @Override
     public void relayOpened(StreamKey key) {
-        master.notify(ChannelEvent.STREAM_RELAY_OPENED, null, ref(key));
+        master.notify(WorkerProtocol.RELAY_OPENED, null, ref(key));
     }
 
     @Override
     public void relayClosed(StreamKey key) {
-        master.notify(ChannelEvent.STREAM_RELAY_CLOSED, null, ref(key));
+        master.notify(WorkerProtocol.RELAY_CLOSED, null, ref(key));
+    }
+
+    @Override
+    public void waitCancelled(StreamKey key) {
+        master.notify(WorkerProtocol.WAIT_CANCELLED, null, ref(key));
     }
 }

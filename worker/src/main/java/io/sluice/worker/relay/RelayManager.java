@@ -1,6 +1,7 @@
 package io.sluice.worker.relay;
 
 import io.netty.channel.EventLoopGroup;
+import io.sluice.common.protocol.StreamGone;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
@@ -53,6 +54,17 @@ public final class RelayManager implements AutoCloseable {
         Relay relay = relays.get(new StreamKey(location.app(), location.name()));
         if (relay != null) {
             relay.published(location);
+        }
+    }
+
+    /**
+     * The master says the worker that published a stream died: a relay still following that worker
+     * stops waiting for its connection to notice and looks for the stream again.
+     */
+    public void unpublished(StreamGone gone) {
+        Relay relay = relays.get(new StreamKey(gone.app(), gone.name()));
+        if (relay != null) {
+            relay.ownerGone(gone.endpoint());
         }
     }
 

@@ -1,10 +1,11 @@
-package io.sluice.master.control;
+package io.sluice.common.protocol.control;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code bin/ctl status} shows: the master and its workers.
+ * {@code master.status} response data, what {@code bin/ctl status} and {@code workers} show: the
+ * master and its workers.
  *
  * @param givenUp worker slots no longer respawned, with the reason
  */
