@@ -68,13 +68,15 @@ final class ConfigSchema {
             Key.of("peer_bandwidth", IN_PLACE, integer(4096, Integer.MAX_VALUE), RtmpSettings::peerBandwidth);
     static final Key<RtmpSettings, Integer> MAX_CONNECTIONS =
             Key.of("max_connections", IN_PLACE, integer(0, 1_000_000), RtmpSettings::maxConnections);
+    static final Key<RtmpSettings, Integer> MAX_CONNECTIONS_TOTAL =
+            Key.of("max_connections_total", IN_PLACE, integer(0, 100_000_000), RtmpSettings::maxConnectionsTotal);
 
     static final SectionType<RtmpSettings> RTMP = new SectionType<>(RtmpSettings.defaults(),
             List.of(BIND, PORT, CHUNK_SIZE, MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, HANDSHAKE_TIMEOUT,
-                    PUBLISHER_TIMEOUT, ACK_WINDOW, PEER_BANDWIDTH, MAX_CONNECTIONS),
+                    PUBLISHER_TIMEOUT, ACK_WINDOW, PEER_BANDWIDTH, MAX_CONNECTIONS, MAX_CONNECTIONS_TOTAL),
             v -> new RtmpSettings(v.get(BIND), v.get(PORT), v.get(CHUNK_SIZE), v.get(MAX_MESSAGE_SIZE),
                     v.get(MAX_CHUNK_STREAMS), v.get(HANDSHAKE_TIMEOUT), v.get(PUBLISHER_TIMEOUT),
-                    v.get(ACK_WINDOW), v.get(PEER_BANDWIDTH), v.get(MAX_CONNECTIONS)),
+                    v.get(ACK_WINDOW), v.get(PEER_BANDWIDTH), v.get(MAX_CONNECTIONS), v.get(MAX_CONNECTIONS_TOTAL)),
             List.of());
 
     // ---- gop_cache

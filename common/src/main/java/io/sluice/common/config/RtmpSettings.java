@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param ackWindow         Window Acknowledgement Size we announce, in bytes
  * @param peerBandwidth     Set Peer Bandwidth we send (limit type dynamic), in bytes
  * @param maxConnections    connections per worker, 0 for unlimited
+ * @param maxConnectionsTotal connections of the whole server (all workers), 0 for unlimited; the
+ *                          master splits it into per-worker shares with every heartbeat
  */
 public record RtmpSettings(String bind, int port, int chunkSize, int maxMessageSize, int maxChunkStreams,
                            Duration handshakeTimeout, Duration publisherTimeout, int ackWindow,
-                           int peerBandwidth, int maxConnections) {
+                           int peerBandwidth, int maxConnections, int maxConnectionsTotal) {
 
     public RtmpSettings {
         Objects.requireNonNull(bind, "bind");
@@ -31,6 +33,6 @@ public record RtmpSettings(String bind, int port, int chunkSize, int maxMessageS
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static RtmpSettings defaults() {
         return new RtmpSettings("0.0.0.0", 1935, 60_000, 16 << 20, 64,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 5_000_000, 5_000_000, 0);
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 5_000_000, 5_000_000, 0, 0);
     }
 }

@@ -30,7 +30,7 @@ class ConfigErrorsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertEquals(file + ":12:3: rtmp.chunk_sise: unknown key (known keys under rtmp: bind, port, chunk_size,"
                 + " max_message_size, max_chunk_streams, handshake_timeout, publisher_timeout, ack_window,"
-                + " peer_bandwidth, max_connections)", e.getMessage());
+                + " peer_bandwidth, max_connections, max_connections_total)", e.getMessage());
         assertEquals(12, e.line());
         assertEquals(3, e.column());
         assertEquals("rtmp.chunk_sise", e.key());

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         SluiceConfig c = ConfigLoader.load(FIXTURES.resolve("all-changed.yaml"));
         assertEquals(WorkerCount.of(3), c.workers());
         assertEquals(new RtmpSettings("127.0.0.1", 19350, 4096, 32 << 20, 100, Duration.ofMillis(2500),
-                Duration.ofMinutes(1), 2_500_000, 2_500_000, 1000), c.rtmp());
+                Duration.ofMinutes(1), 2_500_000, 2_500_000, 1000, 5000), c.rtmp());
         assertEquals(new GopCacheSettings(false, 512, 8 << 20), c.gopCache());
         assertEquals(new PlayerSettings(1 << 30, 1 << 20, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ZERO,
                 Duration.ofMillis(80), Duration.ofMillis(100)),
