@@ -17,6 +17,7 @@ import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.control.ControlProtocol;
 import io.sluice.common.protocol.control.PingOrder;
 import io.sluice.common.protocol.control.StopOrder;
+import io.sluice.master.RunDirectoryRecord;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code bin/ctl}: the control CLI. Talks JSON to the master's control socket, found through the
- * configuration's run directory. Human-readable tables by default, {@code --json} for scripts.
+ * configuration's run directory (or the one the master started with this file recorded, see
+ * {@link RunDirectoryRecord}). Human-readable tables by default, {@code --json} for scripts.
  * Exit code 0 on success; {@link ExitCodes#UNAVAILABLE} (69) when the server is not running;
  * {@link ExitCodes#USAGE} (64) for a bad command line; 1 when the server refused (one line says why).
  */
@@ -144,6 +146,8 @@ public final class CtlMain {
             config = null;
             runDir = hinted;
         }
+        // After an edit of paths.run_dir, the master started with this file still runs in the old one.
+        runDir = RunDirectoryRecord.locate(home, configFile, runDir);
         if (command.equals("paths") && config != null) {
             // For the bin/ scripts: where the pid file and logs are.
             out.println("run_dir=" + runDir);

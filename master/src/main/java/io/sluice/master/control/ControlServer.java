@@ -33,7 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +47,7 @@ public final class ControlServer implements AutoCloseable {
 
     static final Duration WORKER_TIMEOUT = Duration.ofSeconds(3);
 
-    private final ScheduledExecutorService loop;
+    private final Executor loop;
     private final Supervisor supervisor;
     private final StreamDirectory directory;
     private final ControlActions actions;
@@ -67,7 +67,7 @@ public final class ControlServer implements AutoCloseable {
         void stop(boolean now, boolean drain);
     }
 
-    public ControlServer(Path socket, EventLoopGroup io, ScheduledExecutorService loop, Supervisor supervisor,
+    public ControlServer(Path socket, EventLoopGroup io, Executor loop, Supervisor supervisor,
                          StreamDirectory directory, ControlActions actions) throws IOException {
         this.loop = loop;
         this.supervisor = supervisor;
