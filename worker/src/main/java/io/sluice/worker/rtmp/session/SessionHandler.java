@@ -52,6 +52,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
     private boolean warnedStrayMedia;
+    private IdleTimeout idleTimeout;
 
     StreamCommands streamCommands() {
         return streamCommands;
@@ -73,12 +74,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.connection = RtmpConnection.of(ctx.channel());
+        this.idleTimeout = new IdleTimeout(ctx, connection, settings.idleTimeout());
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompleted done) {
             state = State.AWAIT_CONNECT;
+            idleTimeout.arm();
             log.debug("handshake done [conn:{}, remote:{}, digest:{}]", connection.id(), connection.remote(),
                     done.digest());
         } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
@@ -149,6 +152,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Sets what the connection does; one that neither publishes nor plays is closed when idle too long. */
+    void role(RtmpConnection.Role role, String stream) {
+        connection.role(role, stream);
+        if (role == RtmpConnection.Role.IDLE || role == RtmpConnection.Role.CONNECTING) {
+            idleTimeout.arm();
+        } else {
+            idleTimeout.disarm();
+        }
+    }
+
     /** Writes a reply; flushed at the end of the read batch. */
     void write(Object message) {
         ctx.write(message, ctx.voidPromise());
@@ -207,6 +220,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             streamCommands.stop(ns);
         }
         netStreams.clear();
+        idleTimeout.disarm();
         log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
                 connection.bytesIn(), connection.bytesOut());
         ctx.fireChannelInactive();

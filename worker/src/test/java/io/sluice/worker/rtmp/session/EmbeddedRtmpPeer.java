@@ -8,6 +8,7 @@ import io.sluice.worker.rtmp.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
+import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.AudioData;
 import io.sluice.worker.rtmp.message.CommandMessage;
@@ -38,8 +39,14 @@ final class EmbeddedRtmpPeer implements AutoCloseable {
     private final EmbeddedChannel codec;
 
     EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings) {
+        this(registry, settings, new IncompleteMessageBudget(settings.incompleteMessageBudget()));
+    }
+
+    /** A peer whose incomplete messages count against {@code budget}, which other peers may share. */
+    EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings, IncompleteMessageBudget budget) {
         server = new EmbeddedChannel(new TrafficCountingHandler(),
-                new ChunkDecoder(settings.maxMessageSize(), settings.maxChunkStreams()), new ChunkEncoder(),
+                new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSizeBeforePublish(),
+                        settings.maxChunkStreams(), budget), new ChunkEncoder(),
                 new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
                 new SessionHandler(settings, registry));
         server.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));

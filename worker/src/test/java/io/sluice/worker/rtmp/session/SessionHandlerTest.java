@@ -349,10 +349,7 @@ class SessionHandlerTest {
 
     @Test
     void playOfAStreamNobodyPublishesWaitsThenFailsWhenAWaitLimitIsSet() {
-        SessionSettings s = SessionSettings.defaults();
-        SessionSettings waitBriefly = new SessionSettings(s.chunkSize(), s.ackWindow(), s.peerBandwidth(),
-                s.handshakeTimeout(), s.publisherTimeout(), s.maxMessageSize(), s.maxChunkStreams(),
-                s.writeBufferHigh(), s.writeBufferLow(), s.slowTimeout(), Duration.ofMillis(500));
+        SessionSettings waitBriefly = io.sluice.worker.TestSettings.yaml("players:\n  play_wait_timeout: 500ms\n");
         EmbeddedRtmpPeer player = peer(waitBriefly);
         assertEquals(List.of("NetStream.Play.Reset", "NetStream.Play.Start"),
                 statusCodes(releaseAll(player.play("live", "nobody"))));
