@@ -52,6 +52,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
     private boolean warnedStrayMedia;
+    /** The connection is being closed for a reason already logged: one WARN line per connection. */
+    private boolean closing;
     private IdleTimeout idleTimeout;
 
     StreamCommands streamCommands() {
@@ -99,8 +101,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof CommandMessage command) {
                 onCommand(command);
             } else if (msg instanceof MediaMessage media) {
+                msg = null; // ownership passed on, also when onMedia throws
                 onMedia(media);
-                msg = null; // ownership passed on
             } else if (msg instanceof DataMessage data) {
                 onData(data);
             } else if (msg instanceof RtmpMessage other) {
@@ -170,6 +172,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends an error status and closes once it is written (refused publish, bad name). */
     void refuseAndClose(CommandMessage status, String why) {
+        closing = true;
         log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
         ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
         wrote = false;
@@ -229,7 +232,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable problem = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (problem instanceof RtmpProtocolException) {
+        if (closing || !ctx.channel().isActive()) {
+            // Input read in the same batch after the first error, or after the peer left.
+            log.debug("after close [conn:{}, remote:{}]: {}", connection.id(), connection.remote(), problem.toString());
+        } else if (problem instanceof RtmpProtocolException) {
             log.warn("protocol error, closing [conn:{}, remote:{}]: {}", connection.id(), connection.remote(),
                     problem.getMessage());
         } else if (problem instanceof IOException) {
@@ -238,6 +244,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("unexpected error, closing [conn:{}, remote:{}]", connection.id(), connection.remote(), problem);
         }
+        closing = true;
         ctx.close();
     }
 

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A server connection on an {@link EmbeddedChannel} (the real pipeline minus the handshake,
- * which has its own tests) and a client-side codec that encodes what the test sends and decodes
+ * which has its own tests, and admission; its clock is frozen) and a client-side codec that encodes what the test sends and decodes
  * what the server answers. Each peer has its own event loop, as connections on different
  * threads would, so fan-out between peers goes through their groups' queues.
  */
@@ -49,6 +49,7 @@ final class EmbeddedRtmpPeer implements AutoCloseable {
                         settings.maxChunkStreams(), budget), new ChunkEncoder(),
                 new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
                 new SessionHandler(settings, registry));
+        server.freezeTime(); // timers run when a test advances the clock, not when the machine is slow
         server.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
         codec = new EmbeddedChannel(new ChunkDecoder(64 << 20, 1024), new ChunkEncoder(), new MessageDecoder(),
                 new MessageEncoder());
