@@ -11,7 +11,9 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.rtmp.ConnectionLimits;
 import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -61,6 +63,8 @@ public final class RtmpServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("rtmp", ImmediateEventExecutor.INSTANCE);
     private final LongAdder closedBytesIn = new LongAdder();
     private final LongAdder closedBytesOut = new LongAdder();
+    private final ConnectionLimits limits;
+    private final IncompleteMessageBudget budget;
     private volatile boolean draining;
     private volatile StreamDirectory directory = StreamDirectory.LOCAL;
     private Channel listener;
@@ -72,6 +76,8 @@ public final class RtmpServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rtmp"),
                 EpollIoHandler.newFactory());
         this.settings = new AtomicReference<>(sessionSettings);
+        this.limits = new ConnectionLimits(sessionSettings.maxConnections(), sessionSettings.maxConnectionsPerIp());
+        this.budget = new IncompleteMessageBudget(sessionSettings.incompleteMessageBudget());
         this.registry = new StreamRegistry(
                 new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> settings.get().chunkSize()), gopSettings);
     }
@@ -101,7 +107,8 @@ public final class RtmpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         track(ch);
-                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry, directory, false));
+                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry, directory, limits,
+                                budget, false));
                     }
                 });
         listener = b.bind(host, port).sync().channel();
@@ -137,7 +144,8 @@ public final class RtmpServer implements AutoCloseable {
                             return;
                         }
                         track(ch);
-                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry, directory, true));
+                        ch.pipeline().addLast(new RtmpServerInitializer(settings::get, registry, directory, null,
+                                budget, true));
                     }
                 });
         relayEndpoint = b.bind(new DomainSocketAddress(socket.toString())).sync().channel();
@@ -176,7 +184,7 @@ public final class RtmpServer implements AutoCloseable {
         }
         Runtime rt = Runtime.getRuntime();
         return new WorkerLoad(connections.size(), publishers, players, registry.size(), in, out,
-                rt.totalMemory() - rt.freeMemory(), draining);
+                rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount());
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */
@@ -231,10 +239,35 @@ public final class RtmpServer implements AutoCloseable {
         return group;
     }
 
-    /** New sessions use these settings from now on; GOP settings apply to live streams at once. */
+    /**
+     * New sessions use these settings from now on; GOP settings, connection limits and the
+     * incomplete-message budget apply at once.
+     */
     public void updateSettings(SessionSettings sessionSettings, GopSettings gopSettings) {
         settings.set(sessionSettings);
+        limits.update(sessionSettings.maxConnections(), sessionSettings.maxConnectionsPerIp());
+        budget.limit(sessionSettings.incompleteMessageBudget());
         registry.updateGopSettings(gopSettings);
+    }
+
+    /**
+     * This worker's share of the server-wide connection limit (the master computes it from the
+     * heartbeat counts of all workers); 0 = no share. With {@code rtmp.max_connections} the lower
+     * applies. Connections already admitted stay; new ones are refused after the handshake while
+     * the worker is at its limit.
+     */
+    public void serverShare(int share) {
+        limits.serverShare(share);
+    }
+
+    /** The worker's connection limits (admitted and refused counts). */
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** The worker's budget for partly received messages. */
+    public IncompleteMessageBudget incompleteMessageBudget() {
+        return budget;
     }
 
     public SessionSettings settings() {

@@ -72,6 +72,15 @@ class RtmpServerSocketTest {
         }
     }
 
+    /** Polls {@code condition} for up to 5 s; whether it held. */
+    private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
     private RtmpClient connect(ClientListener listener) throws Exception {
         RtmpClient c = RtmpClient.connect(clients, address, "live", "rtmp://127.0.0.1/live", listener, TIMEOUT)
                 .get(5, TimeUnit.SECONDS);
@@ -129,7 +138,8 @@ class RtmpServerSocketTest {
         pub.write(new VideoData(0, 1, Unpooled.wrappedBuffer(new byte[]{0x17, 0, 0, 0, 0, 1})));
         pub.write(video(0, true, 3000));
         pub.writeAndFlush(video(40, false, 800));
-        Thread.sleep(200);
+        LiveStream cam = server.registry().find(new StreamKey("live", "cam"));
+        assertTrue(await(() -> cam.stats().framesIn() == 4), "the server has the publisher's 4 messages");
         Recorder[] players = new Recorder[5];
         for (int i = 0; i < players.length; i++) {
             players[i] = new Recorder();
@@ -146,11 +156,7 @@ class RtmpServerSocketTest {
             pub.write(new AudioData(t, 1, Unpooled.wrappedBuffer(new byte[]{(byte) 0xaf, 1, 5})));
         }
         pub.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline
-                && java.util.Arrays.stream(players).anyMatch(p -> p.received.size() < 21)) {
-            Thread.sleep(20);
-        }
+        await(() -> java.util.Arrays.stream(players).allMatch(p -> p.received.size() >= 21));
         for (Recorder r : players) {
             assertEquals(21, r.received.size(), r.received.toString());
             assertEquals("VIDEO@0:17", r.received.get(0), "sequence header first");
@@ -181,7 +187,7 @@ class RtmpServerSocketTest {
                 pub.write(video(ts, i == 0, 100_000));
             }
             pub.flush();
-            Thread.sleep(50);
+            Thread.sleep(50); // pacing the publisher, not waiting for anything
         }
         assertEquals(1, stream.subscriberCount(), "the server let the slow player go");
         slowClient.channel().config().setAutoRead(true); // now it reads what was queued, then the close
@@ -190,11 +196,48 @@ class RtmpServerSocketTest {
         assertTrue(goodClient.isActive(), "the other player carries on");
         int before = good.videos.get();
         pub.writeAndFlush(video(ts + 10, true, 1000));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (good.videos.get() == before && System.nanoTime() < until) {
-            Thread.sleep(10);
+        assertTrue(await(() -> good.videos.get() > before), "the other player still receives");
+
+        // OUT counts what the sockets took: once the clients have read everything, the server's
+        // figure is what they received, not what was queued for the slow player and dropped.
+        pub.close();
+        assertTrue(await(() -> server.load().bytesOut() == sumBytesIn(pub, slowClient, goodClient)),
+                "server out " + server.load().bytesOut() + ", clients received "
+                        + sumBytesIn(pub, slowClient, goodClient));
+    }
+
+    private static long sumBytesIn(RtmpClient... clients) {
+        long sum = 0;
+        for (RtmpClient c : clients) {
+            sum += io.sluice.worker.rtmp.RtmpConnection.of(c.channel()).bytesIn();
         }
-        assertTrue(good.videos.get() > before, "the other player still receives");
+        return sum;
+    }
+
+    @Test
+    void theConnectionOverMaxConnectionsIsRefusedAfterItsHandshakeAndCounted() throws Exception {
+        start(TestSettings.yaml("rtmp:\n  max_connections: 2\n"));
+        RtmpClient first = connect(new ClientListener() { });
+        connect(new ClientListener() { });
+        Recorder third = new Recorder();
+        CompletableFuture<RtmpClient> refused = RtmpClient.connect(clients, address, "live", "rtmp://127.0.0.1/live",
+                third, TIMEOUT);
+        assertThrows(Exception.class, () -> refused.get(5, TimeUnit.SECONDS), "closed instead of connect's _result");
+        assertTrue(third.closed.await(5, TimeUnit.SECONDS));
+        assertEquals(1, server.load().refused());
+        assertEquals(2, server.limits().admittedCount());
+
+        first.close();
+        assertTrue(await(() -> server.limits().admittedCount() == 1));
+        connect(new ClientListener() { });
+        assertEquals(1, server.load().refused(), "a free place is taken again");
+
+        server.serverShare(1); // the master's share for this worker is lower than max_connections
+        Recorder fourth = new Recorder();
+        CompletableFuture<RtmpClient> overShare = RtmpClient.connect(clients, address, "live",
+                "rtmp://127.0.0.1/live", fourth, TIMEOUT);
+        assertThrows(Exception.class, () -> overShare.get(5, TimeUnit.SECONDS));
+        assertEquals(2, server.load().refused());
     }
 
     @Test
@@ -240,14 +283,8 @@ class RtmpServerSocketTest {
         Recorder player = new Recorder();
         RtmpClient p = connect(player);
         p.play(p.createStream().get(5, TimeUnit.SECONDS), "quiet").get(5, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pub.isActive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertFalse(pub.isActive(), "silent publisher closed");
-        while (!player.statuses.contains("NetStream.Play.UnpublishNotify") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        assertTrue(await(() -> !pub.isActive()), "silent publisher closed");
+        assertTrue(await(() -> player.statuses.contains("NetStream.Play.UnpublishNotify")), player.statuses.toString());
         assertTrue(player.statuses.contains("NetStream.Play.UnpublishNotify"), player.statuses.toString());
         assertTrue(p.isActive(), "the player stays connected");
     }

@@ -28,6 +28,7 @@ public final class RtmpConnection {
     private volatile long bytesOut;
     private volatile Role role = Role.CONNECTING;
     private volatile String stream;
+    private volatile boolean publishAccepted;
 
     public RtmpConnection(Channel channel) {
         this.id = channel.id().asShortText();
@@ -98,5 +99,19 @@ public final class RtmpConnection {
     public void role(Role role, String stream) {
         this.role = role;
         this.stream = stream;
+    }
+
+    /**
+     * True while a publish of this connection is accepted (the cluster-wide claim was granted):
+     * only then may it send messages up to {@code rtmp.max_message_size}, and only then does it
+     * count as a publisher when the worker's incomplete-message budget runs out. Written on the
+     * event loop, read by the chunk decoder (same loop) and by the budget (any loop).
+     */
+    public boolean publishAccepted() {
+        return publishAccepted;
+    }
+
+    public void publishAccepted(boolean accepted) {
+        this.publishAccepted = accepted;
     }
 }

@@ -4,12 +4,23 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.EpollSocketChannel;
 
 /**
  * First handler of an RTMP pipeline: counts the bytes that cross the socket, for
  * acknowledgements (spec 5.4.3) and per-client statistics.
+ *
+ * <p>Outbound, a byte counts once the kernel took it, not when it was handed to Netty: a player
+ * that stops reading has up to {@code players.write_buffer_high} queued that may never be sent
+ * (the connection is closed with it after {@code players.slow_timeout}), and counting at the
+ * hand-over made 100 such players show hundreds of MiB "out". Each buffer is written with a
+ * progressive promise, which Netty advances as the socket takes the buffer, also in parts; what
+ * is still queued when the connection closes is never counted. Media that the fan-out writes
+ * to the socket directly is counted there ({@code WireBatch}: what writev returned).
  */
 public final class TrafficCountingHandler extends ChannelDuplexHandler {
 
@@ -46,9 +57,46 @@ public final class TrafficCountingHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof ByteBuf buf) {
-            connection.addBytesOut(buf.readableBytes());
+        if (!(msg instanceof ByteBuf buf) || !buf.isReadable()) {
+            ctx.write(msg, promise);
+            return;
         }
-        ctx.write(msg, promise);
+        ChannelProgressivePromise counted = ctx.newProgressivePromise();
+        counted.addListener(new SentBytes(buf.readableBytes(), promise));
+        ctx.write(msg, counted);
+    }
+
+    /** Counts one buffer's bytes as the socket takes them, and passes the outcome on to the writer's promise. */
+    private final class SentBytes implements ChannelProgressiveFutureListener {
+        private final long size;
+        private final ChannelPromise original;
+        private long counted;
+
+        SentBytes(long size, ChannelPromise original) {
+            this.size = size;
+            this.original = original;
+        }
+
+        @Override
+        public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+            count(progress);
+        }
+
+        @Override
+        public void operationComplete(ChannelProgressiveFuture future) {
+            if (future.isSuccess()) {
+                count(size);
+                original.trySuccess();
+            } else {
+                original.tryFailure(future.cause()); // a void promise fires exceptionCaught, as before
+            }
+        }
+
+        private void count(long upTo) {
+            if (upTo > counted) {
+                connection.addBytesOut(upTo - counted);
+                counted = upTo;
+            }
+        }
     }
 }

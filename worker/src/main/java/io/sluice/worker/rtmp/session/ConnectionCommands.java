@@ -95,7 +95,7 @@ final class ConnectionCommands {
                 "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
         session.state = SessionHandler.State.CONNECTED;
         session.app = app;
-        session.connection.role(RtmpConnection.Role.IDLE, null);
+        session.role(RtmpConnection.Role.IDLE, null);
         log.debug("connected [conn:{}, remote:{}, app:{}, tcUrl:{}]", session.connection.id(),
                 session.connection.remote(), app, command.commandProperty("tcUrl"));
     }

@@ -54,6 +54,8 @@ final class PlaySession implements Subscriber {
     /** Something was written to the pipeline since the last flush (media then joins it there). */
     private boolean pipelineDirty;
     private final WireBatch batch = new WireBatch();
+    /** A slow episode is on: the connection has been over the high mark since slowSinceNanos. */
+    private boolean slow;
     private long slowSinceNanos;
     private long droppedInEpisode;
     private long videoFramesSent;
@@ -178,13 +180,18 @@ final class PlaySession implements Subscriber {
 
     /** The connection's writability changed: a slow episode may have ended. */
     void writabilityChanged(boolean writable) {
-        if (writable && slowSinceNanos != 0) {
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slowSinceNanos);
+        if (writable && slow) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(now() - slowSinceNanos);
             log.info("slow player caught up after {} ms, {} video frames dropped [conn:{}, stream:{}]",
                     ms, droppedInEpisode, connection.id(), stream.key());
-            slowSinceNanos = 0;
+            slow = false;
             droppedInEpisode = 0;
         }
+    }
+
+    /** The event loop's clock (a test's loop may run a clock of its own). */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void deliver(MediaFrame frame) {
@@ -226,7 +233,7 @@ final class PlaySession implements Subscriber {
         }
         if (waitKeyframe && (startable || skippable)) {
             if (!startable) {
-                if (slowSinceNanos != 0) {
+                if (slow) {
                     droppedInEpisode++;
                 }
                 return;
@@ -237,10 +244,14 @@ final class PlaySession implements Subscriber {
         writeFrame(frame);
     }
 
-    /** Starts or continues a slow episode; true (and the connection closing) once it lasted too long. */
+    /**
+     * Starts or continues a slow episode; true (and the connection closing) once it lasted too long.
+     * Checked as frames arrive, so the disconnect comes with the first frame after the timeout.
+     */
     private boolean tooSlow() {
-        long now = System.nanoTime();
-        if (slowSinceNanos == 0) {
+        long now = now();
+        if (!slow) {
+            slow = true;
             slowSinceNanos = now;
             droppedInEpisode = 0;
             return false;
@@ -252,7 +263,7 @@ final class PlaySession implements Subscriber {
                         + " dropped [conn:{}, remote:{}, stream:{}]",
                 TimeUnit.NANOSECONDS.toMillis(now - slowSinceNanos), droppedInEpisode, connection.id(),
                 connection.remote(), stream.key());
-        slowSinceNanos = 0;
+        slow = false;
         active = false;
         ctx.channel().close();
         return true;

@@ -4,8 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.sluice.worker.rtmp.AdmissionHandler;
+import io.sluice.worker.rtmp.ConnectionLimits;
 import io.sluice.worker.rtmp.TrafficCountingHandler;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
+import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
 import io.sluice.worker.rtmp.handshake.HandshakeHandler;
 import io.sluice.worker.rtmp.message.MessageDecoder;
@@ -19,26 +22,35 @@ import java.util.function.Supplier;
 /**
  * Builds the pipeline of an accepted RTMP connection, from the socket up:
  * <pre>
- *   traffic → handshake (removes itself) → chunk decoder / encoder → message decoder / encoder
- *           → protocol control → session
+ *   traffic → handshake (removes itself) → admission (clients only; removes itself)
+ *           → chunk decoder / encoder → message decoder / encoder → protocol control → session
  * </pre>
  * Settings are read once per connection, so a reload applies to connections opened after it.
+ * The connection limits and the incomplete-message budget are the worker's, shared by all
+ * connections; relays from other workers (the relay endpoint) are not held to connection limits.
  */
 public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
 
     private final Supplier<SessionSettings> settings;
     private final StreamRegistry registry;
     private final StreamDirectory directory;
+    private final ConnectionLimits limits;
+    private final IncompleteMessageBudget budget;
     private final boolean internal;
 
     /**
+     * @param limits   the worker's connection limits; null for the relay endpoint
+     * @param budget   the worker's budget for partly received messages
      * @param internal a connection on the relay endpoint (another worker relaying a stream)
      */
     public RtmpServerInitializer(Supplier<SessionSettings> settings, StreamRegistry registry,
-                                 StreamDirectory directory, boolean internal) {
+                                 StreamDirectory directory, ConnectionLimits limits, IncompleteMessageBudget budget,
+                                 boolean internal) {
         this.settings = settings;
         this.registry = registry;
         this.directory = directory;
+        this.limits = limits;
+        this.budget = budget;
         this.internal = internal;
     }
 
@@ -49,7 +61,11 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast("traffic", new TrafficCountingHandler());
         p.addLast("handshake", new HandshakeHandler(s.handshakeTimeout()));
-        p.addLast("chunkDecoder", new ChunkDecoder(s.maxMessageSize(), s.maxChunkStreams()));
+        if (limits != null) {
+            p.addLast("admission", new AdmissionHandler(limits));
+        }
+        p.addLast("chunkDecoder", new ChunkDecoder(s.maxMessageSize(), s.maxMessageSizeBeforePublish(),
+                s.maxChunkStreams(), budget));
         p.addLast("chunkEncoder", new ChunkEncoder());
         p.addLast("messageDecoder", new MessageDecoder());
         p.addLast("messageEncoder", new MessageEncoder());

@@ -52,6 +52,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
     private boolean warnedStrayMedia;
+    /** The connection is being closed for a reason already logged: one WARN line per connection. */
+    private boolean closing;
+    private IdleTimeout idleTimeout;
 
     StreamCommands streamCommands() {
         return streamCommands;
@@ -73,12 +76,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.connection = RtmpConnection.of(ctx.channel());
+        this.idleTimeout = new IdleTimeout(ctx, connection, settings.idleTimeout());
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompleted done) {
             state = State.AWAIT_CONNECT;
+            idleTimeout.arm();
             log.debug("handshake done [conn:{}, remote:{}, digest:{}]", connection.id(), connection.remote(),
                     done.digest());
         } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
@@ -96,8 +101,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof CommandMessage command) {
                 onCommand(command);
             } else if (msg instanceof MediaMessage media) {
+                msg = null; // ownership passed on, also when onMedia throws
                 onMedia(media);
-                msg = null; // ownership passed on
             } else if (msg instanceof DataMessage data) {
                 onData(data);
             } else if (msg instanceof RtmpMessage other) {
@@ -149,6 +154,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Sets what the connection does; one that neither publishes nor plays is closed when idle too long. */
+    void role(RtmpConnection.Role role, String stream) {
+        connection.role(role, stream);
+        if (role == RtmpConnection.Role.IDLE || role == RtmpConnection.Role.CONNECTING) {
+            idleTimeout.arm();
+        } else {
+            idleTimeout.disarm();
+        }
+    }
+
     /** Writes a reply; flushed at the end of the read batch. */
     void write(Object message) {
         ctx.write(message, ctx.voidPromise());
@@ -157,6 +172,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends an error status and closes once it is written (refused publish, bad name). */
     void refuseAndClose(CommandMessage status, String why) {
+        closing = true;
         log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
         ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
         wrote = false;
@@ -207,6 +223,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             streamCommands.stop(ns);
         }
         netStreams.clear();
+        idleTimeout.disarm();
         log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
                 connection.bytesIn(), connection.bytesOut());
         ctx.fireChannelInactive();
@@ -215,7 +232,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable problem = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (problem instanceof RtmpProtocolException) {
+        if (closing || !ctx.channel().isActive()) {
+            // Input read in the same batch after the first error, or after the peer left.
+            log.debug("after close [conn:{}, remote:{}]: {}", connection.id(), connection.remote(), problem.toString());
+        } else if (problem instanceof RtmpProtocolException) {
             log.warn("protocol error, closing [conn:{}, remote:{}]: {}", connection.id(), connection.remote(),
                     problem.getMessage());
         } else if (problem instanceof IOException) {
@@ -224,6 +244,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("unexpected error, closing [conn:{}, remote:{}]", connection.id(), connection.remote(), problem);
         }
+        closing = true;
         ctx.close();
     }
 

@@ -126,7 +126,7 @@ final class StreamCommands {
             return;
         }
         ns.publishing = publisher;
-        session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
+        session.role(RtmpConnection.Role.PUBLISHER, key.toString());
         session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
             StreamDirectory.Claim decided = claim;
             if (standIn && ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED
@@ -162,6 +162,8 @@ final class StreamCommands {
             return;
         }
         publisher.claimed();
+        // From now on the connection may send publisher-sized messages (see ChunkDecoder).
+        session.connection.publishAccepted(true);
         session.write(UserControl.streamBegin(ns.id));
         session.write(Status.status(ns.id, Status.PUBLISH_START, key + " is now published."));
         session.ctx.flush();
@@ -193,8 +195,7 @@ final class StreamCommands {
         PlaySession player = new PlaySession(session.ctx, ns.id, session.settings.chunkSize(),
                 session.settings.slowTimeout().toNanos(), stream);
         ns.playing = player;
-        session.connection.role(session.internal ? RtmpConnection.Role.RELAY : RtmpConnection.Role.PLAYER,
-                key.toString());
+        session.role(session.internal ? RtmpConnection.Role.RELAY : RtmpConnection.Role.PLAYER, key.toString());
         if (session.internal && !stream.hasPublisher()) {
             // A relay asks for a stream this worker no longer has (its publisher just left):
             // say so at once, and the relaying worker looks again.
@@ -254,11 +255,14 @@ final class StreamCommands {
             log.debug("play stopped [conn:{}, stream:{}]", session.connection.id(), p.stream().key());
         }
         boolean busy = false;
+        boolean publishing = false;
         for (SessionHandler.NetStream other : session.netStreams.values()) {
             busy |= other.publishing != null || other.playing != null;
+            publishing |= other.publishing != null && other.publishing.isClaimed();
         }
+        session.connection.publishAccepted(publishing);
         if (!busy) {
-            session.connection.role(RtmpConnection.Role.IDLE, null);
+            session.role(RtmpConnection.Role.IDLE, null);
         }
     }
 }

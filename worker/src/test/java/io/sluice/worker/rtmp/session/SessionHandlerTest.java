@@ -124,6 +124,19 @@ class SessionHandlerTest {
     }
 
     @Test
+    void mediaBeforeConnectIsOneWarnLineEvenWithMoreBadInputBehindIt() {
+        try (io.sluice.worker.LogCapture log = new io.sluice.worker.LogCapture(SessionHandler.class)) {
+            EmbeddedRtmpPeer client = peer();
+            // An empty video message on chunk stream 6, then 100 zero bytes (more broken chunks).
+            client.sendBytes(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("06000000000000090000000000"),
+                    new byte[100]));
+            assertFalse(client.isOpen());
+            assertEquals(List.of("protocol error, closing [conn:embedded, remote:embedded]: media before connect"),
+                    log.messages(ch.qos.logback.classic.Level.WARN), "released once, logged once");
+        }
+    }
+
+    @Test
     void undefinedMessageTypeClosesTheConnection() {
         EmbeddedRtmpPeer client = peer();
         client.sendBytes(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0300000000000107000000002a")));
@@ -349,10 +362,7 @@ class SessionHandlerTest {
 
     @Test
     void playOfAStreamNobodyPublishesWaitsThenFailsWhenAWaitLimitIsSet() {
-        SessionSettings s = SessionSettings.defaults();
-        SessionSettings waitBriefly = new SessionSettings(s.chunkSize(), s.ackWindow(), s.peerBandwidth(),
-                s.handshakeTimeout(), s.publisherTimeout(), s.maxMessageSize(), s.maxChunkStreams(),
-                s.writeBufferHigh(), s.writeBufferLow(), s.slowTimeout(), Duration.ofMillis(500));
+        SessionSettings waitBriefly = io.sluice.worker.TestSettings.yaml("players:\n  play_wait_timeout: 500ms\n");
         EmbeddedRtmpPeer player = peer(waitBriefly);
         assertEquals(List.of("NetStream.Play.Reset", "NetStream.Play.Start"),
                 statusCodes(releaseAll(player.play("live", "nobody"))));
