@@ -332,7 +332,8 @@ final class Master {
                 workers.add(new StatusView.WorkerView(w.id(), w.pid(), w.generation(), w.state().name().toLowerCase(Locale.ROOT),
                         w.runningMillis(), l == null ? 0 : l.connections(), l == null ? 0 : l.publishers(),
                         l == null ? 0 : l.players(), l == null ? 0 : l.streams(), l == null ? 0 : l.bytesIn(),
-                        l == null ? 0 : l.bytesOut(), l == null ? 0 : l.heapUsed(), w.rttMicros(50), w.rttMicros(99)));
+                        l == null ? 0 : l.bytesOut(), l == null ? 0 : l.heapUsed(), w.rttMicros(50), w.rttMicros(99),
+                        l == null ? 0 : l.refused()));
             }
             SluiceConfig c = supervisor.config();
             return new StatusView(ProcessHandle.current().pid(), (System.nanoTime() - startedNanos) / 1_000_000,

@@ -184,7 +184,7 @@ public final class RtmpServer implements AutoCloseable {
         }
         Runtime rt = Runtime.getRuntime();
         return new WorkerLoad(connections.size(), publishers, players, registry.size(), in, out,
-                rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount());
+                rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount());
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */

@@ -13,7 +13,9 @@ package io.sluice.common.protocol;
  * @param draining    the worker stopped accepting (reload) and serves its sessions to the end
  * @param refused     connections refused since the worker started because a connection limit
  *                    was reached (rtmp.max_connections, the server-wide share, per client IP)
+ * @param admitted    client connections admitted and open: what the connection limits count (not
+ *                    relays between workers, nor connections still in their handshake)
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
-                         long heapUsed, boolean draining, long refused) {
+                         long heapUsed, boolean draining, long refused, int admitted) {
 }

@@ -75,7 +75,12 @@ public final class MasterLink {
      */
     public void serve(RtmpServer server, int port, String relayEndpoint, Consumer<SluiceConfig> settings,
                       Runnable stop) {
-        peer.onRequest(WorkerProtocol.PING, (heartbeat, context) -> server.load());
+        peer.onRequest(WorkerProtocol.PING, (heartbeat, context) -> {
+            if (heartbeat != null) { // bin/ctl ping sends none: it changes nothing
+                server.serverShare(heartbeat.connectionShare());
+            }
+            return server.load();
+        });
         peer.onRequest(WorkerProtocol.UPDATE_SETTINGS, (config, context) -> {
             settings.accept(config);
             return null;
