@@ -6,7 +6,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.bench.hostile.Attack;
-import io.sluice.bench.hostile.Params;
 import io.sluice.bench.hostile.Swarm;
 import io.sluice.bench.hostile.Tally;
 import io.sluice.bench.hostile.Target;
@@ -55,12 +54,8 @@ public final class Hostile {
         System.setProperty("logback.configurationFile",
                 System.getProperty("logback.configurationFile", "hostile-logback.xml"));
         HostileOptions options;
-        List<Attack> attacks = new ArrayList<>();
         try {
             options = HostileOptions.parse(args);
-            for (String kind : options.attacks()) {
-                attacks.add(Attack.of(kind, Params.select(kind, options.params())));
-            }
         } catch (IllegalArgumentException e) {
             if (!e.getMessage().isEmpty()) {
                 System.err.println("Hostile: " + e.getMessage());
@@ -69,18 +64,29 @@ public final class Hostile {
             System.exit(64);
             return;
         }
-        System.exit(new Hostile(options).run(attacks));
+        measure(options);
+        System.exit(0);
     }
 
-    private int run(List<Attack> attacks) throws Exception {
+    /**
+     * Runs every attack of {@code options} in turn against the server; prints each result and
+     * appends it to the JSON file when one is given.
+     */
+    static List<HostileResult> measure(HostileOptions options) throws Exception {
+        return new Hostile(options).run(options.buildAttacks());
+    }
+
+    private List<HostileResult> run(List<Attack> attacks) throws Exception {
         honestGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("honest"), EpollIoHandler.newFactory());
         publisherGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("publisher"),
                 EpollIoHandler.newFactory());
         attackGroup = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("attack"), EpollIoHandler.newFactory());
         lag = new LoopLag(honestGroup, publisherGroup);
+        List<HostileResult> results = new ArrayList<>();
         try {
             for (Attack attack : attacks) {
                 HostileResult r = runOne(attack);
+                results.add(r);
                 System.out.print(r.table());
                 String line = json.writeValueAsString(r);
                 System.out.println(line);
@@ -89,7 +95,7 @@ public final class Hostile {
                     Files.writeString(options.jsonOut(), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
             }
-            return 0;
+            return results;
         } finally {
             lag.close();
             for (EventLoopGroup g : List.of(attackGroup, honestGroup, publisherGroup)) {

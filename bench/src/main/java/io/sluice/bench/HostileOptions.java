@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.bench.hostile.Attack;
+import io.sluice.bench.hostile.Params;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -86,18 +87,20 @@ record HostileOptions(URI url, Path flv, int players, List<String> attacks, Map<
         if (url == null || flv == null) {
             throw new IllegalArgumentException("--url and --flv are required");
         }
-        for (String kind : attacks) {
-            if (!Attack.KINDS.contains(kind)) {
-                throw new IllegalArgumentException("unknown attack '" + kind + "'");
-            }
-        }
         for (String key : params.keySet()) {
             if (Attack.KINDS.stream().noneMatch(k -> key.startsWith(k + "."))) {
                 throw new IllegalArgumentException("--param " + key + ": no attack of that kind");
             }
         }
-        return new HostileOptions(url, flv, players, attacks, params, pids, label, settle, baseline, window, cooldown,
-                late, jsonOut);
+        HostileOptions options = new HostileOptions(url, flv, players, attacks, params, pids, label, settle, baseline,
+                window, cooldown, late, jsonOut);
+        options.buildAttacks(); // a parameter the attack does not have is an error now, not after a run
+        return options;
+    }
+
+    /** The attacks to run, with their parameters. */
+    List<Attack> buildAttacks() {
+        return attacks.stream().map(kind -> Attack.of(kind, Params.select(kind, params))).toList();
     }
 
     /** The application part of the URL ("live" in rtmp://host/live/stream). */

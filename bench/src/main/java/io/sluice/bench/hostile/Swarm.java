@@ -131,20 +131,20 @@ public final class Swarm {
         });
     }
 
-    /** Stops opening, closes every connection and waits (at most 10 s) until they are closed. */
+    /**
+     * Stops opening, closes every connection and waits (at most 5 s) until they are closed; one
+     * still being set up is closed when its set-up ends (the RTMP client gives up after 10 s).
+     */
     public Tally stop() throws InterruptedException {
         stopping = true;
         if (ticker != null) {
             ticker.cancel(false);
         }
-        for (Channel ch : open) {
-            closeByUs(ch);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
             open.forEach(Swarm::closeByUs);
-        }
+            Thread.sleep(20);
+        } while (live.get() > 0 && System.nanoTime() < deadline);
         return new Tally(opened.get(), peak.get(), closedByServer.get(), failedToStart.get(), sent.sum(),
                 received.sum());
     }
