@@ -4,8 +4,9 @@
 # nginx-rtmp (1 worker), each attack on a freshly started server; then a table in
 # bench/target/hostile-*/hostile.md and the section "Hostile clients" of docs/benchmarks.md.
 #
-#   bench/hostile.sh [--quick] [--only LIST] [--servers LIST] [--note TEXT] [--no-docs]
+#   bench/hostile.sh [--quick] [--reps N] [--only LIST] [--servers LIST] [--note TEXT] [--no-docs]
 #     --quick         shorter windows (baseline 2 s, attack 5 s, cooldown 1 s; about 6 minutes)
+#     --reps N        run everything N times (default 1); the table shows medians and the worst case
 #     --only LIST     comma-separated attack kinds (default: all; see below)
 #     --servers LIST  comma-separated subset of: sluice,nginx (default: both)
 #     --note TEXT     one line printed above the table (e.g. "before the hardening")
@@ -15,7 +16,8 @@
 #   garbage-handshake  garbage-after-handshake  oversized-trickle  deep-amf  chunk-streams
 #   one-byte-chunks  idle-tcp  idle-handshake  unpublished-keep  unpublished-churn  ack-flood
 #   stop-reading
-# A full run takes about 9 minutes (24 rows of ~22 s). Ports 19380-19399 on 127.0.0.1 (run.sh uses 19350-19379).
+# A full run takes about 9 minutes (24 rows of ~22 s). Ports 19380-19399 on 127.0.0.1 (run.sh
+# uses 19350-19379).
 #
 # Builds with `mvn -B -q -DskipTests package` (never install). nginx + libnginx-mod-rtmp are
 # installed with apt-get when missing; nothing else is downloaded.
@@ -33,6 +35,7 @@ PORT_NGINX=19390
 ALL_ATTACKS="garbage-handshake,garbage-after-handshake,oversized-trickle,deep-amf,chunk-streams,one-byte-chunks,idle-tcp,idle-handshake,unpublished-keep,unpublished-churn,ack-flood,stop-reading"
 
 quick=0
+reps=1
 only="$ALL_ATTACKS"
 servers="sluice,nginx"
 note=""
@@ -40,11 +43,12 @@ docs=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --reps) reps="$2"; shift ;;
     --only) only="$2"; shift ;;
     --servers) servers="$2"; shift ;;
     --note) note="$2"; shift ;;
     --no-docs) docs=0 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "hostile.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -191,11 +195,12 @@ say "results in $OUT (machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /p
 IFS=, read -r -a attack_list <<< "$only"
 IFS=, read -r -a server_list <<< "$servers"
 # Servers alternate within each attack, so load from elsewhere on the machine spreads over both.
+for rep in $(seq 1 "$reps"); do
 for attack in "${attack_list[@]}"; do
   for s in "${server_list[@]}"; do
-    case "$s" in sluice) start_sluice "$attack" ;; nginx) start_nginx "$attack" ;;
+    case "$s" in sluice) start_sluice "$attack-$rep" ;; nginx) start_nginx "$attack-$rep" ;;
       *) say "unknown server $s"; exit 64 ;; esac
-    say "$s: $attack"
+    say "$s: $attack (run $rep of $reps)"
     # shellcheck disable=SC2086
     "$JAVA" $GEN_OPTS -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Hostile \
       --url "rtmp://127.0.0.1:$(port_of "$s")/live/honest" --flv "$FLV" --pids "$SERVER_PID" --label "$s" \
@@ -203,6 +208,7 @@ for attack in "${attack_list[@]}"; do
       2>>"$LOG" | grep -v '^{' | tee -a "$LOG" >&2 || say "Hostile failed ($s $attack)"
     stop_server
   done
+done
 done
 
 docs_args=()

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -75,6 +76,10 @@ public final class HostileReport {
     }
 
     String markdown(String run, String commit, String load, String note) {
+        Map<String, List<JsonNode>> rows = new LinkedHashMap<>();
+        results.forEach(r -> rows.computeIfAbsent(r.path("attackKind").asText() + "\u0000" + r.path("label").asText(),
+                k -> new ArrayList<>()).add(r));
+        int reps = rows.values().stream().mapToInt(List::size).max().orElse(0);
         StringBuilder b = new StringBuilder();
         b.append("\n_Run `").append(run).append("`, commit `").append(commit).append("`; load average at the end ")
                 .append(load).append('.');
@@ -82,38 +87,43 @@ public final class HostileReport {
             b.append(" **").append(note.trim()).append("**");
         }
         b.append("_\n\n");
-        JsonNode any = results.isEmpty() ? null : results.get(0);
-        if (any != null && any.hasNonNull("attack")) {
+        JsonNode any = results.stream().filter(r -> !r.hasNonNull("error")).findFirst().orElse(null);
+        if (any != null) {
             b.append(String.format(Locale.ROOT, "%d honest players of a 2 Mbit/s stream; baseline %.0f s, then the attack "
                             + "for its window and the cooldown after its connections closed (%.0f s in all); a fresh server "
-                            + "for every row.%n%n", any.path("players").asInt(), any.path("baseline").path("seconds").asDouble(),
-                    any.path("attack").path("seconds").asDouble()));
+                            + "for every row%s.%n%n", any.path("players").asInt(), any.path("baseline").path("seconds").asDouble(),
+                    any.path("attack").path("seconds").asDouble(),
+                    reps > 1 ? "; " + reps + " runs each: medians, [min–max] of the largest gap, the worst of drops and "
+                            + "restarts" : ""));
         }
         b.append("| attack | server | largest gap ms (baseline) | median of players' largest gaps ms | media received, "
-                + "fewest / sent | honest dropped | late joiners' first media ms | RSS MiB before → peak → after | "
+                + "fewest / sent | honest dropped | slowest late joiner's first media ms | RSS MiB before → peak → after | "
                 + "restarts | attackers opened / closed by server | generator lag ms, machine busy % |\n");
         b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (JsonNode r : results) {
-            b.append(row(r)).append('\n');
-        }
+        rows.values().forEach(r -> b.append(row(r)).append('\n'));
 
-        List<JsonNode> trickle = results.stream().filter(r -> r.path("attackKind").asText().equals("oversized-trickle")
-                && !r.hasNonNull("error")).toList();
+        List<List<JsonNode>> trickle = rows.values().stream()
+                .filter(r -> r.get(0).path("attackKind").asText().equals("oversized-trickle")).toList();
         if (!trickle.isEmpty()) {
             b.append("\nIssue 11's figure (oversized-trickle): honest players' largest gap under ")
-                    .append((int) GAP_LIMIT_MS).append(" ms, RSS growth under ").append((int) RSS_GROWTH_LIMIT_MIB)
-                    .append(" MiB, no restarts.\n\n");
+                    .append((int) GAP_LIMIT_MS).append(" ms, server RSS growth under ").append((int) RSS_GROWTH_LIMIT_MIB)
+                    .append(" MiB, no restarts").append(reps > 1 ? " (the worst of the runs)" : "").append(".\n\n");
             b.append("| server | largest gap | RSS growth (peak − before) | restarts | met |\n|---|---:|---:|---:|---|\n");
-            for (JsonNode r : trickle) {
-                double gap = r.path("attack").path("maxGapMs").asDouble();
-                double growth = (r.path("memory").path("peakKb").asDouble() - r.path("memory").path("beforeKb").asDouble())
-                        / 1024;
-                int restarts = r.path("restarts").asInt();
-                boolean met = gap < GAP_LIMIT_MS && growth < RSS_GROWTH_LIMIT_MIB && restarts == 0
-                        && !r.path("serverGone").asBoolean();
-                b.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f MiB | %d%s | %s |%n", r.path("label").asText(),
-                        gap, growth, restarts, r.path("serverGone").asBoolean() ? " (server gone)" : "",
-                        met ? "yes" : "**no**"));
+            for (List<JsonNode> r : trickle) {
+                List<JsonNode> ok = ok(r);
+                if (ok.isEmpty()) {
+                    b.append("| ").append(r.get(0).path("label").asText()).append(" | | | | **no run** |\n");
+                    continue;
+                }
+                double gap = max(ok, n -> n.path("attack").path("maxGapMs").asDouble());
+                double growth = max(ok, n -> (n.path("memory").path("peakKb").asDouble()
+                        - n.path("memory").path("beforeKb").asDouble()) / 1024);
+                int restarts = (int) max(ok, n -> n.path("restarts").asDouble());
+                boolean gone = ok.stream().anyMatch(n -> n.path("serverGone").asBoolean());
+                boolean met = gap < GAP_LIMIT_MS && growth < RSS_GROWTH_LIMIT_MIB && restarts == 0 && !gone
+                        && ok.size() == r.size();
+                b.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f MiB | %d%s | %s |%n", r.get(0).path("label").asText(),
+                        gap, growth, restarts, gone ? " (server gone)" : "", met ? "yes" : "**no**"));
             }
         }
 
@@ -125,34 +135,70 @@ public final class HostileReport {
         return b.toString();
     }
 
-    static String row(JsonNode r) {
-        String kind = r.path("attackKind").asText();
-        String label = r.path("label").asText();
-        if (r.hasNonNull("error")) {
-            return "| " + kind + " | " + label + " | **" + r.path("error").asText().replace("|", "/")
+    /** One table row: the runs of one attack against one server. */
+    static String row(List<JsonNode> runs) {
+        JsonNode first = runs.get(0);
+        String kind = first.path("attackKind").asText();
+        String label = first.path("label").asText();
+        List<JsonNode> ok = ok(runs);
+        if (ok.isEmpty()) {
+            return "| " + kind + " | " + label + " | **" + first.path("error").asText().replace("|", "/")
                     + "** | | | | | | | | |";
         }
-        JsonNode base = r.path("baseline");
-        JsonNode at = r.path("attack");
-        JsonNode mem = r.path("memory");
-        JsonNode t = r.path("attackers");
-        int dropped = at.path("playersDropped").asInt();
-        boolean pub = at.path("publisherDropped").asBoolean();
+        double gap = median(ok, n -> n.path("attack").path("maxGapMs").asDouble());
+        String gapText = String.format(Locale.ROOT, gap >= GAP_LIMIT_MS ? "**%.0f**" : "%.0f", gap)
+                + (ok.size() > 1 ? String.format(Locale.ROOT, " [%.0f–%.0f]",
+                        min(ok, n -> n.path("attack").path("maxGapMs").asDouble()),
+                        max(ok, n -> n.path("attack").path("maxGapMs").asDouble())) : "")
+                + String.format(Locale.ROOT, " (%.0f)", median(ok, n -> n.path("baseline").path("maxGapMs").asDouble()));
+        int dropped = (int) max(ok, n -> n.path("attack").path("playersDropped").asDouble());
+        boolean pub = ok.stream().anyMatch(n -> n.path("attack").path("publisherDropped").asBoolean());
         String droppedText = dropped == 0 && !pub ? "0" : "**" + dropped + (pub ? " + publisher" : "") + "**";
-        String late = r.path("lateJoinMs").isEmpty() ? "–" : toList(r.path("lateJoinMs")).stream()
-                .map(v -> v < 0 ? "**none**" : String.format(Locale.ROOT, "%.0f", v)).collect(Collectors.joining(", "));
-        double gap = at.path("maxGapMs").asDouble();
-        String gapText = String.format(Locale.ROOT, gap >= GAP_LIMIT_MS ? "**%.0f** (%.0f)" : "%.0f (%.0f)", gap,
-                base.path("maxGapMs").asDouble());
-        int restarts = r.path("restarts").asInt();
-        String restartText = restarts == 0 && !r.path("serverGone").asBoolean() ? "0"
-                : "**" + restarts + (r.path("serverGone").asBoolean() ? ", server gone" : "") + "**";
-        return String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %d / %d | %s | %s | %.0f → %.0f → %.0f | %s | %d / %d | %.0f, %.0f |",
-                kind, label, gapText, at.path("medianMaxGapMs").asDouble(), at.path("receivedMin").asLong(),
-                at.path("published").asLong(), droppedText, late, mem.path("beforeKb").asDouble() / 1024,
-                mem.path("peakKb").asDouble() / 1024, mem.path("afterKb").asDouble() / 1024, restartText,
-                t.path("opened").asLong(), t.path("closedByServer").asLong(), r.path("generatorLagMs").asDouble(),
-                r.path("machineBusyPercent").asDouble());
+        String late = ok.stream().map(HostileReport::slowestLateJoin).collect(Collectors.joining(" / "));
+        int restarts = (int) max(ok, n -> n.path("restarts").asDouble());
+        boolean gone = ok.stream().anyMatch(n -> n.path("serverGone").asBoolean());
+        String restartText = restarts == 0 && !gone ? "0" : "**" + restarts + (gone ? ", server gone" : "") + "**";
+        String failedRuns = ok.size() < runs.size() ? " (" + (runs.size() - ok.size()) + " run(s) failed)" : "";
+        return String.format(Locale.ROOT, "| %s%s | %s | %s | %.0f | %.0f / %.0f | %s | %s | %.0f → %.0f → %.0f | %s | %.0f / %.0f | %.0f, %.0f |",
+                kind, failedRuns, label, gapText, median(ok, n -> n.path("attack").path("medianMaxGapMs").asDouble()),
+                median(ok, n -> n.path("attack").path("receivedMin").asDouble()),
+                median(ok, n -> n.path("attack").path("published").asDouble()), droppedText, late,
+                median(ok, n -> n.path("memory").path("beforeKb").asDouble() / 1024),
+                median(ok, n -> n.path("memory").path("peakKb").asDouble() / 1024),
+                median(ok, n -> n.path("memory").path("afterKb").asDouble() / 1024), restartText,
+                median(ok, n -> n.path("attackers").path("opened").asDouble()),
+                median(ok, n -> n.path("attackers").path("closedByServer").asDouble()),
+                median(ok, n -> n.path("generatorLagMs").asDouble()), median(ok, n -> n.path("machineBusyPercent").asDouble()));
+    }
+
+    /** The slowest first media of a run's late joiners, "none" when one got nothing. */
+    private static String slowestLateJoin(JsonNode run) {
+        List<Double> ms = toList(run.path("lateJoinMs"));
+        if (ms.isEmpty()) {
+            return "–";
+        }
+        if (ms.stream().anyMatch(v -> v < 0)) {
+            return "**none**";
+        }
+        return String.format(Locale.ROOT, "%.0f", ms.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+
+    private static List<JsonNode> ok(List<JsonNode> runs) {
+        return runs.stream().filter(r -> !r.hasNonNull("error")).toList();
+    }
+
+    static double median(List<JsonNode> runs, ToDoubleFunction<JsonNode> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static double min(List<JsonNode> runs, ToDoubleFunction<JsonNode> f) {
+        return runs.stream().mapToDouble(f).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<JsonNode> runs, ToDoubleFunction<JsonNode> f) {
+        return runs.stream().mapToDouble(f).max().orElse(Double.NaN);
     }
 
     private static List<Double> toList(JsonNode array) {

@@ -3,6 +3,8 @@ package io.sluice.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,8 +44,31 @@ class HostileReportTest {
                  "attackers":{"opened":200,"peakOpen":200,"closedByServer":10,"failedToStart":0,"bytesSent":1,"bytesReceived":1},
                  "lateJoinMs":[30.0,-1.0],"generatorCpuPercent":40,"machineBusyPercent":150,"generatorLagMs":12,"error":null}
                 """;
-        String row = HostileReport.row(new ObjectMapper().readTree(json));
-        assertEquals("| oversized-trickle | sluice | **8700** (40) | 8000 | 400 / 1000 | **3 + publisher** | 30, **none** "
+        String row = HostileReport.row(List.of(new ObjectMapper().readTree(json)));
+        assertEquals("| oversized-trickle | sluice | **8700** (40) | 8000 | 400 / 1000 | **3 + publisher** | **none** "
                 + "| 100 → 400 → 200 | **1** | 200 / 10 | 12, 150 |", row);
+    }
+
+    @Test
+    void repeatedRunsShowMediansTheGapRangeAndTheWorstDrop() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        String row = HostileReport.row(List.of(m.readTree(run(100, 0, 20)), m.readTree(run(900, 2, 60)),
+                m.readTree(run(300, 0, 40))));
+        assertEquals("| deep-amf | nginx | 300 [100–900] (40) | 300 | 500 / 1000 | **2** | 20 / 60 / 40 "
+                + "| 10 → 20 → 20 | 0 | 50 / 50 | 5, 100 |", row);
+    }
+
+    private static String run(double gap, int dropped, double lateMs) {
+        return """
+                {"label":"nginx","attackKind":"deep-amf","description":"d","players":10,
+                 "baseline":{"seconds":3,"maxGapMs":40,"medianMaxGapMs":35,"published":300,"receivedMin":300,
+                             "receivedMedian":300,"playersDropped":0,"publisherDropped":false},
+                 "attack":{"seconds":12,"maxGapMs":%s,"medianMaxGapMs":%s,"published":1000,"receivedMin":500,
+                           "receivedMedian":500,"playersDropped":%d,"publisherDropped":false},
+                 "memory":{"beforeKb":10240,"peakKb":20480,"afterKb":20480,"processes":[]},
+                 "restarts":0,"serverGone":false,
+                 "attackers":{"opened":50,"peakOpen":5,"closedByServer":50,"failedToStart":0,"bytesSent":1,"bytesReceived":1},
+                 "lateJoinMs":[10.0,%s],"generatorCpuPercent":40,"machineBusyPercent":100,"generatorLagMs":5,"error":null}
+                """.formatted(gap, gap, dropped, lateMs);
     }
 }
