@@ -16,8 +16,8 @@
 #   garbage-handshake  garbage-after-handshake  oversized-trickle  deep-amf  chunk-streams
 #   one-byte-chunks  idle-tcp  idle-handshake  unpublished-keep  unpublished-churn  ack-flood
 #   stop-reading
-# A full run takes about 9 minutes (24 rows of ~22 s). Ports 19380-19399 on 127.0.0.1 (run.sh
-# uses 19350-19379).
+# A full run takes about 10 minutes (24 rows of ~25 s on this busy machine; --reps 2: 21 min).
+# Ports 19380-19399 on 127.0.0.1 (run.sh uses 19350-19379).
 #
 # Builds with `mvn -B -q -DskipTests package` (never install). nginx + libnginx-mod-rtmp are
 # installed with apt-get when missing; nothing else is downloaded.
