@@ -5,7 +5,8 @@
 # bench/target/hostile-*/hostile.md and the section "Hostile clients" of docs/benchmarks.md.
 #
 #   bench/hostile.sh [--quick] [--reps N] [--only LIST] [--servers LIST] [--note TEXT] [--no-docs]
-#     --quick         shorter windows (baseline 2 s, attack 5 s, cooldown 1 s; about 6 minutes)
+#     --quick         shorter windows (baseline 2 s, attack 5 s, cooldown 1 s; about 8 minutes: a
+#                     server start per row is most of the rest)
 #     --reps N        run everything N times (default 1); the table shows medians and the worst case
 #     --only LIST     comma-separated attack kinds (default: all; see below)
 #     --servers LIST  comma-separated subset of: sluice,nginx (default: both)
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
     --servers) servers="$2"; shift ;;
     --note) note="$2"; shift ;;
     --no-docs) docs=0 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "hostile.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
