@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The hostile-client benchmark against one RTMP server: for each attack kind, a publisher sends
@@ -122,7 +123,11 @@ public final class Hostile {
                 started.add(p.start(honestGroup, options.address(), options.app(), stream));
                 Thread.sleep(10);
             }
-            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            try {
+                CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                return fail(attack, "the honest players' set-up did not end within 30 s");
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline && !players.stream().allMatch(HonestPlayer::playing)) {
                 Thread.sleep(50);
@@ -142,7 +147,7 @@ public final class Hostile {
             long cpu0 = selfCpuNanos();
             long[] machine0 = ProcSampler.machine();
             long t0 = System.nanoTime();
-            Attacking attacking = new Attacking(swarm, watch, stream, late);
+            Attacking attacking = new Attacking(swarm, stream, late);
             HostileResult.Phase during = window(players, publisher, options.windowSeconds(), attacking, watch);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double generatorCpu = 100.0 * (selfCpuNanos() - cpu0) / 1e9 / seconds;
@@ -167,17 +172,15 @@ public final class Hostile {
         }
     }
 
-    /** What runs beside the honest players in an attack window: the swarm, late joiners, the memory watch. */
+    /** What runs beside the honest players in an attack window: the swarm and the late joiners. */
     private static final class Attacking {
         final Swarm swarm;
-        final Watch watch;
         final String stream;
         final List<HonestPlayer> late;
         Tally tally;
 
-        Attacking(Swarm swarm, Watch watch, String stream, List<HonestPlayer> late) {
+        Attacking(Swarm swarm, String stream, List<HonestPlayer> late) {
             this.swarm = swarm;
-            this.watch = watch;
             this.stream = stream;
             this.late = late;
         }
