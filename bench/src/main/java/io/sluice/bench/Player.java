@@ -3,7 +3,7 @@ package io.sluice.bench;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.chunk.MediaSummary;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
@@ -162,7 +162,7 @@ final class Player implements ClientListener {
 
     long bytesIn() {
         Channel c = channel;
-        return c == null ? 0 : RtmpConnection.of(c).bytesIn();
+        return c == null ? 0 : Connection.of(c).bytesIn();
     }
 
     boolean playing() {

@@ -11,8 +11,8 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.rtmp.ConnectionLimits;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.ConnectionLimits;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -25,7 +25,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
-import io.sluice.worker.rtmp.session.RtmpServerInitializer;
+import io.sluice.worker.rtmp.server.RtmpServerInitializer;
 import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.StreamDirectory;
@@ -155,7 +155,7 @@ public final class RtmpServer implements AutoCloseable {
     private void track(Channel ch) {
         connections.add(ch);
         ch.closeFuture().addListener(f -> {
-            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            Connection c = ch.attr(Connection.KEY).get();
             if (c != null) {
                 closedBytesIn.add(c.bytesIn());
                 closedBytesOut.add(c.bytesOut());
@@ -170,15 +170,15 @@ public final class RtmpServer implements AutoCloseable {
         long in = closedBytesIn.sum();
         long out = closedBytesOut.sum();
         for (Channel ch : connections) {
-            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            Connection c = ch.attr(Connection.KEY).get();
             if (c == null) {
                 continue;
             }
             in += c.bytesIn();
             out += c.bytesOut();
-            if (c.role() == RtmpConnection.Role.PUBLISHER) {
+            if (c.role() == Connection.Role.PUBLISHER) {
                 publishers++;
-            } else if (c.role() == RtmpConnection.Role.PLAYER) {
+            } else if (c.role() == Connection.Role.PLAYER) {
                 players++;
             }
         }
@@ -192,13 +192,13 @@ public final class RtmpServer implements AutoCloseable {
         List<WorkerDump.ClientInfo> clients = new ArrayList<>();
         Map<String, Integer> players = new HashMap<>();
         for (Channel ch : connections) {
-            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            Connection c = ch.attr(Connection.KEY).get();
             if (c == null) {
                 continue;
             }
             clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.role().name().toLowerCase(Locale.ROOT),
                     c.stream(), c.bytesIn(), c.bytesOut(), c.startedAtMillis()));
-            if (c.role() == RtmpConnection.Role.PLAYER && c.stream() != null) {
+            if (c.role() == Connection.Role.PLAYER && c.stream() != null) {
                 players.merge(c.stream(), 1, Integer::sum);
             }
         }
@@ -215,7 +215,7 @@ public final class RtmpServer implements AutoCloseable {
     /** Closes the client session with this id ({@code bin/ctl kick}); false when there is none. */
     public boolean kick(String clientId) {
         for (Channel ch : connections) {
-            RtmpConnection c = ch.attr(RtmpConnection.KEY).get();
+            Connection c = ch.attr(Connection.KEY).get();
             if (c != null && c.id().equals(clientId)) {
                 log.info("kicking client [conn:{}, remote:{}, role:{}, stream:{}]", c.id(), c.remote(),
                         c.role(), c.stream());

@@ -146,11 +146,11 @@ class RtmpServerSocketTest {
             RtmpClient c = connect(players[i]);
             c.play(c.createStream().get(5, TimeUnit.SECONDS), "cam").get(5, TimeUnit.SECONDS);
             // Set up: the client no longer re-arms TCP_QUICKACK per read (players ACK like ffmpeg).
-            assertEquals(io.sluice.worker.rtmp.RtmpConnection.Role.PLAYER,
-                    io.sluice.worker.rtmp.RtmpConnection.of(c.channel()).role());
+            assertEquals(io.sluice.worker.net.Connection.Role.PLAYER,
+                    io.sluice.worker.net.Connection.of(c.channel()).role());
         }
-        assertEquals(io.sluice.worker.rtmp.RtmpConnection.Role.PUBLISHER,
-                io.sluice.worker.rtmp.RtmpConnection.of(pub.channel()).role());
+        assertEquals(io.sluice.worker.net.Connection.Role.PUBLISHER,
+                io.sluice.worker.net.Connection.of(pub.channel()).role());
         for (int t = 80; t <= 400; t += 40) {
             pub.write(video(t, t % 200 == 0, 1000));
             pub.write(new AudioData(t, 1, Unpooled.wrappedBuffer(new byte[]{(byte) 0xaf, 1, 5})));
@@ -209,7 +209,7 @@ class RtmpServerSocketTest {
     private static long sumBytesIn(RtmpClient... clients) {
         long sum = 0;
         for (RtmpClient c : clients) {
-            sum += io.sluice.worker.rtmp.RtmpConnection.of(c.channel()).bytesIn();
+            sum += io.sluice.worker.net.Connection.of(c.channel()).bytesIn();
         }
         return sum;
     }

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
  * Abort (type 2). Both are still passed on for the record.
  *
  * <p>Memory a peer can make us hold is bounded by what it has earned (server side, with an
- * {@link IncompleteMessageBudget}). Until its publish is accepted ({@link RtmpConnection#publishAccepted()})
+ * {@link IncompleteMessageBudget}). Until its publish is accepted ({@link Connection#publishAccepted()})
  * a peer may only announce messages up to {@code maxMessageSizeBeforePublish} (commands and metadata:
  * SRS likewise refuses large messages before publish, nginx-rtmp caps every message at 1 MiB), and
  * its unfinished messages together may not exceed two of those; a publisher may announce up to
@@ -60,7 +60,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     /** The worker's budget; null on the client side, which has no limits that depend on publishing. */
     private final IncompleteMessageBudget budget;
     private final IntObjectMap<ChunkStream> streams = new IntObjectHashMap<>();
-    private RtmpConnection connection;
+    private Connection connection;
     private IncompleteMessageBudget.Account account;
     /** Announced lengths of the messages in progress on all chunk streams. */
     private long held;
@@ -129,7 +129,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (budget != null) {
-            connection = RtmpConnection.of(ctx.channel());
+            connection = Connection.of(ctx.channel());
             account = budget.open(connection::publishAccepted, reason -> {
                 try {
                     ctx.executor().execute(() -> evicted(ctx, reason));

@@ -10,8 +10,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.sluice.worker.rtmp.RtmpConnection;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
@@ -146,23 +146,23 @@ public final class RtmpClient implements AutoCloseable {
      * fails with {@link RtmpStatusException} on an error status (e.g. Publish.BadName).
      */
     public CompletableFuture<Map<?, ?>> publish(int streamId, String name) {
-        return startAndWait(RtmpConnection.Role.PUBLISHER, name, streamId, "NetStream.Publish.Start", "publish", name,
+        return startAndWait(Connection.Role.PUBLISHER, name, streamId, "NetStream.Publish.Start", "publish", name,
                 "live");
     }
 
     /** Plays live; completes when NetStream.Play.Start arrives. */
     public CompletableFuture<Map<?, ?>> play(int streamId, String name) {
-        return startAndWait(RtmpConnection.Role.PLAYER, name, streamId, "NetStream.Play.Start", "play", name, -2.0);
+        return startAndWait(Connection.Role.PLAYER, name, streamId, "NetStream.Play.Start", "play", name, -2.0);
     }
 
-    private CompletableFuture<Map<?, ?>> startAndWait(RtmpConnection.Role role, String name, int streamId, String code,
+    private CompletableFuture<Map<?, ?>> startAndWait(Connection.Role role, String name, int streamId, String code,
                                                       String command, Object... args) {
         CompletableFuture<Map<?, ?>> started = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
             // Set up: the traffic handler stops re-arming TCP_QUICKACK after each read, so from
             // here on this end acknowledges like any player or encoder (delayed ACKs), not once
             // per segment.
-            RtmpConnection.of(channel).role(role, name);
+            Connection.of(channel).role(role, name);
             session.expectStart(streamId, code, started);
             channel.writeAndFlush(CommandMessage.of(streamId, command, 0, null, args));
         });

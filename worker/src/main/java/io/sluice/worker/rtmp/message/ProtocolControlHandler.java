@@ -3,7 +3,7 @@ package io.sluice.worker.rtmp.message;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProtocolControlHandler.class);
 
-    private RtmpConnection connection;
+    private Connection connection;
     /** The peer's acknowledgement window: acknowledge each time this many more bytes arrived. */
     private long ackWindow;
     private long ackedUpTo;
@@ -28,7 +28,7 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        connection = RtmpConnection.of(ctx.channel());
+        connection = Connection.of(ctx.channel());
     }
 
     @Override

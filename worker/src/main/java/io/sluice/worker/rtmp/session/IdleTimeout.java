@@ -1,7 +1,7 @@
 package io.sluice.worker.rtmp.session;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +22,12 @@ final class IdleTimeout {
     private static final Logger log = LoggerFactory.getLogger(IdleTimeout.class);
 
     private final ChannelHandlerContext ctx;
-    private final RtmpConnection connection;
+    private final Connection connection;
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
 
     /** @param timeout zero for never */
-    IdleTimeout(ChannelHandlerContext ctx, RtmpConnection connection, Duration timeout) {
+    IdleTimeout(ChannelHandlerContext ctx, Connection connection, Duration timeout) {
         this.ctx = ctx;
         this.connection = connection;
         this.timeoutMillis = timeout.toMillis();

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
@@ -38,7 +38,7 @@ final class PlaySession implements Subscriber {
 
     private final ChannelHandlerContext ctx;
     private ChannelHandlerContext wireCtx;
-    private final RtmpConnection connection;
+    private final Connection connection;
     private final int streamId;
     private final int chunkSize;
     private final long slowTimeoutNanos;
@@ -62,7 +62,7 @@ final class PlaySession implements Subscriber {
 
     PlaySession(ChannelHandlerContext ctx, int streamId, int chunkSize, long slowTimeoutNanos, LiveStream stream) {
         this.ctx = ctx;
-        this.connection = RtmpConnection.of(ctx.channel());
+        this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
         this.chunkSize = chunkSize;
         this.slowTimeoutNanos = slowTimeoutNanos;

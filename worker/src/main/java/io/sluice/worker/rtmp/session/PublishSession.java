@@ -3,7 +3,7 @@ package io.sluice.worker.rtmp.session;
 import io.netty.channel.ChannelHandlerContext;
 import io.sluice.worker.media.MediaTag;
 import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.amf.Amf0Writer;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
@@ -26,7 +26,7 @@ final class PublishSession implements Publisher {
     private static final Logger log = LoggerFactory.getLogger(PublishSession.class);
 
     private final ChannelHandlerContext ctx;
-    private final RtmpConnection connection;
+    private final Connection connection;
     private final int streamId;
     private final LiveStream stream;
     /** Until the cluster-wide claim is granted, media is dropped (encoders wait for Publish.Start anyway). */
@@ -35,7 +35,7 @@ final class PublishSession implements Publisher {
 
     PublishSession(ChannelHandlerContext ctx, int streamId, LiveStream stream) {
         this.ctx = ctx;
-        this.connection = RtmpConnection.of(ctx.channel());
+        this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
         this.stream = stream;
     }

@@ -9,7 +9,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.CommandMessage;
@@ -44,7 +44,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** A connection on the relay endpoint: another worker of this server, playing only. */
     final boolean internal;
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
-    RtmpConnection connection;
+    Connection connection;
     ChannelHandlerContext ctx;
     State state = State.HANDSHAKE;
     String app;
@@ -75,7 +75,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.connection = RtmpConnection.of(ctx.channel());
+        this.connection = Connection.of(ctx.channel());
         this.idleTimeout = new IdleTimeout(ctx, connection, settings.idleTimeout());
     }
 
@@ -155,9 +155,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Sets what the connection does; one that neither publishes nor plays is closed when idle too long. */
-    void role(RtmpConnection.Role role, String stream) {
+    void role(Connection.Role role, String stream) {
         connection.role(role, stream);
-        if (role == RtmpConnection.Role.IDLE || role == RtmpConnection.Role.CONNECTING) {
+        if (role == Connection.Role.IDLE || role == Connection.Role.CONNECTING) {
             idleTimeout.arm();
         } else {
             idleTimeout.disarm();

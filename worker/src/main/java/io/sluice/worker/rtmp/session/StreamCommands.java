@@ -1,6 +1,6 @@
 package io.sluice.worker.rtmp.session;
 
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
@@ -126,7 +126,7 @@ final class StreamCommands {
             return;
         }
         ns.publishing = publisher;
-        session.role(RtmpConnection.Role.PUBLISHER, key.toString());
+        session.role(Connection.Role.PUBLISHER, key.toString());
         session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
             StreamDirectory.Claim decided = claim;
             if (standIn && ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED
@@ -195,7 +195,7 @@ final class StreamCommands {
         PlaySession player = new PlaySession(session.ctx, ns.id, session.settings.chunkSize(),
                 session.settings.slowTimeout().toNanos(), stream);
         ns.playing = player;
-        session.role(session.internal ? RtmpConnection.Role.RELAY : RtmpConnection.Role.PLAYER, key.toString());
+        session.role(session.internal ? Connection.Role.RELAY : Connection.Role.PLAYER, key.toString());
         if (session.internal && !stream.hasPublisher()) {
             // A relay asks for a stream this worker no longer has (its publisher just left):
             // say so at once, and the relaying worker looks again.
@@ -262,7 +262,7 @@ final class StreamCommands {
         }
         session.connection.publishAccepted(publishing);
         if (!busy) {
-            session.role(RtmpConnection.Role.IDLE, null);
+            session.role(Connection.Role.IDLE, null);
         }
     }
 }

@@ -8,7 +8,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.IovArray;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.FastThreadLocal;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -75,7 +75,7 @@ final class WireBatch {
      *
      * @return true if something was written to the pipeline and it needs a flush
      */
-    boolean write(ChannelHandlerContext wire, RtmpConnection connection) {
+    boolean write(ChannelHandlerContext wire, Connection connection) {
         if (count == 0) {
             return false;
         }

@@ -12,8 +12,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.sluice.worker.rtmp.RtmpConnection;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.TrafficCountingHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +103,7 @@ class WireBatchTest {
     @Test
     void aBatchTheSocketTakesIsWrittenWholeWithoutThePipeline() throws Exception {
         ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
-        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        Connection connection = Connection.of(ctx.channel());
         ByteBuf shared = pattern(0, 1000);
         ByteBuf own = pattern(1000, 500);
         boolean needsFlush = onLoop(() -> {
@@ -124,7 +124,7 @@ class WireBatchTest {
     @Test
     void whatTheSocketDoesNotTakeFollowsThroughThePipelineInOrder() throws Exception {
         ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
-        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        Connection connection = Connection.of(ctx.channel());
         int size = 64 * 1024;
         int buffers = 16; // 1 MiB: far beyond the 8 KiB send and receive buffers
         ByteBuf shared = pattern(0, size);
@@ -167,7 +167,7 @@ class WireBatchTest {
     @Test
     void aWriteToAResetConnectionGoesToThePipelineWhichClosesItAndReleasesEverything() throws Exception {
         ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
-        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        Connection connection = Connection.of(ctx.channel());
         client.setSoLinger(true, 0);
         ByteBuf shared = pattern(0, 1000);
         ByteBuf own = pattern(1000, 1000);

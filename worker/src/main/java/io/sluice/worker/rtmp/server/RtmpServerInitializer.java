@@ -1,12 +1,11 @@
-package io.sluice.worker.rtmp.session;
+package io.sluice.worker.rtmp.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
-import io.sluice.worker.rtmp.AdmissionHandler;
-import io.sluice.worker.rtmp.ConnectionLimits;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.ConnectionLimits;
+import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
@@ -14,6 +13,8 @@ import io.sluice.worker.rtmp.handshake.HandshakeHandler;
 import io.sluice.worker.rtmp.message.MessageDecoder;
 import io.sluice.worker.rtmp.message.MessageEncoder;
 import io.sluice.worker.rtmp.message.ProtocolControlHandler;
+import io.sluice.worker.rtmp.session.SessionHandler;
+import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamRegistry;
 
