@@ -1,7 +1,6 @@
 package io.sluice.worker;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -24,7 +23,7 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
+import io.sluice.worker.rtmp.session.RtmpChunks;
 import io.sluice.worker.rtmp.server.RtmpServerInitializer;
 import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.stream.GopSettings;
@@ -66,6 +65,8 @@ public final class RtmpServer implements AutoCloseable {
     private final ConnectionLimits limits;
     private final IncompleteMessageBudget budget;
     private volatile boolean draining;
+    /** What every frame is encoded in on the publisher's thread: RTMP chunks at rtmp.chunk_size. */
+    private volatile RtmpChunks chunks;
     private volatile StreamDirectory directory = StreamDirectory.LOCAL;
     private Channel listener;
     private Channel relayEndpoint;
@@ -78,8 +79,9 @@ public final class RtmpServer implements AutoCloseable {
         this.settings = new AtomicReference<>(sessionSettings);
         this.limits = new ConnectionLimits(sessionSettings.maxConnections(), sessionSettings.maxConnectionsPerIp());
         this.budget = new IncompleteMessageBudget(sessionSettings.incompleteMessageBudget());
-        this.registry = new StreamRegistry(
-                new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> settings.get().chunkSize()), gopSettings);
+        this.registry = new StreamRegistry(gopSettings);
+        this.chunks = new RtmpChunks(sessionSettings.chunkSize());
+        registry.encodeEagerly(() -> chunks);
     }
 
     /** Fails with the reason and what to do when the native epoll transport cannot load. */
@@ -245,6 +247,7 @@ public final class RtmpServer implements AutoCloseable {
      */
     public void updateSettings(SessionSettings sessionSettings, GopSettings gopSettings) {
         settings.set(sessionSettings);
+        chunks = new RtmpChunks(sessionSettings.chunkSize());
         limits.update(sessionSettings.maxConnections(), sessionSettings.maxConnectionsPerIp());
         budget.limit(sessionSettings.incompleteMessageBudget());
         registry.updateGopSettings(gopSettings);

@@ -24,7 +24,6 @@ import java.util.Map;
 public final class LiveStream {
 
     private final StreamKey key;
-    private final FrameEncoder encoder;
     private final TimestampNormalizer normalizer = new TimestampNormalizer();
     private final GopCache gop;
     /** Keyed by kind, packet type and track so multitrack streams keep every track's configuration. */
@@ -45,10 +44,9 @@ public final class LiveStream {
     /** Users (publisher and subscriber sessions); maintained by {@link StreamRegistry}. */
     int references;
 
-    LiveStream(StreamKey key, FrameEncoder encoder, GopSettings gopSettings, StreamRegistry registry) {
+    LiveStream(StreamKey key, GopSettings gopSettings, StreamRegistry registry) {
         this.key = key;
         this.registry = registry;
-        this.encoder = encoder;
         this.gop = new GopCache(gopSettings.enabled(), gopSettings.maxFrames(), gopSettings.maxBytes());
     }
 
@@ -163,16 +161,14 @@ public final class LiveStream {
             return;
         }
         long ts = normalizer.normalize(kind, timestamp);
-        int format = encoder.format();
-        ByteBuf wire;
+        MediaFrame frame = new MediaFrame(kind, ts, tag, isMetadata, payload);
         try {
-            wire = encoder.encode(format, kind, ts, payload);
-        } catch (RuntimeException e) {
-            payload.release();
-            throw e;
-        }
-        MediaFrame frame = new MediaFrame(kind, ts, tag, isMetadata, payload, wire, format);
-        try {
+            FrameEncoding first = registry.eagerEncoding();
+            if (first != null) {
+                // Made here, on the publisher's thread, the encoding most players ask for costs the
+                // players' loops nothing; any other is made by the first subscriber that asks.
+                frame.encoded(first);
+            }
             bytesIn += payload.readableBytes();
             framesIn++;
             remember(frame);

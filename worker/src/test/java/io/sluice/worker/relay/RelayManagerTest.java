@@ -1,7 +1,6 @@
 package io.sluice.worker.relay;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,7 +11,7 @@ import io.sluice.worker.RtmpServer;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.VideoData;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
+import io.sluice.worker.rtmp.session.RtmpChunks;
 import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
@@ -112,8 +111,10 @@ class RelayManagerTest {
     }
 
     private StreamRegistry localRegistry() {
-        return new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60000),
-                new GopSettings(true, 2048, 32 << 20));
+        StreamRegistry registry = new StreamRegistry(new GopSettings(true, 2048, 32 << 20));
+        RtmpChunks chunks = new RtmpChunks(60000);
+        registry.encodeEagerly(() -> chunks);
+        return registry;
     }
 
     /** Runs nothing on the (only) loop and waits for it: every task queued there before has run. */

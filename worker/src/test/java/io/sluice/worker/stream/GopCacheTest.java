@@ -1,10 +1,8 @@
 package io.sluice.worker.stream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +27,7 @@ class GopCacheTest {
     private LiveStream stream;
 
     private void start(int maxFrames, long maxBytes) {
-        registry = new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60_000),
-                new GopSettings(true, maxFrames, maxBytes));
+        registry = new StreamRegistry(new GopSettings(true, maxFrames, maxBytes));
         stream = registry.acquire(new StreamKey("live", "gop"));
         assertTrue(stream.attach(PUBLISHER));
     }

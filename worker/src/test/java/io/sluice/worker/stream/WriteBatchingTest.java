@@ -1,12 +1,10 @@
 package io.sluice.worker.stream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,8 +88,7 @@ class WriteBatchingTest {
     };
 
     private LiveStream stream(Duration audioBatch, Duration merge) {
-        StreamRegistry registry = new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60000),
-                new GopSettings(true, 100, 1 << 20));
+        StreamRegistry registry = new StreamRegistry(new GopSettings(true, 100, 1 << 20));
         registry.audioBatch(audioBatch);
         registry.mergeWrites(merge);
         LiveStream s = registry.acquire(new StreamKey("live", "batch"));

@@ -40,7 +40,8 @@ final class PlaySession implements Subscriber {
     private ChannelHandlerContext wireCtx;
     private final Connection connection;
     private final int streamId;
-    private final int chunkSize;
+    /** The encoding this player's frames are sent in (the connection's chunk size). */
+    private final RtmpChunks chunks;
     private final long slowTimeoutNanos;
     private final LiveStream stream;
     private volatile boolean active = true;
@@ -64,7 +65,7 @@ final class PlaySession implements Subscriber {
         this.ctx = ctx;
         this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
-        this.chunkSize = chunkSize;
+        this.chunks = new RtmpChunks(chunkSize);
         this.slowTimeoutNanos = slowTimeoutNanos;
         this.stream = stream;
     }
@@ -270,22 +271,23 @@ final class PlaySession implements Subscriber {
     }
 
     private void writeFrame(MediaFrame frame) {
-        boolean shared = frame.wireFormat() == chunkSize && streamId == RtmpFrameEncoder.SHARED_STREAM_ID;
+        // Players on the shared message stream id share the frame's encoding at their chunk size
+        // (made once per worker); any other gets bytes of its own.
+        ByteBuf shared = streamId == RtmpChunks.SHARED_STREAM_ID ? frame.encoded(chunks) : null;
         if (pipelineDirty || !batch.hasRoom()) {
             // Behind something already in the pipeline: stay behind it.
-            ByteBuf out = shared ? frame.wire().retainedDuplicate() : encode(frame);
+            ByteBuf out = shared != null ? shared.retainedDuplicate() : encode(frame);
             wireContext().write(out, wireContext().voidPromise());
             pipelineDirty = true;
         } else {
             // Written at the flush, with one writev when the channel has nothing queued (WireBatch).
-            batch.add(shared ? frame.wire().retain() : encode(frame));
+            batch.add(shared != null ? shared.retain() : encode(frame));
         }
         dirty = true;
     }
 
     private ByteBuf encode(MediaFrame frame) {
-        return RtmpFrameEncoder.encodeFor(ctx.alloc(), frame.kind(), frame.timestamp(), frame.payload(),
-                streamId, chunkSize);
+        return chunks.encodeFor(ctx.alloc(), frame, streamId);
     }
 
     /**
