@@ -13,6 +13,8 @@ import io.sluice.worker.rtmp.message.AudioData;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.server.RtmpListener;
+import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
@@ -48,14 +50,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RtmpServerSocketTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private RtmpServer server;
+    private WorkerRuntime server;
     private EventLoopGroup clients;
     private InetSocketAddress address;
     private final List<RtmpClient> opened = new CopyOnWriteArrayList<>();
 
     private void start(io.sluice.worker.rtmp.session.SessionSettings settings) throws Exception {
-        server = new RtmpServer(2, settings, new GopSettings(true, 2048, 32 << 20));
-        address = new InetSocketAddress("127.0.0.1", server.bind("127.0.0.1", 0).getPort());
+        server = new WorkerRuntime(2, new GopSettings(true, 2048, 32 << 20), settings.maxConnections(),
+                settings.maxConnectionsPerIp());
+        RtmpListener rtmp = new RtmpListener(server, settings);
+        address = new InetSocketAddress("127.0.0.1", rtmp.bind("127.0.0.1", 0).getPort());
     }
 
     @BeforeEach

@@ -7,12 +7,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.protocol.StreamGone;
 import io.sluice.common.protocol.StreamLocation;
-import io.sluice.worker.RtmpServer;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.server.RtmpListener;
 import io.sluice.worker.rtmp.session.RtmpChunks;
 import io.sluice.worker.rtmp.session.SessionSettings;
+import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A relay from a real owner (an {@link RtmpServer} with its relay endpoint) into a local registry,
+ * A relay from a real owner (an {@link WorkerRuntime} with an {@link RtmpListener} and its relay endpoint) into a local registry,
  * with the master played by a recording {@link RelayDirectory}: what the relay does when the master
  * says the owner is gone ({@code stream.unpublished}), and that it leaves the master's waiting list
  * when it closes before the stream was found ({@code stream.waitCancelled}).
@@ -50,7 +51,7 @@ class RelayManagerTest {
     @TempDir
     Path dir;
 
-    private RtmpServer owner;
+    private WorkerRuntime owner;
     private EventLoopGroup group;
     private RtmpClient publisher;
     private RelayManager relays;
@@ -87,9 +88,10 @@ class RelayManagerTest {
     @BeforeEach
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        owner = new RtmpServer(1, SessionSettings.defaults(), new GopSettings(true, 2048, 32 << 20));
-        int port = owner.bind("127.0.0.1", 0).getPort();
-        owner.bindRelayEndpoint(dir.resolve("owner.sock"));
+        owner = new WorkerRuntime(1, new GopSettings(true, 2048, 32 << 20), 0, 0);
+        RtmpListener rtmp = new RtmpListener(owner, SessionSettings.defaults());
+        int port = rtmp.bind("127.0.0.1", 0).getPort();
+        rtmp.bindRelayEndpoint(dir.resolve("owner.sock"));
         publisher = RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", port), "live", "rtmp://127.0.0.1/live",
                 new ClientListener() { }, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
         int sid = publisher.createStream().get(5, TimeUnit.SECONDS);
