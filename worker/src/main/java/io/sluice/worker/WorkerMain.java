@@ -16,10 +16,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.sluice.worker.channel.ClusterDirectory;
+import io.sluice.worker.channel.MasterClusterView;
 import io.sluice.worker.channel.MasterLink;
 import io.sluice.worker.relay.RelayManager;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -92,15 +92,15 @@ public final class WorkerMain {
         }
         SluiceConfig config = connected.reply().config();
         int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
-        ClusterDirectory directory = new ClusterDirectory(connected.link().peer());
-        Started started = start(config, workers, config.rtmp().port(), directory, log);
+        MasterClusterView cluster = new MasterClusterView(connected.link().peer());
+        Started started = start(config, workers, config.rtmp().port(), cluster, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
         WorkerRuntime runtime = started.runtime;
-        RelayManager relays = new RelayManager(runtime.registry(), runtime.group(), directory,
+        RelayManager relays = new RelayManager(runtime.registry(), runtime.group(), cluster,
                 config.players().idleRelayLinger());
-        directory.relays(relays);
+        cluster.relays(relays);
         Path relayEndpoint = Path.of(connected.reply().relayEndpoint());
         try {
             started.rtmp.bindRelayEndpoint(relayEndpoint);
@@ -140,7 +140,7 @@ public final class WorkerMain {
             return ExitCodes.BAD_CONFIG;
         }
         int port = options.port() > 0 ? options.port() : config.rtmp().port();
-        Started started = start(config, 1, port, StreamDirectory.LOCAL, log);
+        Started started = start(config, 1, port, ClusterView.STANDALONE, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
@@ -160,7 +160,7 @@ public final class WorkerMain {
      * Creates the worker's runtime with its RTMP listener and binds the client port; a port that
      * cannot be bound is a bad configuration.
      */
-    private static Started start(SluiceConfig config, int workers, int port, StreamDirectory directory, Logger log) {
+    private static Started start(SluiceConfig config, int workers, int port, ClusterView cluster, Logger log) {
         LogLevels.apply(config.log().level());
         int threads = config.worker().threads().resolve(Runtime.getRuntime().availableProcessors(), workers);
         WorkerRuntime runtime;
@@ -170,7 +170,7 @@ public final class WorkerMain {
             log.error("{}", noEpoll.getMessage());
             return Started.failed(ExitCodes.BAD_CONFIG);
         }
-        runtime.directory(directory);
+        runtime.cluster(cluster);
         RtmpListener rtmp = new RtmpListener(runtime, SessionSettings.from(config));
         try {
             int bound = rtmp.bind(config.rtmp().bind(), port).getPort();

@@ -11,7 +11,7 @@ import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ConnectionLimits limits;
     private final Connections connections = new Connections();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private volatile StreamDirectory directory = StreamDirectory.LOCAL;
+    private volatile ClusterView cluster = ClusterView.STANDALONE;
     private volatile boolean draining;
 
     /**
@@ -102,13 +102,13 @@ public final class WorkerRuntime implements AutoCloseable {
         return connections;
     }
 
-    /** The cluster's stream directory (claims, relays); set before a listener binds. */
-    public void directory(StreamDirectory directory) {
-        this.directory = directory;
+    /** The worker's view of the cluster (claims, relays); set before a listener binds. */
+    public void cluster(ClusterView cluster) {
+        this.cluster = cluster;
     }
 
-    public StreamDirectory directory() {
-        return directory;
+    public ClusterView cluster() {
+        return cluster;
     }
 
     /**

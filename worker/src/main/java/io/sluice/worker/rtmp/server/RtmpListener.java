@@ -72,7 +72,7 @@ public final class RtmpListener implements Listener {
                     protected void initChannel(Channel ch) {
                         runtime.connections().track(ch);
                         ch.pipeline().addLast(new RtmpServerInitializer(() -> settings, runtime.registry(),
-                                runtime.directory(), runtime.limits(), budget, false));
+                                runtime.cluster(), runtime.limits(), budget, false));
                     }
                 });
         listener = b.bind(host, port).sync().channel();
@@ -105,7 +105,7 @@ public final class RtmpListener implements Listener {
                         }
                         runtime.connections().track(ch);
                         ch.pipeline().addLast(new RtmpServerInitializer(() -> settings, runtime.registry(),
-                                runtime.directory(), null, budget, true));
+                                runtime.cluster(), null, budget, true));
                     }
                 });
         relayEndpoint = b.bind(new DomainSocketAddress(socket.toString())).sync().channel();

@@ -15,7 +15,7 @@ import io.sluice.worker.rtmp.message.MessageEncoder;
 import io.sluice.worker.rtmp.message.ProtocolControlHandler;
 import io.sluice.worker.rtmp.session.SessionHandler;
 import io.sluice.worker.rtmp.session.SessionSettings;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 
 import java.util.function.Supplier;
@@ -34,7 +34,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
 
     private final Supplier<SessionSettings> settings;
     private final StreamRegistry registry;
-    private final StreamDirectory directory;
+    private final ClusterView cluster;
     private final ConnectionLimits limits;
     private final IncompleteMessageBudget budget;
     private final boolean internal;
@@ -45,11 +45,11 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
      * @param internal a connection on the relay endpoint (another worker relaying a stream)
      */
     public RtmpServerInitializer(Supplier<SessionSettings> settings, StreamRegistry registry,
-                                 StreamDirectory directory, ConnectionLimits limits, IncompleteMessageBudget budget,
+                                 ClusterView cluster, ConnectionLimits limits, IncompleteMessageBudget budget,
                                  boolean internal) {
         this.settings = settings;
         this.registry = registry;
-        this.directory = directory;
+        this.cluster = cluster;
         this.limits = limits;
         this.budget = budget;
         this.internal = internal;
@@ -71,6 +71,6 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("messageDecoder", new MessageDecoder());
         p.addLast("messageEncoder", new MessageEncoder());
         p.addLast("protocolControl", new ProtocolControlHandler());
-        p.addLast("session", new SessionHandler(s, registry, directory, internal));
+        p.addLast("session", new SessionHandler(s, registry, cluster, internal));
     }
 }

@@ -16,7 +16,7 @@ import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.RtmpMessage;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     final SessionSettings settings;
     final StreamRegistry registry;
-    final StreamDirectory directory;
+    final ClusterView cluster;
     /** A connection on the relay endpoint: another worker of this server, playing only. */
     final boolean internal;
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
@@ -61,14 +61,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     public SessionHandler(SessionSettings settings, StreamRegistry registry) {
-        this(settings, registry, StreamDirectory.LOCAL, false);
+        this(settings, registry, ClusterView.STANDALONE, false);
     }
 
-    public SessionHandler(SessionSettings settings, StreamRegistry registry, StreamDirectory directory,
+    public SessionHandler(SessionSettings settings, StreamRegistry registry, ClusterView cluster,
                           boolean internal) {
         this.settings = settings;
         this.registry = registry;
-        this.directory = directory;
+        this.cluster = cluster;
         this.internal = internal;
     }
 

@@ -4,7 +4,7 @@ import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,29 +127,29 @@ final class StreamCommands {
         }
         ns.publishing = publisher;
         session.role(Connection.Role.PUBLISHER, key.toString());
-        session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
-            StreamDirectory.Claim decided = claim;
-            if (standIn && ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED
+        session.cluster.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
+            ClusterView.Claim decided = claim;
+            if (standIn && ns.publishing == publisher && error == null && claim == ClusterView.Claim.GRANTED
                     && !stream.takeOver(publisher, "a publisher of " + key + " connected to this worker")) {
                 // A publisher on this worker won the name meanwhile; the grant is its own.
-                decided = StreamDirectory.Claim.TAKEN;
+                decided = ClusterView.Claim.TAKEN;
             }
             claimed(ns, publisher, decided, error, type);
         }));
     }
 
     /** The cluster-wide claim for a publish was decided; on the connection's loop. */
-    private void claimed(SessionHandler.NetStream ns, PublishSession publisher, StreamDirectory.Claim claim,
+    private void claimed(SessionHandler.NetStream ns, PublishSession publisher, ClusterView.Claim claim,
                          Throwable error, String type) {
         StreamKey key = publisher.stream().key();
         if (ns.publishing != publisher) {
             // The publisher left while the claim was decided: give back what was granted.
-            if (error == null && claim == StreamDirectory.Claim.GRANTED) {
-                session.directory.release(key);
+            if (error == null && claim == ClusterView.Claim.GRANTED) {
+                session.cluster.release(key);
             }
             return;
         }
-        if (error != null || claim != StreamDirectory.Claim.GRANTED) {
+        if (error != null || claim != ClusterView.Claim.GRANTED) {
             stop(ns);
             if (error != null) {
                 session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_FAILED,
@@ -208,7 +208,7 @@ final class StreamCommands {
         player.start();
         stream.subscribe(player);
         if (!stream.hasPublisher()) {
-            session.directory.needPublisher(stream);
+            session.cluster.needPublisher(stream);
         }
         log.debug("play started [conn:{}, remote:{}, stream:{}, start:{}]", session.connection.id(),
                 session.connection.remote(), key, command.numberArgument(1, -2));
@@ -236,10 +236,10 @@ final class StreamCommands {
             ns.publishing = null;
             p.stream().detach(p);
             if (p.isClaimed()) {
-                session.directory.release(p.stream().key());
+                session.cluster.release(p.stream().key());
             }
             if (p.stream().subscriberCount() > 0) {
-                session.directory.needPublisher(p.stream()); // its players wait for a publisher anywhere
+                session.cluster.needPublisher(p.stream()); // its players wait for a publisher anywhere
             }
             session.registry.release(p.stream());
             session.stopPublisherTimeoutIfIdle();
