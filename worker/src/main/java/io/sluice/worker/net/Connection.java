@@ -30,6 +30,8 @@ public final class Connection {
     private volatile Role role = Role.CONNECTING;
     private volatile String stream;
     private volatile boolean publishAccepted;
+    /** Set by the pipeline's builder before the connection reads anything; used on its event loop. */
+    private WireSink sink;
 
     public Connection(Channel channel) {
         this.id = channel.id().asShortText();
@@ -114,5 +116,15 @@ public final class Connection {
 
     public void publishAccepted(boolean accepted) {
         this.publishAccepted = accepted;
+    }
+
+    /** Where the connection's encoded bytes go (see {@link WireSink}); null when its builder set none. */
+    public WireSink sink() {
+        return sink;
+    }
+
+    /** Called by the pipeline's builder once the pipeline is complete. */
+    public void sink(WireSink sink) {
+        this.sink = sink;
     }
 }

@@ -20,7 +20,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
  * hand-over made 100 such players show hundreds of MiB "out". Each buffer is written with a
  * progressive promise, which Netty advances as the socket takes the buffer, also in parts; what
  * is still queued when the connection closes is never counted. Media that the fan-out writes
- * to the socket directly is counted there ({@code WireBatch}: what writev returned).
+ * to the socket directly is counted there ({@link WireSink}: what writev returned).
  */
 public final class TrafficCountingHandler extends ChannelDuplexHandler {
 

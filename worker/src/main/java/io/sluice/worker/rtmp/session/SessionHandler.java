@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.WireSink;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.CommandMessage;
@@ -55,6 +56,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** The connection is being closed for a reason already logged: one WARN line per connection. */
     private boolean closing;
     private IdleTimeout idleTimeout;
+    private WireSink sink;
 
     StreamCommands streamCommands() {
         return streamCommands;
@@ -162,6 +164,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             idleTimeout.disarm();
         }
+    }
+
+    /**
+     * Where players' media goes: the sink the pipeline's builder made, or, in a pipeline built
+     * without one, a sink at this handler (through every outbound handler, never direct).
+     */
+    WireSink sink() {
+        if (sink == null) {
+            WireSink built = connection.sink();
+            sink = built != null ? built : WireSink.at(ctx);
+        }
+        return sink;
     }
 
     /** Writes a reply; flushed at the end of the read batch. */

@@ -192,7 +192,7 @@ final class StreamCommands {
         // Live only: start -2 (live or recorded), -1 (live) and any offset all play the live stream.
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
-        PlaySession player = new PlaySession(session.ctx, ns.id, session.settings.chunkSize(),
+        PlaySession player = new PlaySession(session.ctx, session.sink(), ns.id, session.settings.chunkSize(),
                 session.settings.slowTimeout().toNanos(), stream);
         ns.playing = player;
         session.role(session.internal ? Connection.Role.RELAY : Connection.Role.PLAYER, key.toString());
