@@ -3,8 +3,8 @@ package io.sluice.worker.stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.media.MediaKind;
 import io.sluice.worker.media.MediaTag;
+import io.sluice.worker.media.MediaTagReader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,12 +129,22 @@ public final class LiveStream {
     }
 
     /**
-     * Publishes one audio or video message. Takes ownership of {@code payload}.
+     * Publishes one audio or video frame: an FLV audio or video tag body, as RTMP carries it.
+     * Takes ownership of {@code payload}. The stream inspects it (codec, key frame, sequence
+     * header: {@link MediaTagReader}) for the GOP cache and slow players, whoever publishes.
      *
+     * @param kind      {@link MediaFrame.Kind#AUDIO} or {@link MediaFrame.Kind#VIDEO}
      * @param timestamp the publisher's timestamp; the stream's timeline may shift it
      */
-    public void publishMedia(Publisher p, MediaTag tag, long timestamp, ByteBuf payload) {
-        MediaFrame.Kind kind = tag.kind() == MediaKind.AUDIO ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
+    public void publishMedia(Publisher p, MediaFrame.Kind kind, long timestamp, ByteBuf payload) {
+        MediaTag tag = switch (kind) {
+            case AUDIO -> MediaTagReader.inspectAudio(payload);
+            case VIDEO -> MediaTagReader.inspectVideo(payload);
+            case DATA -> {
+                payload.release();
+                throw new IllegalArgumentException("data is published with publishData");
+            }
+        };
         publish(p, kind, tag, false, timestamp, payload);
     }
 

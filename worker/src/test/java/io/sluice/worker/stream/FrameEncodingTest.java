@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.media.MediaTagReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -142,7 +141,7 @@ class FrameEncodingTest {
         second.submit(() -> stream.subscribe(b)).sync();
 
         ByteBuf payload = keyframe();
-        stream.publishMedia(PUBLISHER, MediaTagReader.inspect(9, payload), 40, payload);
+        stream.publishMedia(PUBLISHER, MediaFrame.Kind.VIDEO, 40, payload);
 
         assertTrue(a.got.await(5, TimeUnit.SECONDS) && b.got.await(5, TimeUnit.SECONDS));
         assertEquals(1, runs.get(), "one encoding for the worker");

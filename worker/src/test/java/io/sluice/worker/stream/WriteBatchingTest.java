@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.media.MediaTagReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -106,7 +105,7 @@ class WriteBatchingTest {
     private void publish(LiveStream s, byte[] body) {
         ByteBuf payload = Unpooled.wrappedBuffer(body);
         int type = (body[0] & 0xF0) == 0xA0 ? 8 : 9;
-        s.publishMedia(PUBLISHER, MediaTagReader.inspect(type, payload), 0, payload);
+        s.publishMedia(PUBLISHER, type == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO, 0, payload);
         loop.runPendingTasks();
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * maybe connected, then nothing (nginx-rtmp closes such sockets after 60 s too). Without it an
  * idle socket costs the worker its buffers and a connection slot for as long as the peer likes.
  *
- * <p>Armed when the handshake completes and whenever the connection's last publish or play ends;
+ * <p>Armed when the connection is ready (its handshake completed) and whenever its last publish or play ends;
  * disarmed while it publishes or plays. Used on the connection's event loop only.
  */
 final class IdleTimeout {

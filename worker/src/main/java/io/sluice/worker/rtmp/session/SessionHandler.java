@@ -10,9 +10,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.ConnectionReady;
 import io.sluice.worker.net.WireSink;
 import io.sluice.worker.rtmp.RtmpProtocolException;
-import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
@@ -37,7 +37,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     static final String PUBLISHER_TIMEOUT_HANDLER = "publisherTimeout";
 
     /** Where the session is in the NetConnection's life. */
-    enum State { HANDSHAKE, AWAIT_CONNECT, CONNECTED }
+    enum State { AWAIT_CONNECT, CONNECTED }
 
     final SessionSettings settings;
     final StreamRegistry registry;
@@ -47,7 +47,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
     Connection connection;
     ChannelHandlerContext ctx;
-    State state = State.HANDSHAKE;
+    State state = State.AWAIT_CONNECT;
     String app;
     private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
     private final StreamCommands streamCommands = new StreamCommands(this);
@@ -83,11 +83,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof HandshakeCompleted done) {
-            state = State.AWAIT_CONNECT;
+        if (evt instanceof ConnectionReady) {
+            // The handshake is done (it logged how): from now on the connection must do something.
             idleTimeout.arm();
-            log.debug("handshake done [conn:{}, remote:{}, digest:{}]", connection.id(), connection.remote(),
-                    done.digest());
         } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             log.warn("publisher silent for {} ms, closing [conn:{}, remote:{}, stream:{}]",
                     settings.publisherTimeout().toMillis(), connection.id(), connection.remote(), connection.stream());
