@@ -15,6 +15,7 @@ import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
+import io.sluice.worker.rtmp.chunk.PayloadPolicy;
 import io.sluice.worker.rtmp.handshake.ClientHandshakeHandler;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.MessageDecoder;
@@ -59,16 +60,16 @@ public final class RtmpClient implements AutoCloseable {
      */
     public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, SocketAddress address, String app,
                                                         String tcUrl, ClientListener listener, Duration timeout) {
-        return connect(group, address, app, tcUrl, listener, timeout, false);
+        return connect(group, address, app, tcUrl, listener, timeout, null);
     }
 
     /**
-     * As above; with {@code skimMedia} received audio and video are reported as
-     * {@link io.sluice.worker.rtmp.chunk.MediaSummary} without copying their payloads (load generation).
+     * As above; messages whose payloads {@code payloads} skips reach the listener as
+     * {@link ClientListener#onSkipped} without their payloads being copied (load generation).
      */
     public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, SocketAddress address, String app,
                                                         String tcUrl, ClientListener listener, Duration timeout,
-                                                        boolean skimMedia) {
+                                                        PayloadPolicy payloads) {
         ClientSessionHandler session = new ClientSessionHandler(listener);
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -80,7 +81,7 @@ public final class RtmpClient implements AutoCloseable {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("traffic", new TrafficCountingHandler());
                         p.addLast("handshake", new ClientHandshakeHandler(timeout));
-                        p.addLast("chunkDecoder", new ChunkDecoder(MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, skimMedia));
+                        p.addLast("chunkDecoder", new ChunkDecoder(MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, payloads));
                         p.addLast("chunkEncoder", new ChunkEncoder());
                         p.addLast("messageDecoder", new MessageDecoder());
                         p.addLast("messageEncoder", new MessageEncoder());
