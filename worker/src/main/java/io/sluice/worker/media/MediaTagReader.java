@@ -42,7 +42,6 @@ public final class MediaTagReader {
     private static final int SOUND_FORMAT_EX_HEADER = 9;
     private static final int SOUND_FORMAT_AAC = 10;
     private static final int SOUND_FORMAT_OPUS = 13;
-    private static final int FRAME_TYPE_COMMAND = 5;
 
     private MediaTagReader() {
     }

@@ -24,7 +24,6 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
     private long ackedUpTo;
     /** The last window size we announced, to answer Set Peer Bandwidth only when it changes. */
     private long announcedWindow = -1;
-    private volatile long lastPingResponseMillis;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -47,7 +46,7 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
         } else if (msg instanceof UserControl uc && uc.eventType() == UserControl.PING_REQUEST) {
             ctx.writeAndFlush(UserControl.pingResponse(uc.value()));
         } else if (msg instanceof UserControl uc && uc.eventType() == UserControl.PING_RESPONSE) {
-            lastPingResponseMillis = System.currentTimeMillis();
+            log.trace("{} [conn:{}]", msg, connection.id()); // we send no pings; a peer's answer ends here
         } else {
             ctx.fireChannelRead(msg);
         }
@@ -69,10 +68,5 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
             announcedWindow = w.size();
         }
         ctx.write(msg, promise);
-    }
-
-    /** When the peer last answered one of our pings (0 = never). */
-    public long lastPingResponseMillis() {
-        return lastPingResponseMillis;
     }
 }

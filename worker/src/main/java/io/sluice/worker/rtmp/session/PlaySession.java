@@ -77,10 +77,6 @@ final class PlaySession implements Subscriber {
         return stream;
     }
 
-    int streamId() {
-        return streamId;
-    }
-
     boolean live() {
         return live;
     }

@@ -19,25 +19,18 @@ final class PublishSession implements Publisher {
 
     private final ChannelHandlerContext ctx;
     private final Connection connection;
-    private final int streamId;
     private final LiveStream stream;
     /** Until the cluster-wide claim is granted, media is dropped (encoders wait for Publish.Start anyway). */
-    private boolean pending = true;
     private boolean claimed;
 
-    PublishSession(ChannelHandlerContext ctx, int streamId, LiveStream stream) {
+    PublishSession(ChannelHandlerContext ctx, LiveStream stream) {
         this.ctx = ctx;
         this.connection = Connection.of(ctx.channel());
-        this.streamId = streamId;
         this.stream = stream;
     }
 
     LiveStream stream() {
         return stream;
-    }
-
-    int streamId() {
-        return streamId;
     }
 
     @Override
@@ -53,7 +46,6 @@ final class PublishSession implements Publisher {
 
     /** The claim was granted: media flows from now on. */
     void claimed() {
-        pending = false;
         claimed = true;
     }
 
@@ -63,7 +55,7 @@ final class PublishSession implements Publisher {
 
     /** Publishes an audio or video message; takes over its reference. */
     void onMedia(MediaMessage media) {
-        if (pending) {
+        if (!claimed) {
             media.release();
             return;
         }
@@ -71,7 +63,7 @@ final class PublishSession implements Publisher {
     }
 
     void onData(DataMessage data) {
-        if (pending) {
+        if (!claimed) {
             return;
         }
         if (!RtmpIngest.data(stream, this, ctx.alloc(), data)) {

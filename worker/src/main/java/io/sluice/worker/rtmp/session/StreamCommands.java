@@ -112,7 +112,7 @@ final class StreamCommands {
         }
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
-        PublishSession publisher = new PublishSession(session.ctx, ns.id, stream);
+        PublishSession publisher = new PublishSession(session.ctx, stream);
         String type = command.stringArgument(1);
         boolean attached = stream.attach(publisher);
         // A relay of this name may still be live here though its source just left (a publisher
