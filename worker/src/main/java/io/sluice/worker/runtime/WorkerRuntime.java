@@ -49,6 +49,7 @@ public final class WorkerRuntime implements AutoCloseable {
     public WorkerRuntime(int threads, GopSettings gopSettings, int maxConnections, int maxConnectionsPerIp) {
         requireEpoll();
         this.threads = threads;
+        // Threads keep the name "rtmp": log lines, bench/run.sh --profile and jfr-top.py look for it.
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rtmp"),
                 EpollIoHandler.newFactory());
         this.registry = new StreamRegistry(gopSettings);

@@ -48,7 +48,7 @@ public final class RtmpListener implements Listener {
     public RtmpListener(WorkerRuntime runtime, SessionSettings settings) {
         this.runtime = runtime;
         this.settings = settings;
-        this.chunks = new RtmpChunks(settings.chunkSize());
+        this.chunks = RtmpChunks.of(settings.chunkSize());
         this.budget = new IncompleteMessageBudget(settings.incompleteMessageBudget());
         runtime.registry().encodeEagerly(() -> chunks);
         runtime.add(this);
@@ -120,7 +120,7 @@ public final class RtmpListener implements Listener {
     public void settingsChanged(SluiceConfig config) {
         SessionSettings next = SessionSettings.from(config);
         settings = next;
-        chunks = new RtmpChunks(next.chunkSize());
+        chunks = RtmpChunks.of(next.chunkSize());
         budget.limit(next.incompleteMessageBudget());
     }
 

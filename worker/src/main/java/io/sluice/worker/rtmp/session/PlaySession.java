@@ -68,7 +68,7 @@ final class PlaySession implements Subscriber {
         this.sink = sink;
         this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
-        this.chunks = new RtmpChunks(chunkSize);
+        this.chunks = RtmpChunks.of(chunkSize);
         this.slowTimeoutNanos = slowTimeoutNanos;
         this.stream = stream;
     }

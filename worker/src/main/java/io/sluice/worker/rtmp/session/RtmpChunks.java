@@ -20,6 +20,21 @@ public record RtmpChunks(int chunkSize) implements FrameEncoding {
     /** The message stream id shared encodings are made for. */
     public static final int SHARED_STREAM_ID = 1;
 
+    /** The last one {@link #of} made: the chunk size of a worker changes only on a reload. */
+    private static volatile RtmpChunks last = new RtmpChunks(60000);
+
+    /**
+     * The encoding at {@code chunkSize}, the same instance as the last call's when the size is the
+     * same, so a frame's cache usually finds it by identity (an equal one would do, a little slower).
+     */
+    public static RtmpChunks of(int chunkSize) {
+        RtmpChunks c = last;
+        if (c.chunkSize != chunkSize) {
+            last = c = new RtmpChunks(chunkSize);
+        }
+        return c;
+    }
+
     @Override
     public ByteBuf encode(MediaFrame frame) {
         return encodeFor(ByteBufAllocator.DEFAULT, frame, SHARED_STREAM_ID);
