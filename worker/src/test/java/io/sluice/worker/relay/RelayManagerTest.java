@@ -143,6 +143,8 @@ class RelayManagerTest {
         LiveStream stream = registry.acquire(KEY);
         relays.needPublisher(stream);
         await(stream::hasPublisher, "the relay to go live");
+        // The relay attaches, then tells the master: the second may still be under way on its loop.
+        settle();
         assertEquals(List.of("locate live/cam", "opened live/cam"), directory.calls);
 
         // Another process that once published the name (same worker id, new endpoint): not ours.
