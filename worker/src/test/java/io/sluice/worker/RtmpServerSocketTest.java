@@ -13,6 +13,8 @@ import io.sluice.worker.rtmp.message.AudioData;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.server.RtmpListener;
+import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
@@ -48,14 +50,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RtmpServerSocketTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private RtmpServer server;
+    private WorkerRuntime server;
     private EventLoopGroup clients;
     private InetSocketAddress address;
     private final List<RtmpClient> opened = new CopyOnWriteArrayList<>();
 
     private void start(io.sluice.worker.rtmp.session.SessionSettings settings) throws Exception {
-        server = new RtmpServer(2, settings, new GopSettings(true, 2048, 32 << 20));
-        address = new InetSocketAddress("127.0.0.1", server.bind("127.0.0.1", 0).getPort());
+        server = new WorkerRuntime(2, new GopSettings(true, 2048, 32 << 20), settings.maxConnections(),
+                settings.maxConnectionsPerIp());
+        RtmpListener rtmp = new RtmpListener(server, settings);
+        address = new InetSocketAddress("127.0.0.1", rtmp.bind("127.0.0.1", 0).getPort());
     }
 
     @BeforeEach
@@ -146,11 +150,11 @@ class RtmpServerSocketTest {
             RtmpClient c = connect(players[i]);
             c.play(c.createStream().get(5, TimeUnit.SECONDS), "cam").get(5, TimeUnit.SECONDS);
             // Set up: the client no longer re-arms TCP_QUICKACK per read (players ACK like ffmpeg).
-            assertEquals(io.sluice.worker.rtmp.RtmpConnection.Role.PLAYER,
-                    io.sluice.worker.rtmp.RtmpConnection.of(c.channel()).role());
+            assertEquals(io.sluice.worker.net.Connection.Role.PLAYER,
+                    io.sluice.worker.net.Connection.of(c.channel()).role());
         }
-        assertEquals(io.sluice.worker.rtmp.RtmpConnection.Role.PUBLISHER,
-                io.sluice.worker.rtmp.RtmpConnection.of(pub.channel()).role());
+        assertEquals(io.sluice.worker.net.Connection.Role.PUBLISHER,
+                io.sluice.worker.net.Connection.of(pub.channel()).role());
         for (int t = 80; t <= 400; t += 40) {
             pub.write(video(t, t % 200 == 0, 1000));
             pub.write(new AudioData(t, 1, Unpooled.wrappedBuffer(new byte[]{(byte) 0xaf, 1, 5})));
@@ -209,7 +213,7 @@ class RtmpServerSocketTest {
     private static long sumBytesIn(RtmpClient... clients) {
         long sum = 0;
         for (RtmpClient c : clients) {
-            sum += io.sluice.worker.rtmp.RtmpConnection.of(c.channel()).bytesIn();
+            sum += io.sluice.worker.net.Connection.of(c.channel()).bytesIn();
         }
         return sum;
     }

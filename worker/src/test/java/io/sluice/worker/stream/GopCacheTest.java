@@ -1,10 +1,7 @@
 package io.sluice.worker.stream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +26,7 @@ class GopCacheTest {
     private LiveStream stream;
 
     private void start(int maxFrames, long maxBytes) {
-        registry = new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60_000),
-                new GopSettings(true, maxFrames, maxBytes));
+        registry = new StreamRegistry(new GopSettings(true, maxFrames, maxBytes));
         stream = registry.acquire(new StreamKey("live", "gop"));
         assertTrue(stream.attach(PUBLISHER));
     }
@@ -44,12 +40,12 @@ class GopCacheTest {
     /** A video message of {@code size} bytes: an AVC key frame or inter frame. */
     private void video(boolean key, int size) {
         ByteBuf b = Unpooled.buffer(size).writeByte(key ? 0x17 : 0x27).writeByte(1).writeMedium(0).writeZero(size - 5);
-        stream.publishMedia(PUBLISHER, MediaTagReader.inspect(9, b), 0, b);
+        stream.publishMedia(PUBLISHER, MediaFrame.Kind.VIDEO, 0, b);
     }
 
     private void audio() {
         ByteBuf b = Unpooled.wrappedBuffer(new byte[] {(byte) 0xaf, 1, 0x21, 0x10});
-        stream.publishMedia(PUBLISHER, MediaTagReader.inspect(8, b), 0, b);
+        stream.publishMedia(PUBLISHER, MediaFrame.Kind.AUDIO, 0, b);
     }
 
     private int frames() {

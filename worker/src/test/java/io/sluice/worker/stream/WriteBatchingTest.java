@@ -1,12 +1,9 @@
 package io.sluice.worker.stream;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,8 +87,7 @@ class WriteBatchingTest {
     };
 
     private LiveStream stream(Duration audioBatch, Duration merge) {
-        StreamRegistry registry = new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60000),
-                new GopSettings(true, 100, 1 << 20));
+        StreamRegistry registry = new StreamRegistry(new GopSettings(true, 100, 1 << 20));
         registry.audioBatch(audioBatch);
         registry.mergeWrites(merge);
         LiveStream s = registry.acquire(new StreamKey("live", "batch"));
@@ -109,7 +105,7 @@ class WriteBatchingTest {
     private void publish(LiveStream s, byte[] body) {
         ByteBuf payload = Unpooled.wrappedBuffer(body);
         int type = (body[0] & 0xF0) == 0xA0 ? 8 : 9;
-        s.publishMedia(PUBLISHER, MediaTagReader.inspect(type, payload), 0, payload);
+        s.publishMedia(PUBLISHER, type == 8 ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO, 0, payload);
         loop.runPendingTasks();
     }
 

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
  * Abort (type 2). Both are still passed on for the record.
  *
  * <p>Memory a peer can make us hold is bounded by what it has earned (server side, with an
- * {@link IncompleteMessageBudget}). Until its publish is accepted ({@link RtmpConnection#publishAccepted()})
+ * {@link IncompleteMessageBudget}). Until its publish is accepted ({@link Connection#publishAccepted()})
  * a peer may only announce messages up to {@code maxMessageSizeBeforePublish} (commands and metadata:
  * SRS likewise refuses large messages before publish, nginx-rtmp caps every message at 1 MiB), and
  * its unfinished messages together may not exceed two of those; a publisher may announce up to
@@ -46,8 +46,6 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
     static final int TYPE_SET_CHUNK_SIZE = 1;
     static final int TYPE_ABORT = 2;
-    static final int TYPE_AUDIO = 8;
-    static final int TYPE_VIDEO = 9;
 
     private enum State { HEADER, PAYLOAD, BROKEN }
 
@@ -56,11 +54,12 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private final int maxMessageSize;
     private final int maxMessageSizeBeforePublish;
     private final int maxChunkStreams;
-    private final boolean skimMedia;
+    /** Which payloads to skip; null (the server) keeps every message. */
+    private final PayloadPolicy payloads;
     /** The worker's budget; null on the client side, which has no limits that depend on publishing. */
     private final IncompleteMessageBudget budget;
     private final IntObjectMap<ChunkStream> streams = new IntObjectHashMap<>();
-    private RtmpConnection connection;
+    private Connection connection;
     private IncompleteMessageBudget.Account account;
     /** Announced lengths of the messages in progress on all chunk streams. */
     private long held;
@@ -78,16 +77,15 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
      * @param maxChunkStreams most distinct chunk stream ids one connection may use
      */
     public ChunkDecoder(int maxMessageSize, int maxChunkStreams) {
-        this(maxMessageSize, maxChunkStreams, false);
+        this(maxMessageSize, maxChunkStreams, null);
     }
 
     /**
-     * @param skimMedia read audio and video messages without keeping them: each becomes a
-     *                  {@link MediaSummary} (header fields, length, first two bytes) and its bytes
-     *                  are skipped, not copied. For load-generating players that only measure.
+     * A client-side decoder that skips the payloads {@code payloads} says to skip (see
+     * {@link PayloadPolicy}); null keeps every message.
      */
-    public ChunkDecoder(int maxMessageSize, int maxChunkStreams, boolean skimMedia) {
-        this(maxMessageSize, maxMessageSize, maxChunkStreams, null, skimMedia);
+    public ChunkDecoder(int maxMessageSize, int maxChunkStreams, PayloadPolicy payloads) {
+        this(maxMessageSize, maxMessageSize, maxChunkStreams, null, payloads);
     }
 
     /**
@@ -101,15 +99,15 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
      */
     public ChunkDecoder(int maxMessageSize, int maxMessageSizeBeforePublish, int maxChunkStreams,
                         IncompleteMessageBudget budget) {
-        this(maxMessageSize, maxMessageSizeBeforePublish, maxChunkStreams, budget, false);
+        this(maxMessageSize, maxMessageSizeBeforePublish, maxChunkStreams, budget, null);
         if (budget == null) {
             throw new IllegalArgumentException("a server-side decoder needs a budget");
         }
     }
 
     private ChunkDecoder(int maxMessageSize, int maxMessageSizeBeforePublish, int maxChunkStreams,
-                         IncompleteMessageBudget budget, boolean skimMedia) {
-        this.skimMedia = skimMedia;
+                         IncompleteMessageBudget budget, PayloadPolicy payloads) {
+        this.payloads = payloads;
         if (maxMessageSize < 1 || maxMessageSizeBeforePublish < 1) {
             throw new IllegalArgumentException("message size limits must be positive: " + maxMessageSize + ", "
                     + maxMessageSizeBeforePublish);
@@ -129,7 +127,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (budget != null) {
-            connection = RtmpConnection.of(ctx.channel());
+            connection = Connection.of(ctx.channel());
             account = budget.open(connection::publishAccepted, reason -> {
                 try {
                     ctx.executor().execute(() -> evicted(ctx, reason));
@@ -291,8 +289,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             held += length;
             cs.received = 0;
             cs.head = 0;
-            cs.skimming = skimMedia && (typeId == TYPE_AUDIO || typeId == TYPE_VIDEO);
-            if (!cs.skimming) {
+            cs.skipping = payloads != null && payloads.skip(typeId);
+            if (!cs.skipping) {
                 cs.partial = ctx.alloc().buffer(Math.min(length, chunkSize), Math.max(length, 1));
             }
         }
@@ -305,7 +303,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         int n = Math.min(chunkRemaining, in.readableBytes());
         ChunkStream cs = current;
         if (n > 0) {
-            if (cs.skimming) {
+            if (cs.skipping) {
                 for (int i = 0; i < n && cs.received + i < 2; i++) {
                     cs.head = (cs.head << 8) | in.getUnsignedByte(in.readerIndex() + i);
                 }
@@ -326,8 +324,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         }
         cs.inProgress = false;
         unhold(cs.length);
-        if (cs.skimming) {
-            out.add(new MediaSummary(cs.csid, cs.timestamp, cs.typeId, cs.streamId, cs.length,
+        if (cs.skipping) {
+            out.add(payloads.skipped(cs.csid, cs.timestamp, cs.typeId, cs.streamId, cs.length,
                     cs.length >= 2 ? cs.head : -1));
             return;
         }
@@ -413,11 +411,11 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         int length;
         int typeId;
         int streamId;
-        /** A message is being received: its bytes go to {@link #partial}, or are counted when skimming. */
+        /** A message is being received: its bytes go to {@link #partial}, or are counted when skipping. */
         boolean inProgress;
-        boolean skimming;
+        boolean skipping;
         int received;
-        /** First two payload bytes of a skimmed message. */
+        /** First two payload bytes of a skipped message. */
         int head;
         ByteBuf partial;
 

@@ -1,7 +1,7 @@
 package io.sluice.worker.rtmp.session;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * maybe connected, then nothing (nginx-rtmp closes such sockets after 60 s too). Without it an
  * idle socket costs the worker its buffers and a connection slot for as long as the peer likes.
  *
- * <p>Armed when the handshake completes and whenever the connection's last publish or play ends;
+ * <p>Armed when the connection is ready (its handshake completed) and whenever its last publish or play ends;
  * disarmed while it publishes or plays. Used on the connection's event loop only.
  */
 final class IdleTimeout {
@@ -22,12 +22,12 @@ final class IdleTimeout {
     private static final Logger log = LoggerFactory.getLogger(IdleTimeout.class);
 
     private final ChannelHandlerContext ctx;
-    private final RtmpConnection connection;
+    private final Connection connection;
     private final long timeoutMillis;
     private ScheduledFuture<?> timer;
 
     /** @param timeout zero for never */
-    IdleTimeout(ChannelHandlerContext ctx, RtmpConnection connection, Duration timeout) {
+    IdleTimeout(ChannelHandlerContext ctx, Connection connection, Duration timeout) {
         this.ctx = ctx;
         this.connection = connection;
         this.timeoutMillis = timeout.toMillis();

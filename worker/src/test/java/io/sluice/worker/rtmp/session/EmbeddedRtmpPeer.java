@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;

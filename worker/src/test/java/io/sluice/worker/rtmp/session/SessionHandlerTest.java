@@ -1,7 +1,6 @@
 package io.sluice.worker.rtmp.session;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sluice.worker.rtmp.amf.Amf;
@@ -49,9 +48,15 @@ class SessionHandlerTest {
     private StreamRegistry registry = registry(true);
 
     private static StreamRegistry registry(boolean gop) {
-        SessionSettings s = SessionSettings.defaults();
-        return new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, s::chunkSize),
-                new GopSettings(gop, 2048, 32 << 20));
+        return registry(new GopSettings(gop, 2048, 32 << 20));
+    }
+
+    /** A registry that encodes every frame for players at the default chunk size, as a worker's does. */
+    static StreamRegistry registry(GopSettings gop) {
+        StreamRegistry registry = new StreamRegistry(gop);
+        RtmpChunks chunks = new RtmpChunks(SessionSettings.defaults().chunkSize());
+        registry.encodeEagerly(() -> chunks);
+        return registry;
     }
 
     private EmbeddedRtmpPeer peer() {

@@ -2,7 +2,6 @@ package io.sluice.worker.rtmp.session;
 
 import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.sluice.worker.LogCapture;
 import io.sluice.worker.TestSettings;
@@ -39,8 +38,7 @@ class SessionLimitsTest {
     private static final int TYPE_COMMAND_AMF0 = 20;
     private static final int TYPE_VIDEO = 9;
 
-    private final StreamRegistry registry = new StreamRegistry(
-            new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60_000), new GopSettings(true, 2048, 32 << 20));
+    private final StreamRegistry registry = SessionHandlerTest.registry(new GopSettings(true, 2048, 32 << 20));
     private IncompleteMessageBudget budget = new IncompleteMessageBudget(64 << 20);
     private final List<EmbeddedRtmpPeer> peers = new ArrayList<>();
     private final LogCapture warnings = new LogCapture(SessionHandler.class);

@@ -1,7 +1,6 @@
 package io.sluice.worker.rtmp.session;
 
 import ch.qos.logback.classic.Level;
-import io.netty.buffer.ByteBufAllocator;
 import io.sluice.worker.LogCapture;
 import io.sluice.worker.TestSettings;
 import io.sluice.worker.rtmp.message.AudioData;
@@ -34,8 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SlowPlayerTest {
 
-    private final StreamRegistry registry = new StreamRegistry(
-            new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60_000), new GopSettings(true, 2048, 32 << 20));
+    private final StreamRegistry registry = SessionHandlerTest.registry(new GopSettings(true, 2048, 32 << 20));
     private final List<EmbeddedRtmpPeer> peers = new ArrayList<>();
     private final LogCapture log = new LogCapture(PlaySession.class, Level.INFO);
     private final SessionSettings settings = TestSettings.yaml("players:\n  slow_timeout: 1s\n");

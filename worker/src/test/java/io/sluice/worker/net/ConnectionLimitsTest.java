@@ -1,4 +1,4 @@
-package io.sluice.worker.rtmp;
+package io.sluice.worker.net;
 
 import ch.qos.logback.classic.Level;
 import io.netty.channel.embedded.EmbeddedChannel;

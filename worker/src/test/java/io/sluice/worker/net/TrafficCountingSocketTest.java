@@ -1,4 +1,4 @@
-package io.sluice.worker.rtmp;
+package io.sluice.worker.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -78,7 +78,7 @@ class TrafficCountingSocketTest {
     private static long[] outAndQueued(Channel ch) throws Exception {
         return ch.eventLoop().submit(() -> {
             var queue = ch.unsafe().outboundBuffer();
-            return new long[] {RtmpConnection.of(ch).bytesOut(), queue == null ? 0 : queue.totalPendingWriteBytes()};
+            return new long[] {Connection.of(ch).bytesOut(), queue == null ? 0 : queue.totalPendingWriteBytes()};
         }).get(5, TimeUnit.SECONDS);
     }
 
@@ -98,7 +98,7 @@ class TrafficCountingSocketTest {
             peer.connect(address, 2000);
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
             // The kernel's buffers fill within moments; then nothing moves until the peer reads.
-            assertTrue(await(() -> RtmpConnection.of(ch).bytesOut() > 0));
+            assertTrue(await(() -> Connection.of(ch).bytesOut() > 0));
             long[] stalled = outAndQueued(ch);
             // Netty's queue size still includes the part of its head buffer the socket took.
             assertTrue(stalled[0] + stalled[1] >= HANDED, "every byte is counted or still queued");
@@ -114,7 +114,7 @@ class TrafficCountingSocketTest {
                 assertTrue(n > 0, "the server sends everything");
                 read += n;
             }
-            assertTrue(await(() -> RtmpConnection.of(ch).bytesOut() == HANDED), "all of it once the peer read it");
+            assertTrue(await(() -> Connection.of(ch).bytesOut() == HANDED), "all of it once the peer read it");
         }
     }
 
@@ -125,10 +125,10 @@ class TrafficCountingSocketTest {
             peer.setReceiveBufferSize(SOCKET_BUFFER);
             peer.connect(address, 2000);
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
-            assertTrue(await(() -> RtmpConnection.of(ch).bytesOut() > 0));
+            assertTrue(await(() -> Connection.of(ch).bytesOut() > 0));
             long before = outAndQueued(ch)[0];
             ch.close().sync(); // as slow_timeout does: the queue is dropped
-            long after = RtmpConnection.of(ch).bytesOut();
+            long after = Connection.of(ch).bytesOut();
             assertEquals(before, after, "the dropped queue added nothing");
             assertTrue(after < HANDED / 8, "OUT " + after + " of " + HANDED + " handed over");
         }

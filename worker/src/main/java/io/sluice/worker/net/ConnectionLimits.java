@@ -1,4 +1,4 @@
-package io.sluice.worker.rtmp;
+package io.sluice.worker.net;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;

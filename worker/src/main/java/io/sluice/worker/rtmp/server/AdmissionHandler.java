@@ -1,8 +1,10 @@
-package io.sluice.worker.rtmp;
+package io.sluice.worker.rtmp.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 
 import java.net.InetAddress;
@@ -39,7 +41,7 @@ public final class AdmissionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         refused = true;
-        limits.refused(RtmpConnection.of(ctx.channel()).remote(), refusal, ctx.executor());
+        limits.refused(Connection.of(ctx.channel()).remote(), refusal, ctx.executor());
         ctx.close();
     }
 

@@ -1,4 +1,4 @@
-package io.sluice.worker.rtmp;
+package io.sluice.worker.rtmp.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import org.junit.jupiter.api.Test;
 
