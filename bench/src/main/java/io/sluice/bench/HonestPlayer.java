@@ -2,7 +2,6 @@ package io.sluice.bench;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.sluice.worker.rtmp.chunk.MediaSummary;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 
@@ -30,7 +29,7 @@ final class HonestPlayer implements ClientListener {
     /** Connects, creates a stream and plays; completes (never exceptionally) when play started or failed. */
     CompletableFuture<HonestPlayer> start(EventLoopGroup group, InetSocketAddress address, String app, String name) {
         String tcUrl = "rtmp://" + address.getHostString() + ":" + address.getPort() + "/" + app;
-        return RtmpClient.connect(group, address, app, tcUrl, this, Duration.ofSeconds(10), true)
+        return RtmpClient.connect(group, address, app, tcUrl, this, Duration.ofSeconds(10), MediaSummary.SKIM)
                 .thenCompose(client -> {
                     channel = client.channel();
                     return client.createStream().thenCompose(id -> client.play(id, name));
@@ -47,8 +46,8 @@ final class HonestPlayer implements ClientListener {
     }
 
     @Override
-    public void onMediaSummary(MediaSummary m) {
-        if (m.typeId() != 8 && m.typeId() != 9) {
+    public void onSkipped(Object summary) {
+        if (!(summary instanceof MediaSummary)) {
             return;
         }
         long now = System.nanoTime();

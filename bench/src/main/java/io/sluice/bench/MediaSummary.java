@@ -10,13 +10,13 @@ import io.sluice.worker.rtmp.chunk.PayloadPolicy;
  *
  * @param head the first two payload bytes as {@code (b0 << 8) | b1}, or -1 for a shorter payload
  */
-record MediaSummary(int chunkStreamId, long timestamp, int typeId, int streamId, int length, int head) {
+public record MediaSummary(int chunkStreamId, long timestamp, int typeId, int streamId, int length, int head) {
 
     static final int AUDIO = 8;
     static final int VIDEO = 9;
 
     /** Skips the payloads of audio and video messages; everything else is decoded as usual. */
-    static final PayloadPolicy SKIM = new PayloadPolicy() {
+    public static final PayloadPolicy SKIM = new PayloadPolicy() {
         @Override
         public boolean skip(int typeId) {
             return typeId == AUDIO || typeId == VIDEO;

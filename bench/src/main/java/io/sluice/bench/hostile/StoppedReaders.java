@@ -1,6 +1,7 @@
 package io.sluice.bench.hostile;
 
 import io.netty.channel.Channel;
+import io.sluice.bench.MediaSummary;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 
@@ -33,7 +34,7 @@ record StoppedReaders(int connections, int perSecond) implements Attack {
     public Swarm swarm(Target target) {
         return new Swarm(target, connections, perSecond, connections, (swarm, n) -> {
             CompletableFuture<Channel> stopped = RtmpClient.connect(target.group(), target.address(), target.app(),
-                            target.tcUrl(), new ClientListener() { }, Duration.ofSeconds(10), true)
+                            target.tcUrl(), new ClientListener() { }, Duration.ofSeconds(10), MediaSummary.SKIM)
                     .thenCompose(client -> client.createStream()
                             .thenCompose(id -> client.play(id, target.honestStream()))
                             .thenApply(started -> {
