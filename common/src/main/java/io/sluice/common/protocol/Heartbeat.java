@@ -7,13 +7,17 @@ package io.sluice.common.protocol;
  *
  * @param connectionShare how many RTMP connections this worker may hold under
  *                        {@code rtmp.max_connections_total} (its own count plus its part of what
- *                        the whole server has left, as of the last heartbeats); 0 = no such limit
+ *                        the whole server has left, as of the last heartbeats); {@link #NO_LIMIT}
+ *                        when there is no such limit. 0 is a real share: admit no new connection.
  */
 public record Heartbeat(int connectionShare) {
 
+    /** The {@code connectionShare} of a server without {@code rtmp.max_connections_total}. */
+    public static final int NO_LIMIT = -1;
+
     public Heartbeat {
-        if (connectionShare < 0) {
-            throw new IllegalArgumentException("connectionShare must not be negative: " + connectionShare);
+        if (connectionShare < NO_LIMIT) {
+            throw new IllegalArgumentException("connectionShare must be -1 (no limit) or more: " + connectionShare);
         }
     }
 }

@@ -36,11 +36,11 @@ final class Render {
 
     static Table workers(StatusView a) {
         Table t = new Table("WORKER", "PID", "GEN", "STATE", "UPTIME", "CONNS", "PUB", "PLAY", "STREAMS", "HEAP",
-                "IN", "OUT", "RTT p50/p99");
+                "IN", "OUT", "REFUSED", "RTT p50/p99");
         for (StatusView.WorkerView w : a.workers()) {
             t.row(w.id(), w.pid(), w.generation(), w.state(), Table.duration(w.uptimeMillis()), w.connections(),
                     w.publishers(), w.players(), w.streams(), Table.bytes(w.heapUsed()), Table.bytes(w.bytesIn()),
-                    Table.bytes(w.bytesOut()),
+                    Table.bytes(w.bytesOut()), w.refused(),
                     w.rttP50Micros() < 0 ? "-" : w.rttP50Micros() + "/" + w.rttP99Micros() + " us");
         }
         return t;

@@ -1,5 +1,7 @@
 package io.sluice.master.process;
 
+import io.sluice.common.protocol.Heartbeat;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,34 +15,33 @@ import java.util.Map;
  * stay under the total between two heartbeats, however the kernel spreads new connections.
  *
  * <p>Only workers that accept connections (running) get a part; a draining worker has closed its
- * listener and is told its own count. A worker whose share would be 0 is told 1, because 0 on the
- * wire means "no limit": at a full server each worker without a connection may take one, so the
- * total can be passed by at most one connection per such worker until the next heartbeat.
+ * listener and is told its own count. At a full server a worker without connections is told 0:
+ * admit nothing. Without a total every worker is told {@link Heartbeat#NO_LIMIT}.
  */
 final class ConnectionShare {
 
     private ConnectionShare() {
     }
 
-    /** What {@code worker.ping} tells each of {@code workers} ({@code 0}: no limit) under {@code total}. */
+    /** What {@code worker.ping} tells each of {@code workers} under {@code total} (0: no total). */
     static Map<WorkerHandle, Integer> of(int total, List<WorkerHandle> workers) {
         Map<WorkerHandle, Integer> out = new HashMap<>();
         if (total == 0) {
-            workers.forEach(w -> out.put(w, 0));
+            workers.forEach(w -> out.put(w, Heartbeat.NO_LIMIT));
             return out;
         }
         int held = 0;
         for (WorkerHandle w : workers) {
-            held += w.connections();
+            held += w.admitted();
         }
         List<WorkerHandle> accepting = workers.stream().filter(w -> w.state == WorkerHandle.State.RUNNING).toList();
-        int[] own = accepting.stream().mapToInt(WorkerHandle::connections).toArray();
+        int[] own = accepting.stream().mapToInt(WorkerHandle::admitted).toArray();
         int[] shares = split(total, held, own);
         for (int i = 0; i < shares.length; i++) {
             out.put(accepting.get(i), shares[i]);
         }
         for (WorkerHandle w : workers) {
-            out.putIfAbsent(w, Math.max(1, w.connections()));
+            out.putIfAbsent(w, w.admitted());
         }
         return out;
     }
@@ -48,7 +49,7 @@ final class ConnectionShare {
     /**
      * Each accepting worker's share: {@code own[i]} plus an equal part of {@code total - held}
      * (nothing when the server is at or over the total); the remainder of the division goes one
-     * each to the first workers, so the parts add up to exactly what is left. At least 1.
+     * each to the first workers, so the parts add up to exactly what is left.
      */
     static int[] split(int total, int held, int[] own) {
         int n = own.length;
@@ -61,7 +62,7 @@ final class ConnectionShare {
         long extra = left % n;
         for (int i = 0; i < n; i++) {
             long share = own[i] + each + (i < extra ? 1 : 0);
-            out[i] = (int) Math.max(1, Math.min(share, Integer.MAX_VALUE));
+            out[i] = (int) Math.min(share, Integer.MAX_VALUE);
         }
         return out;
     }

@@ -79,10 +79,10 @@ public final class WorkerHandle {
         return load;
     }
 
-    /** Open connections as of the last heartbeat; 0 before the first. */
-    int connections() {
+    /** Client connections the limits count (admitted, open) as of the last heartbeat; 0 before the first. */
+    int admitted() {
         WorkerLoad l = load;
-        return l == null ? 0 : l.connections();
+        return l == null ? 0 : l.admitted();
     }
 
     /** The Unix socket other workers relay this worker's streams from (null before it runs). */

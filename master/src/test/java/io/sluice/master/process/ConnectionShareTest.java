@@ -1,5 +1,6 @@
 package io.sluice.master.process;
 
+import io.sluice.common.protocol.Heartbeat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,10 +21,10 @@ class ConnectionShareTest {
     }
 
     @Test
-    void atOrOverTheTotalEachKeepsWhatItHasAndAtLeastOne() {
+    void atOrOverTheTotalEachKeepsWhatItHasAndNoMore() {
         assertArrayEquals(new int[] {70, 30}, ConnectionShare.split(100, 100, new int[] {70, 30}));
-        assertArrayEquals(new int[] {80, 1}, ConnectionShare.split(50, 80, new int[] {80, 0}),
-                "0 on the wire means no limit, so an empty worker is told 1");
+        assertArrayEquals(new int[] {80, 0}, ConnectionShare.split(50, 80, new int[] {80, 0}),
+                "an empty worker of a full server may admit nothing");
     }
 
     @Test
@@ -40,6 +41,6 @@ class ConnectionShareTest {
     @Test
     void noTotalIsNoLimitForAnyone() {
         WorkerHandle a = TestWorkers.withConnections(1, WorkerHandle.State.RUNNING, 10);
-        assertEquals(Map.of(a, 0), ConnectionShare.of(0, List.of(a)));
+        assertEquals(Map.of(a, Heartbeat.NO_LIMIT), ConnectionShare.of(0, List.of(a)));
     }
 }

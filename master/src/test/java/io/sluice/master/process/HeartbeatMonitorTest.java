@@ -32,7 +32,7 @@ class HeartbeatMonitorTest {
     }
 
     private static WorkerLoad load(int connections) {
-        return new WorkerLoad(connections, 0, 0, 0, 0, 0, 0, false);
+        return new WorkerLoad(connections, 0, 0, 0, 0, 0, 0, false, 0, connections);
     }
 
     @Test
@@ -109,7 +109,7 @@ class HeartbeatMonitorTest {
         c.runAll();
         monitor(c).start();
         c.loop.advance(Duration.ofSeconds(1));
-        assertEquals(Map.of(1, 0, 2, 0), shares(pings));
+        assertEquals(Map.of(1, Heartbeat.NO_LIMIT, 2, Heartbeat.NO_LIMIT), shares(pings));
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.IdentifyReply;
 import io.sluice.common.protocol.WorkerIdentity;
 import io.sluice.common.protocol.WorkerProtocol;
-import io.sluice.worker.RtmpServer;
+import io.sluice.worker.runtime.WorkerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,24 +69,29 @@ public final class MasterLink {
     }
 
     /**
-     * Serves the master's requests for {@code server}, announces it running, and runs
-     * {@code stop} (once, on its own thread) when the master asks the worker to stop or the
-     * channel closes.
+     * Serves the master's requests for the worker that runs on {@code runtime}, announces it
+     * running, and runs {@code stop} (once, on its own thread) when the master asks the worker to
+     * stop or the channel closes. {@code settings} applies a reload's in-place settings.
      */
-    public void serve(RtmpServer server, int port, String relayEndpoint, Consumer<SluiceConfig> settings,
+    public void serve(WorkerRuntime runtime, int port, String relayEndpoint, Consumer<SluiceConfig> settings,
                       Runnable stop) {
-        peer.onRequest(WorkerProtocol.PING, (heartbeat, context) -> server.load());
+        peer.onRequest(WorkerProtocol.PING, (heartbeat, context) -> {
+            if (heartbeat != null) { // bin/ctl ping sends none: it changes nothing
+                runtime.serverShare(heartbeat.connectionShare());
+            }
+            return runtime.load();
+        });
         peer.onRequest(WorkerProtocol.UPDATE_SETTINGS, (config, context) -> {
             settings.accept(config);
             return null;
         });
         peer.onRequest(WorkerProtocol.DRAIN, (order, context) -> {
-            drain(server, order == null ? 0 : order.timeoutMillis(), stop);
+            drain(runtime, order == null ? 0 : order.timeoutMillis(), stop);
             return null;
         });
-        peer.onRequest(WorkerProtocol.DUMP, (none, context) -> server.dump());
+        peer.onRequest(WorkerProtocol.DUMP, (none, context) -> runtime.dump());
         peer.onRequest(WorkerProtocol.KICK, (client, context) -> {
-            if (client == null || !server.kick(client.id())) {
+            if (client == null || !runtime.kick(client.id())) {
                 throw new ChannelRequestException(ErrorCode.NOT_FOUND,
                         "no client " + (client == null ? null : client.id()) + " on this worker");
             }
@@ -114,16 +119,16 @@ public final class MasterLink {
      * sessions; once the last one has ended the worker stops by itself. The master stops it
      * when the drain timeout passes first.
      */
-    private void drain(RtmpServer server, long timeoutMillis, Runnable stop) {
+    private void drain(WorkerRuntime runtime, long timeoutMillis, Runnable stop) {
         if (draining) {
             return;
         }
         draining = true;
-        server.closeListener();
+        runtime.drain();
         log.info("draining: listener closed, serving {} open connection(s) until they end (at most {} ms)",
-                server.connectionCount(), timeoutMillis);
-        server.group().scheduleAtFixedRate(() -> {
-            if (server.connectionCount() == 0 && !closeRequested) {
+                runtime.connectionCount(), timeoutMillis);
+        runtime.group().scheduleAtFixedRate(() -> {
+            if (runtime.connectionCount() == 0 && !closeRequested) {
                 closeRequested = true;
                 log.info("drained: the last connection ended; stopping");
                 new Thread(stop, "drained").start();

@@ -1,15 +1,13 @@
 package io.sluice.worker.relay;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.sluice.common.protocol.StreamLocation;
-import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.amf.Amf0Writer;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
+import io.sluice.worker.rtmp.session.RtmpIngest;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.Publisher;
 import io.sluice.worker.stream.StreamKey;
@@ -17,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -265,23 +262,15 @@ final class Relay implements Publisher {
         @Override
         public void onMedia(MediaMessage media) {
             if (state == State.LIVE && upstream == this) {
-                ByteBuf payload = media.payload().retain();
-                stream.publishMedia(Relay.this, MediaTagReader.inspect(media.type().id(), payload),
-                        media.timestamp(), payload);
+                RtmpIngest.media(stream, Relay.this, media.retain()); // lent to us: the stream keeps a reference
             }
         }
 
         @Override
         public void onData(DataMessage data) {
-            if (state != State.LIVE || upstream != this || data.name() == null) {
-                return;
+            if (state == State.LIVE && upstream == this) {
+                RtmpIngest.data(stream, Relay.this, client.channel().alloc(), data);
             }
-            ByteBuf body = client.channel().alloc().buffer();
-            List<Object> values = data.values();
-            for (Object value : values) {
-                Amf0Writer.write(body, value);
-            }
-            stream.publishData(Relay.this, data.timestamp(), body, "onMetaData".equals(data.name()));
         }
 
         @Override

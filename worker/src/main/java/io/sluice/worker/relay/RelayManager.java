@@ -8,7 +8,6 @@ import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -89,11 +88,6 @@ public final class RelayManager implements AutoCloseable {
 
     public void updateLinger(Duration linger) {
         lingerNanos = linger.toNanos();
-    }
-
-    /** Streams relayed into this worker now. */
-    public List<StreamKey> relayed() {
-        return List.copyOf(relays.keySet());
     }
 
     @Override

@@ -1,19 +1,19 @@
 package io.sluice.worker.relay;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.protocol.StreamGone;
 import io.sluice.common.protocol.StreamLocation;
-import io.sluice.worker.RtmpServer;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.VideoData;
-import io.sluice.worker.rtmp.session.RtmpFrameEncoder;
+import io.sluice.worker.rtmp.server.RtmpListener;
+import io.sluice.worker.rtmp.session.RtmpChunks;
 import io.sluice.worker.rtmp.session.SessionSettings;
+import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A relay from a real owner (an {@link RtmpServer} with its relay endpoint) into a local registry,
+ * A relay from a real owner (an {@link WorkerRuntime} with an {@link RtmpListener} and its relay endpoint) into a local registry,
  * with the master played by a recording {@link RelayDirectory}: what the relay does when the master
  * says the owner is gone ({@code stream.unpublished}), and that it leaves the master's waiting list
  * when it closes before the stream was found ({@code stream.waitCancelled}).
@@ -51,7 +51,7 @@ class RelayManagerTest {
     @TempDir
     Path dir;
 
-    private RtmpServer owner;
+    private WorkerRuntime owner;
     private EventLoopGroup group;
     private RtmpClient publisher;
     private RelayManager relays;
@@ -88,9 +88,10 @@ class RelayManagerTest {
     @BeforeEach
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        owner = new RtmpServer(1, SessionSettings.defaults(), new GopSettings(true, 2048, 32 << 20));
-        int port = owner.bind("127.0.0.1", 0).getPort();
-        owner.bindRelayEndpoint(dir.resolve("owner.sock"));
+        owner = new WorkerRuntime(1, new GopSettings(true, 2048, 32 << 20), 0, 0);
+        RtmpListener rtmp = new RtmpListener(owner, SessionSettings.defaults());
+        int port = rtmp.bind("127.0.0.1", 0).getPort();
+        rtmp.bindRelayEndpoint(dir.resolve("owner.sock"));
         publisher = RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", port), "live", "rtmp://127.0.0.1/live",
                 new ClientListener() { }, Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
         int sid = publisher.createStream().get(5, TimeUnit.SECONDS);
@@ -112,8 +113,10 @@ class RelayManagerTest {
     }
 
     private StreamRegistry localRegistry() {
-        return new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, () -> 60000),
-                new GopSettings(true, 2048, 32 << 20));
+        StreamRegistry registry = new StreamRegistry(new GopSettings(true, 2048, 32 << 20));
+        RtmpChunks chunks = new RtmpChunks(60000);
+        registry.encodeEagerly(() -> chunks);
+        return registry;
     }
 
     /** Runs nothing on the (only) loop and waits for it: every task queued there before has run. */
@@ -140,6 +143,8 @@ class RelayManagerTest {
         LiveStream stream = registry.acquire(KEY);
         relays.needPublisher(stream);
         await(stream::hasPublisher, "the relay to go live");
+        // The relay attaches, then tells the master: the second may still be under way on its loop.
+        settle();
         assertEquals(List.of("locate live/cam", "opened live/cam"), directory.calls);
 
         // Another process that once published the name (same worker id, new endpoint): not ours.

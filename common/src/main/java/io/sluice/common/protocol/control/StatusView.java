@@ -17,9 +17,10 @@ public record StatusView(long pid, long uptimeMillis, int generation, String con
      *
      * @param rttP50Micros heartbeat round trip master → worker → master, median of the recent ones
      * @param rttP99Micros ... and 99th percentile
+     * @param refused      connections refused by a connection limit since the worker started
      */
     public record WorkerView(int id, long pid, int generation, String state, long uptimeMillis, int connections,
                              int publishers, int players, int streams, long bytesIn, long bytesOut, long heapUsed,
-                             long rttP50Micros, long rttP99Micros) {
+                             long rttP50Micros, long rttP99Micros, long refused) {
     }
 }

@@ -7,7 +7,7 @@ import io.sluice.common.protocol.WorkerProtocol;
 import io.sluice.worker.relay.RelayDirectory;
 import io.sluice.worker.relay.RelayManager;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,17 +15,18 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The stream directory as a managed worker sees it: claims, releases and locates go to the
- * master over the channel; streams published elsewhere reach local players through relays.
+ * The cluster as a managed worker sees it: claims, releases and locates go to the master's
+ * stream directory over the channel; streams published elsewhere reach local players through
+ * relays, which the master's notifications wake.
  */
-public final class ClusterDirectory implements StreamDirectory, RelayDirectory {
+public final class MasterClusterView implements ClusterView, RelayDirectory {
 
-    private static final Logger log = LoggerFactory.getLogger(ClusterDirectory.class);
+    private static final Logger log = LoggerFactory.getLogger(MasterClusterView.class);
 
     private final ChannelPeer master;
     private RelayManager relays;
 
-    public ClusterDirectory(ChannelPeer master) {
+    public MasterClusterView(ChannelPeer master) {
         this.master = master;
     }
 

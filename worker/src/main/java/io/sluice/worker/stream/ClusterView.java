@@ -4,14 +4,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What a worker's sessions need from the rest of the server about stream names: a cluster-wide
- * claim before publishing (a name is live on one worker at most), and a publisher for a stream
- * that has players here but none publishing here (a relay from the worker that has it).
+ * The worker's view of the cluster, as its sessions need it: a cluster-wide claim before
+ * publishing (a name is live on one worker at most), and a publisher for a stream that has players
+ * here but none publishing here (a relay from the worker that has it). The master keeps the
+ * stream directory itself ({@code master.directory.StreamDirectory}); a managed worker sees it
+ * through the channel ({@code channel.MasterClusterView}).
  *
- * <p>Standalone, a worker is the whole cluster: {@link #LOCAL} grants every claim (the local
+ * <p>Standalone, a worker is the whole cluster: {@link #STANDALONE} grants every claim (the local
  * registry already refuses a second publisher) and has nowhere else to look.
  */
-public interface StreamDirectory {
+public interface ClusterView {
 
     /** Outcome of a claim. */
     enum Claim { GRANTED, TAKEN }
@@ -32,7 +34,7 @@ public interface StreamDirectory {
     void needPublisher(LiveStream stream);
 
     /** A single worker without a master. */
-    StreamDirectory LOCAL = new StreamDirectory() {
+    ClusterView STANDALONE = new ClusterView() {
         @Override
         public CompletionStage<Claim> claim(StreamKey key) {
             return CompletableFuture.completedFuture(Claim.GRANTED);

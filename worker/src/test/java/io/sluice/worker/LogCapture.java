@@ -1,4 +1,4 @@
-package io.sluice.worker.rtmp.handshake;
+package io.sluice.worker;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -9,17 +9,17 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /** Collects what one class logs while a test runs; optionally lowers its level (e.g. to DEBUG). */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
     private final Level previousLevel;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture(Class<?> type) {
+    public LogCapture(Class<?> type) {
         this(type, null);
     }
 
-    LogCapture(Class<?> type, Level level) {
+    public LogCapture(Class<?> type, Level level) {
         logger = (Logger) LoggerFactory.getLogger(type);
         previousLevel = logger.getLevel();
         if (level != null) {
@@ -30,7 +30,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Formatted messages logged at exactly {@code level}. */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         return appender.list.stream()
                 .filter(e -> e.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage)
@@ -38,7 +38,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** The value of MDC key {@code key} on every event logged at {@code level}. */
-    List<String> mdc(Level level, String key) {
+    public List<String> mdc(Level level, String key) {
         return appender.list.stream()
                 .filter(e -> e.getLevel() == level)
                 .map(e -> e.getMDCPropertyMap().get(key))

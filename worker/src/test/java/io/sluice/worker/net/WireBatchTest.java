@@ -1,4 +1,4 @@
-package io.sluice.worker.rtmp.session;
+package io.sluice.worker.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -12,8 +12,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.sluice.worker.rtmp.RtmpConnection;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,14 +101,14 @@ class WireBatchTest {
     @Test
     void aBatchTheSocketTakesIsWrittenWholeWithoutThePipeline() throws Exception {
         ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
-        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        Connection connection = Connection.of(ctx.channel());
         ByteBuf shared = pattern(0, 1000);
         ByteBuf own = pattern(1000, 500);
         boolean needsFlush = onLoop(() -> {
             WireBatch batch = new WireBatch();
             batch.add(shared.retain());
             batch.add(own);
-            return batch.write(ctx, connection);
+            return WireSink.at(ctx).write(batch);
         });
         assertFalse(needsFlush, "nothing left for the pipeline");
         assertArrayEquals(expected(0, 1500), read(1500));
@@ -124,7 +122,7 @@ class WireBatchTest {
     @Test
     void whatTheSocketDoesNotTakeFollowsThroughThePipelineInOrder() throws Exception {
         ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
-        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        Connection connection = Connection.of(ctx.channel());
         int size = 64 * 1024;
         int buffers = 16; // 1 MiB: far beyond the 8 KiB send and receive buffers
         ByteBuf shared = pattern(0, size);
@@ -137,7 +135,7 @@ class WireBatchTest {
                 own.add(b);
                 batch.add(b);
             }
-            boolean first = batch.write(ctx, connection);
+            boolean first = WireSink.at(ctx).write(batch);
             ctx.flush();
             // A second batch finds data queued in the channel and must stay behind it.
             for (int i = buffers / 2; i < buffers; i++) {
@@ -145,7 +143,7 @@ class WireBatchTest {
                 own.add(b);
                 batch.add(b);
             }
-            boolean second = batch.write(ctx, connection);
+            boolean second = WireSink.at(ctx).write(batch);
             ctx.flush();
             return new boolean[] {first, second};
         });
@@ -167,7 +165,7 @@ class WireBatchTest {
     @Test
     void aWriteToAResetConnectionGoesToThePipelineWhichClosesItAndReleasesEverything() throws Exception {
         ChannelHandlerContext ctx = wire.get(5, TimeUnit.SECONDS);
-        RtmpConnection connection = RtmpConnection.of(ctx.channel());
+        Connection connection = Connection.of(ctx.channel());
         client.setSoLinger(true, 0);
         ByteBuf shared = pattern(0, 1000);
         ByteBuf own = pattern(1000, 1000);
@@ -180,7 +178,7 @@ class WireBatchTest {
             batch.add(own);
             // (On loopback the reset lands during close(), so writev fails here; were it late,
             // the write would succeed and Netty would see the reset next: closed either way.)
-            if (batch.write(ctx, connection)) {
+            if (WireSink.at(ctx).write(batch)) {
                 ctx.flush();
             }
             return null;
