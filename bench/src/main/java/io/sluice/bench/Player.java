@@ -3,8 +3,7 @@ package io.sluice.bench;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.sluice.worker.rtmp.RtmpConnection;
-import io.sluice.worker.rtmp.chunk.MediaSummary;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 
@@ -14,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One measuring player. It never decodes media: the client's chunk decoder skims audio and video
- * (header fields and the first two payload bytes, the payload skipped), and this listener looks
- * only at those two bytes to tell key frames and sequence headers apart. Everything runs on the
+ * ({@link MediaSummary#SKIM}: header fields and the first two payload bytes, the payload skipped),
+ * and this listener looks only at those two bytes to tell key frames and sequence headers apart. Everything runs on the
  * player's event loop; the results are read after the run.
  */
 final class Player implements ClientListener {
@@ -56,7 +55,7 @@ final class Player implements ClientListener {
     CompletableFuture<Player> start(EventLoopGroup group, InetSocketAddress address, String app, String name,
                                     int recvBufferMax) {
         String tcUrl = "rtmp://" + address.getHostString() + ":" + address.getPort() + "/" + app;
-        return RtmpClient.connect(group, address, app, tcUrl, this, Duration.ofSeconds(10), true)
+        return RtmpClient.connect(group, address, app, tcUrl, this, Duration.ofSeconds(10), MediaSummary.SKIM)
                 .thenCompose(client -> {
                     channel = client.channel();
                     connectedNanos = System.nanoTime();
@@ -87,14 +86,20 @@ final class Player implements ClientListener {
     }
 
     @Override
-    public void onMediaSummary(MediaSummary m) {
+    public void onSkipped(Object summary) {
+        if (summary instanceof MediaSummary m) {
+            onMedia(m);
+        }
+    }
+
+    private void onMedia(MediaSummary m) {
         long now = System.nanoTime();
         ThreadStats s = stats;
         if (s == null) {
             s = stats = ThreadStats.current();
         }
         int head = m.head();
-        if (m.typeId() == 8) {
+        if (m.typeId() == MediaSummary.AUDIO) {
             // AAC: byte 0 is SoundFormat 10 << 4 | ..., byte 1 is AACPacketType (0 = sequence header).
             if (head >= 0 && (head >>> 12) == 10 && (head & 0xff) == 0) {
                 audioHeaders++;
@@ -106,7 +111,7 @@ final class Player implements ClientListener {
             s.mediaBytes += m.length();
             return;
         }
-        if (m.typeId() != 9) {
+        if (m.typeId() != MediaSummary.VIDEO) {
             return;
         }
         if (isVideoConfig(head)) {
@@ -162,7 +167,7 @@ final class Player implements ClientListener {
 
     long bytesIn() {
         Channel c = channel;
-        return c == null ? 0 : RtmpConnection.of(c).bytesIn();
+        return c == null ? 0 : Connection.of(c).bytesIn();
     }
 
     boolean playing() {

@@ -6,27 +6,24 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.ExitCodes;
-import io.sluice.common.channel.ChannelEvent;
-import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
-import io.sluice.common.channel.ChannelPeer;
-import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelServer;
 import io.sluice.common.channel.ChannelTransport;
-import io.sluice.common.log.LogLevels;
-import io.sluice.common.config.ConfigDiff;
 import io.sluice.common.config.ConfigException;
-import io.sluice.common.config.DurationUtil;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.log.LogLevels;
 import io.sluice.common.protocol.ProtocolWarmUp;
-import io.sluice.common.protocol.StreamRef;
-import io.sluice.common.protocol.WorkerIdentity;
+import io.sluice.common.protocol.control.ReloadReport;
+import io.sluice.common.protocol.control.StatusView;
+import io.sluice.master.channel.WorkerLink;
 import io.sluice.master.control.ControlServer;
-import io.sluice.master.control.StatusView;
+import io.sluice.master.control.Reloader;
+import io.sluice.master.control.StatusViews;
 import io.sluice.master.directory.StreamDirectory;
-import io.sluice.common.protocol.WorkerLoad;
-import io.sluice.master.process.WorkerHandle;
+import io.sluice.master.process.GenerationSwap;
+import io.sluice.master.process.HeartbeatMonitor;
+import io.sluice.master.process.MasterLoop;
+import io.sluice.master.process.Stopper;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerCds;
 import io.sluice.master.process.WorkerLauncher;
@@ -37,45 +34,38 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * The master process: owns the run directory, listens on the workers' channel socket, runs the
- * {@link Supervisor}, reloads the configuration, and turns signals into events on its single
- * loop thread.
+ * The master process: owns the run directory and the sockets, wires the pieces together
+ * (supervisor, heartbeat, stopper, reloader, the channel and control sockets) and runs the
+ * master loop, the one thread on which signals, control commands and worker exits are handled,
+ * in {@link MasterCycle}'s fixed order, by the {@link Lifecycle}.
  */
 final class Master {
 
     private static final Logger log = LoggerFactory.getLogger(Master.class);
-    private static final Logger lifecycle = LoggerFactory.getLogger(LogLevels.LIFECYCLE);
-    /** Channel requests the master makes wait at most this long unless they say otherwise. */
-    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger lifecycleLog = LoggerFactory.getLogger(LogLevels.LIFECYCLE);
 
     private final MasterOptions options;
     private final SluiceConfig config;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("master"));
-    private final CountDownLatch done = new CountDownLatch(1);
-    private volatile int exitCode = ExitCodes.OK;
+    private final MasterLoop loop = MasterLoop.of(executor);
+    private final StreamDirectory directory = new StreamDirectory();
+    private final TcpMigrate tcpMigrate = new TcpMigrate(TcpMigrate.SYSCTL);
+    private final long startedNanos = System.nanoTime();
     private RunDirectory run;
     private EventLoopGroup io;
     private ChannelServer channel;
-    private Supervisor supervisor;
-    private final StreamDirectory directory = new StreamDirectory();
-    private final long startedNanos = System.nanoTime();
     private ControlServer control;
-    private boolean stopping;
-    private boolean reloading;
     private WorkerCds cds;
+    private Supervisor supervisor;
+    private Lifecycle lifecycle;
+    private MasterCycle cycle;
 
     Master(MasterOptions options, SluiceConfig config) {
         this.options = options;
@@ -101,26 +91,11 @@ final class Master {
         }
         try {
             checkPortFree(config);
-            TcpMigrate.apply(config.worker().migrateQueuedConnections());
-            io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
-            channel = ChannelTransport.listen(run.channelSocket(), io, this::workerPeer);
-            cds = new WorkerCds(run.dir());
-            supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket(), cds), config, directory::workerGone,
-                    (id, generation) -> run.relaySocket(id, generation).toString());
-            control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, new Actions());
+            tcpMigrate.apply(config.worker().migrateQueuedConnections());
+            wire();
             installSignalHandlers();
-            warmUp();
-            int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
-            loop.execute(() -> supervisor.startGeneration(workers).whenComplete((ok, failure) -> {
-                if (failure == null) {
-                    lifecycle.info("Sluice started: {} worker(s) on {}:{}, master pid {}", workers, config.rtmp().bind(),
-                            config.rtmp().port(), ProcessHandle.current().pid());
-                    cds.prepare(config.worker().jvmOptions());
-                } else {
-                    log.error("{}; stopping", failure.getMessage());
-                    loop.execute(() -> stop(false, ExitCodes.BAD_CONFIG));
-                }
-            }));
+            ProtocolWarmUp.run(config, run.relaySocket(1, 1).toString());
+            loop.execute(lifecycle::start);
         } catch (ConfigException e) {
             log.error("invalid configuration: {}", e.getMessage());
             shutdownResources();
@@ -130,22 +105,33 @@ final class Master {
             shutdownResources();
             return ExitCodes.FAILURE;
         }
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        int code = lifecycle.exited().join();
         shutdownResources();
-        lifecycle.info("stopped");
-        return exitCode;
+        lifecycleLog.info("stopped");
+        return code;
     }
 
-    /**
-     * Loads and runs the JSON paths of the channel once before any worker connects: on a busy
-     * machine the first worker.identify otherwise waits seconds for the master's class loading.
-     */
-    private void warmUp() {
-        ProtocolWarmUp.run(config, run.relaySocket(1, 1).toString());
+    private void wire() throws IOException {
+        io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
+        cds = new WorkerCds(run.dir());
+        supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket(), cds), config,
+                exit -> cycle.exited(exit), directory::workerGone,
+                (id, generation) -> run.relaySocket(id, generation).toString());
+        HeartbeatMonitor heartbeat = new HeartbeatMonitor(loop, supervisor, HeartbeatMonitor.Pinger.overChannel());
+        Stopper stopper = new Stopper(loop, () -> supervisor.config().worker());
+        Reloader reloader = new Reloader(options.config(), loop, supervisor, heartbeat,
+                new GenerationSwap(loop, supervisor, stopper, heartbeat), new ReloadHooks());
+        lifecycle = new Lifecycle(loop, supervisor, heartbeat, stopper, reloader,
+                () -> cds.prepare(config.worker().jvmOptions()));
+        cycle = new MasterCycle(loop, lifecycle);
+        channel = ChannelTransport.listen(run.channelSocket(), io, WorkerLink.factory(loop, supervisor, directory));
+        control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, new Actions());
+        try {
+            RunDirectoryRecord.write(options.home(), options.config(), run.dir());
+        } catch (IOException e) {
+            log.warn("cannot record the run directory under {} ({}): after an edit of paths.run_dir, bin/ctl and "
+                    + "bin/stop will not find this master", options.home(), e.getMessage());
+        }
     }
 
     /**
@@ -164,210 +150,50 @@ final class Master {
         }
     }
 
-    private ChannelPeer workerPeer() {
-        ChannelPeer peer = new ChannelPeer("worker", REQUEST_TIMEOUT);
-        peer.onRequest(ChannelMethod.WORKER_IDENTIFY, (request, context) -> onLoop(() ->
-                supervisor.identify(peer, ChannelJson.convert(request.data(), WorkerIdentity.class))));
-        peer.onNotification(ChannelEvent.WORKER_RUNNING, n -> loop.execute(() ->
-                supervisor.running(ChannelJson.convert(n.data(), WorkerIdentity.class))));
-        peer.onRequest(ChannelMethod.STREAM_CLAIM, (request, context) -> onLoop(() ->
-                directory.claim(worker(peer), ChannelJson.convert(request.data(), StreamRef.class))));
-        peer.onRequest(ChannelMethod.STREAM_RELEASE, (request, context) -> onLoop(() -> {
-            directory.release(worker(peer), ChannelJson.convert(request.data(), StreamRef.class));
-            return null;
-        }));
-        peer.onRequest(ChannelMethod.STREAM_LOCATE, (request, context) -> onLoop(() ->
-                directory.locate(worker(peer), ChannelJson.convert(request.data(), StreamRef.class))));
-        peer.onNotification(ChannelEvent.STREAM_RELAY_OPENED, n -> loop.execute(() ->
-                directory.relayOpened(worker(peer), ChannelJson.convert(n.data(), StreamRef.class))));
-        peer.onNotification(ChannelEvent.STREAM_RELAY_CLOSED, n -> loop.execute(() ->
-                directory.relayClosed(worker(peer), ChannelJson.convert(n.data(), StreamRef.class))));
-        peer.closeFuture().whenComplete((v, e) -> loop.execute(() -> supervisor.channelClosed(peer)));
-        return peer;
-    }
-
-    /** The identified worker on {@code peer}; refuses requests from a connection that did not identify. */
-    private WorkerHandle worker(ChannelPeer peer) {
-        WorkerHandle h = supervisor.byPeer(peer);
-        if (h == null) {
-            throw new ChannelRequestException("NotIdentified", "send worker.identify first");
-        }
-        return h;
-    }
-
-    /** Runs {@code work} on the master loop; channel handlers return the stage. */
-    private <T> CompletableFuture<T> onLoop(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, loop);
-    }
-
-    /**
-     * Signals become events on the master loop (nginx's model). TERM and INT stop; QUIT is the
-     * JVM's own (thread dump), so it is not available to us.
-     */
+    /** TERM and INT stop, HUP reloads; QUIT is the JVM's own (thread dump), so it is not available to us. */
     private void installSignalHandlers() {
-        Signal.handle(new Signal("TERM"), s -> loop.execute(() -> stop(false, ExitCodes.OK)));
-        Signal.handle(new Signal("INT"), s -> loop.execute(() -> stop(false, ExitCodes.OK)));
-        Signal.handle(new Signal("HUP"), s -> loop.execute(() -> reload("SIGHUP")));
+        Signal.handle(new Signal("TERM"), s -> cycle.stop(false));
+        Signal.handle(new Signal("INT"), s -> cycle.stop(false));
+        Signal.handle(new Signal("HUP"), s -> cycle.reload("SIGHUP"));
     }
 
-    /**
-     * Re-reads the configuration file and applies it (SIGHUP, {@code bin/ctl reload}). On the
-     * loop. An invalid file changes nothing; keys that apply in place are pushed to the running
-     * workers; keys that need new processes start a new generation while the old one drains.
-     * Run and log directories need a restart: a reload that changes them is refused.
-     */
-    CompletableFuture<ReloadResult> reload(String trigger) {
-        if (stopping) {
-            return refused(trigger, "Stopping", "the server is stopping");
+    /** What a reload changes in the master itself. */
+    private final class ReloadHooks implements Reloader.Hooks {
+        @Override
+        public void checkListenAddress(SluiceConfig next) throws ConfigException {
+            checkPortFree(next);
         }
-        if (reloading) {
-            return refused(trigger, "Busy", "a reload is already in progress; try again when it has finished");
+
+        @Override
+        public void applyToMaster(SluiceConfig next) {
+            LogLevels.apply(next.log().level());
+            tcpMigrate.apply(next.worker().migrateQueuedConnections());
         }
-        long t0 = System.nanoTime();
-        SluiceConfig next;
-        try {
-            next = ConfigLoader.loadOrDefaults(options.config());
-        } catch (ConfigException e) {
-            return refused(trigger, "InvalidConfig", e.getMessage() + "; the running configuration stays as it was");
+
+        @Override
+        public void generationRunning(SluiceConfig next) {
+            cds.prepare(next.worker().jvmOptions());
         }
-        SluiceConfig current = supervisor.config();
-        List<ConfigDiff.Change> changes = ConfigDiff.between(current, next);
-        ConfigDiff.Apply how = ConfigDiff.strongest(changes).orElse(null);
-        if (how == null) {
-            log.info("reload ({}): {} has not changed", trigger, options.config());
-            return CompletableFuture.completedFuture(new ReloadResult(changes, "none", supervisor.generation(), 0,
-                    "nothing changed"));
-        }
-        if (how == ConfigDiff.Apply.RESTART) {
-            String keys = changes.stream().filter(c -> c.apply() == ConfigDiff.Apply.RESTART)
-                    .map(ConfigDiff.Change::key).reduce((a, b) -> a + ", " + b).orElse("");
-            return refused(trigger, "NeedsRestart", keys + " can only change with a restart of the master "
-                    + "(bin/stop, then bin/start); revert it to reload the rest. Nothing was changed");
-        }
-        if (how == ConfigDiff.Apply.NEW_GENERATION
-                && (current.rtmp().port() != next.rtmp().port() || !current.rtmp().bind().equals(next.rtmp().bind()))) {
-            try {
-                checkPortFree(next);
-            } catch (ConfigException e) {
-                return refused(trigger, "InvalidConfig", e.getMessage() + "; the running configuration stays as it was");
-            }
-        }
-        for (ConfigDiff.Change c : changes) {
-            log.info("reload ({}): {}: {} -> {} ({})", trigger, c.key(), c.oldValue(), c.newValue(),
-                    c.apply().name().toLowerCase(Locale.ROOT).replace('_', ' '));
-        }
-        reloading = true;
-        LogLevels.apply(next.log().level());
-        TcpMigrate.apply(next.worker().migrateQueuedConnections());
-        CompletableFuture<ReloadResult> result;
-        if (how == ConfigDiff.Apply.IN_PLACE) {
-            result = supervisor.applyInPlace(next).thenApply(n -> {
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                return new ReloadResult(changes, "in place", supervisor.generation(), ms,
-                        "applied in place to " + n + " worker(s) in " + ms + " ms; no process restarted");
-            });
-        } else {
-            int workers = next.workers().resolve(Runtime.getRuntime().availableProcessors());
-            int old = supervisor.generation();
-            result = supervisor.replaceGeneration(next, workers).thenApply(v -> {
-                cds.prepare(next.worker().jvmOptions());
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                return new ReloadResult(changes, "new generation", supervisor.generation(), ms,
-                        "generation " + supervisor.generation() + " (" + workers + " worker(s)) running in " + ms
-                                + " ms; generation " + old + " drains its sessions (at most "
-                                + DurationUtil.format(next.worker().drainTimeout()) + ")");
-            });
-        }
-        return result.whenCompleteAsync((r, failure) -> {
-            reloading = false;
-            if (failure == null) {
-                log.info("reload ({}): {}", trigger, r.summary());
-            } else {
-                log.error("reload ({}) failed: {}", trigger, unwrap(failure).getMessage());
-            }
-        }, loop).exceptionallyCompose(failure -> {
-            return CompletableFuture.failedFuture(new ChannelRequestException("ReloadFailed", unwrap(failure).getMessage()));
-        });
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-    }
-
-    private CompletableFuture<ReloadResult> refused(String trigger, String error, String reason) {
-        log.error("reload ({}) refused: {}", trigger, reason);
-        return CompletableFuture.failedFuture(new ChannelRequestException(error, reason));
-    }
-
-    /**
-     * What a reload did, as {@code bin/ctl reload} shows it.
-     *
-     * @param changes    every changed key with its old and new value and how it applies
-     * @param applied    "none", "in place" or "new generation"
-     * @param generation the generation serving now
-     * @param millis     from the start of the reload until it was in effect
-     * @param summary    one line for the operator
-     */
-    record ReloadResult(List<ConfigDiff.Change> changes, String applied, int generation, long millis,
-                        String summary) {
-    }
-
-    /**
-     * The graceful stop (nginx's QUIT, which the JVM keeps for itself): workers close their
-     * listeners and stop once their sessions have ended, at most {@code drain_timeout} later;
-     * then the master exits. A SIGTERM meanwhile stops at once, as usual. On the loop.
-     */
-    void stopDraining() {
-        if (stopping) {
-            return;
-        }
-        stopping = true;
-        log.info("stopping once the sessions have ended (at most {})",
-                DurationUtil.format(supervisor.config().worker().drainTimeout()));
-        supervisor.stopDraining().whenComplete((v, e) -> done.countDown());
-    }
-
-    /** Stops every worker (with escalation, or at once), then the master. On the loop. */
-    void stop(boolean now, int code) {
-        if (stopping && !supervisor.draining()) {
-            return;
-        }
-        stopping = true;
-        exitCode = code;
-        log.info("stopping{}", now ? " now" : "");
-        supervisor.stop(now).whenComplete((v, e) -> done.countDown());
-    }
-
-    /** What the control socket asks of the master; on the master loop. */
+    /** What the control socket asks of the master; status on the master loop, the rest through the cycle. */
     private final class Actions implements ControlServer.ControlActions {
         @Override
         public StatusView status() {
-            List<StatusView.WorkerView> workers = new ArrayList<>();
-            for (WorkerHandle w : supervisor.workers()) {
-                WorkerLoad l = w.load();
-                workers.add(new StatusView.WorkerView(w.id(), w.pid(), w.generation(), w.state().name().toLowerCase(Locale.ROOT),
-                        w.runningMillis(), l == null ? 0 : l.connections(), l == null ? 0 : l.publishers(),
-                        l == null ? 0 : l.players(), l == null ? 0 : l.streams(), l == null ? 0 : l.bytesIn(),
-                        l == null ? 0 : l.bytesOut(), l == null ? 0 : l.heapUsed(), w.rttMicros(50), w.rttMicros(99)));
-            }
-            SluiceConfig c = supervisor.config();
-            return new StatusView(ProcessHandle.current().pid(), (System.nanoTime() - startedNanos) / 1_000_000,
-                    supervisor.generation(), options.config().toString(), c.rtmp().bind(), c.rtmp().port(), workers,
-                    supervisor.givenUp());
+            return StatusViews.of(supervisor, (System.nanoTime() - startedNanos) / 1_000_000, options.config());
         }
 
         @Override
-        public CompletableFuture<Object> reload() {
-            return Master.this.reload("bin/ctl reload").thenApply(r -> r);
+        public CompletableFuture<ReloadReport> reload() {
+            return cycle.reload("bin/ctl reload");
         }
 
         @Override
         public void stop(boolean now, boolean drain) {
             if (drain) {
-                Master.this.stopDraining();
+                cycle.stopDraining();
             } else {
-                Master.this.stop(now, ExitCodes.OK);
+                cycle.stop(now);
             }
         }
     }
@@ -385,8 +211,10 @@ final class Master {
         if (io != null) {
             io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        loop.shutdownNow();
+        executor.shutdownNow();
+        tcpMigrate.restore("the master stops");
         if (run != null) {
+            RunDirectoryRecord.remove(options.home(), options.config(), run.dir());
             run.close();
         }
     }

@@ -11,8 +11,9 @@ import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.AudioData;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.server.RtmpListener;
 import io.sluice.worker.rtmp.session.SessionSettings;
-import io.sluice.worker.stream.GopSettings;
+import io.sluice.worker.runtime.WorkerRuntime;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,10 +35,11 @@ final class WarmUp {
     static int run() throws Exception {
         SluiceConfig config = SluiceConfig.defaults();
         ProtocolWarmUp.run(config, "/tmp/warm-up.sock");
-        RtmpServer server = new RtmpServer(1, SessionSettings.from(config), GopSettings.from(config.gopCache()));
+        WorkerRuntime runtime = WorkerRuntime.from(config, 1);
+        RtmpListener rtmp = new RtmpListener(runtime, SessionSettings.from(config));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
-            InetSocketAddress address = server.bind("127.0.0.1", 0);
+            InetSocketAddress address = rtmp.bind("127.0.0.1", 0);
             InetSocketAddress target = new InetSocketAddress("127.0.0.1", address.getPort());
             String url = "rtmp://127.0.0.1:" + address.getPort() + "/live";
             RtmpClient publisher = RtmpClient.connect(group, target, "live", url, new ClientListener() { },
@@ -56,14 +58,14 @@ final class WarmUp {
             publisher.write(new VideoData(0, 1, Unpooled.wrappedBuffer(new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65})));
             publisher.writeAndFlush(new AudioData(0, 1, Unpooled.wrappedBuffer(new byte[] {(byte) 0xAF, 1, 0x21})));
             received.await(10, TimeUnit.SECONDS);
-            server.load();
-            server.dump();
+            runtime.load();
+            runtime.dump();
             player.close();
             publisher.close();
             return 0;
         } finally {
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
-            server.close();
+            runtime.close();
         }
     }
 }

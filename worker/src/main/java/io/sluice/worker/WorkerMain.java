@@ -6,8 +6,9 @@ import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.log.LogLevels;
 import io.sluice.common.log.ProcessTag;
+import io.sluice.worker.rtmp.server.RtmpListener;
 import io.sluice.worker.rtmp.session.SessionSettings;
-import io.sluice.worker.stream.GopSettings;
+import io.sluice.worker.runtime.WorkerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +16,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.sluice.worker.channel.ClusterDirectory;
+import io.sluice.worker.channel.MasterClusterView;
 import io.sluice.worker.channel.MasterLink;
 import io.sluice.worker.relay.RelayManager;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -91,27 +92,27 @@ public final class WorkerMain {
         }
         SluiceConfig config = connected.reply().config();
         int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
-        ClusterDirectory directory = new ClusterDirectory(connected.link().peer());
-        Started started = start(config, workers, config.rtmp().port(), directory, log);
+        MasterClusterView cluster = new MasterClusterView(connected.link().peer());
+        Started started = start(config, workers, config.rtmp().port(), cluster, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
-        RtmpServer server = started.server;
-        RelayManager relays = new RelayManager(server.registry(), server.group(), directory,
+        WorkerRuntime runtime = started.runtime;
+        RelayManager relays = new RelayManager(runtime.registry(), runtime.group(), cluster,
                 config.players().idleRelayLinger());
-        directory.relays(relays);
+        cluster.relays(relays);
         Path relayEndpoint = Path.of(connected.reply().relayEndpoint());
         try {
-            server.bindRelayEndpoint(relayEndpoint);
+            started.rtmp.bindRelayEndpoint(relayEndpoint);
         } catch (Exception e) {
             log.error("cannot listen on the relay endpoint {}: {}", relayEndpoint, e.toString());
-            server.close();
+            runtime.close();
             return ExitCodes.FAILURE;
         }
-        Stopper stopper = new Stopper(server, relays, channelGroup, log);
+        Stopper stopper = new Stopper(runtime, relays, channelGroup, log);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
-        connected.link().serve(server, started.port, relayEndpoint.toString(),
-                next -> applySettings(next, server, relays, log), stopper::stopAndExit);
+        connected.link().serve(runtime, started.port, relayEndpoint.toString(),
+                next -> applySettings(next, runtime, relays, log), stopper::stopAndExit);
         return stopper.await();
     }
 
@@ -119,11 +120,9 @@ public final class WorkerMain {
      * A reload's in-place settings: new sessions use them from now on, live streams take the GOP
      * cache settings at once (a disabled cache is dropped), relays their linger.
      */
-    private static void applySettings(SluiceConfig next, RtmpServer server, RelayManager relays, Logger log) {
+    private static void applySettings(SluiceConfig next, WorkerRuntime runtime, RelayManager relays, Logger log) {
         LogLevels.apply(next.log().level());
-        server.updateSettings(SessionSettings.from(next), GopSettings.from(next.gopCache()));
-        server.registry().audioBatch(next.players().audioBatch());
-        server.registry().mergeWrites(next.players().mergeWrites());
+        runtime.updateSettings(next);
         relays.updateLinger(next.players().idleRelayLinger());
         log.info("settings updated by the master (gop cache {}, log level {}, chunk size {}, publisher timeout {}, "
                 + "slow timeout {})", next.gopCache().enabled() ? "on" : "off",
@@ -141,47 +140,53 @@ public final class WorkerMain {
             return ExitCodes.BAD_CONFIG;
         }
         int port = options.port() > 0 ? options.port() : config.rtmp().port();
-        Started started = start(config, 1, port, StreamDirectory.LOCAL, log);
+        Started started = start(config, 1, port, ClusterView.STANDALONE, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
-        Stopper stopper = new Stopper(started.server, null, null, log);
+        Stopper stopper = new Stopper(started.runtime, null, null, log);
         Runtime.getRuntime().addShutdownHook(new Thread(stopper::stopInHook, "shutdown"));
         return stopper.await();
     }
 
-    private record Started(RtmpServer server, int port, int exitCode) {
+    private record Started(WorkerRuntime runtime, RtmpListener rtmp, int port, int exitCode) {
+
+        static Started failed(int exitCode) {
+            return new Started(null, null, 0, exitCode);
+        }
     }
 
-    /** Creates the RTMP server and binds it; a port that cannot be bound is a bad configuration. */
-    private static Started start(SluiceConfig config, int workers, int port, StreamDirectory directory, Logger log) {
+    /**
+     * Creates the worker's runtime with its RTMP listener and binds the client port; a port that
+     * cannot be bound is a bad configuration.
+     */
+    private static Started start(SluiceConfig config, int workers, int port, ClusterView cluster, Logger log) {
         LogLevels.apply(config.log().level());
         int threads = config.worker().threads().resolve(Runtime.getRuntime().availableProcessors(), workers);
-        RtmpServer server;
+        WorkerRuntime runtime;
         try {
-            server = new RtmpServer(threads, SessionSettings.from(config), GopSettings.from(config.gopCache()));
+            runtime = WorkerRuntime.from(config, threads);
         } catch (IllegalStateException noEpoll) {
             log.error("{}", noEpoll.getMessage());
-            return new Started(null, 0, ExitCodes.BAD_CONFIG);
+            return Started.failed(ExitCodes.BAD_CONFIG);
         }
-        server.directory(directory);
-        server.registry().audioBatch(config.players().audioBatch());
-        server.registry().mergeWrites(config.players().mergeWrites());
+        runtime.cluster(cluster);
+        RtmpListener rtmp = new RtmpListener(runtime, SessionSettings.from(config));
         try {
-            int bound = server.bind(config.rtmp().bind(), port).getPort();
-            return new Started(server, bound, ExitCodes.OK);
+            int bound = rtmp.bind(config.rtmp().bind(), port).getPort();
+            return new Started(runtime, rtmp, bound, ExitCodes.OK);
         } catch (Exception e) {
-            server.close();
+            runtime.close();
             if (e instanceof BindException || e.getCause() instanceof BindException
                     || String.valueOf(e.getMessage()).contains("Address already in use")) {
                 log.error("cannot listen on {}:{}: {} (rtmp.port / rtmp.bind)", config.rtmp().bind(), port,
                         e.getMessage());
-                return new Started(null, 0, ExitCodes.BAD_CONFIG);
+                return Started.failed(ExitCodes.BAD_CONFIG);
             }
             log.error("cannot start the RTMP listener", e);
-            return new Started(null, 0, ExitCodes.FAILURE);
+            return Started.failed(ExitCodes.FAILURE);
         } catch (Throwable t) {
-            server.close();
+            runtime.close();
             throw t;
         }
     }
@@ -194,15 +199,15 @@ public final class WorkerMain {
     private static final class Stopper {
         static final long HALT_AFTER_MS = 1800;
 
-        private final RtmpServer server;
+        private final WorkerRuntime runtime;
         private final RelayManager relays;
         private final EventLoopGroup channelGroup;
         private final Logger log;
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final CountDownLatch stopped = new CountDownLatch(1);
 
-        Stopper(RtmpServer server, RelayManager relays, EventLoopGroup channelGroup, Logger log) {
-            this.server = server;
+        Stopper(WorkerRuntime runtime, RelayManager relays, EventLoopGroup channelGroup, Logger log) {
+            this.runtime = runtime;
             this.relays = relays;
             this.channelGroup = channelGroup;
             this.log = log;
@@ -240,11 +245,11 @@ public final class WorkerMain {
             }, "stop-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
-            log.info("stopping ({} connections)", server.connectionCount());
+            log.info("stopping ({} connections)", runtime.connectionCount());
             if (relays != null) {
                 relays.close();
             }
-            server.close();
+            runtime.close();
             if (channelGroup != null) {
                 channelGroup.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
             }

@@ -13,6 +13,8 @@ import io.sluice.worker.rtmp.message.AudioData;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.rtmp.server.RtmpListener;
+import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
@@ -48,14 +50,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RtmpServerSocketTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private RtmpServer server;
+    private WorkerRuntime server;
     private EventLoopGroup clients;
     private InetSocketAddress address;
     private final List<RtmpClient> opened = new CopyOnWriteArrayList<>();
 
     private void start(io.sluice.worker.rtmp.session.SessionSettings settings) throws Exception {
-        server = new RtmpServer(2, settings, new GopSettings(true, 2048, 32 << 20));
-        address = new InetSocketAddress("127.0.0.1", server.bind("127.0.0.1", 0).getPort());
+        server = new WorkerRuntime(2, new GopSettings(true, 2048, 32 << 20), settings.maxConnections(),
+                settings.maxConnectionsPerIp());
+        RtmpListener rtmp = new RtmpListener(server, settings);
+        address = new InetSocketAddress("127.0.0.1", rtmp.bind("127.0.0.1", 0).getPort());
     }
 
     @BeforeEach
@@ -70,6 +74,15 @@ class RtmpServerSocketTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    /** Polls {@code condition} for up to 5 s; whether it held. */
+    private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
     }
 
     private RtmpClient connect(ClientListener listener) throws Exception {
@@ -129,28 +142,25 @@ class RtmpServerSocketTest {
         pub.write(new VideoData(0, 1, Unpooled.wrappedBuffer(new byte[]{0x17, 0, 0, 0, 0, 1})));
         pub.write(video(0, true, 3000));
         pub.writeAndFlush(video(40, false, 800));
-        Thread.sleep(200);
+        LiveStream cam = server.registry().find(new StreamKey("live", "cam"));
+        assertTrue(await(() -> cam.stats().framesIn() == 4), "the server has the publisher's 4 messages");
         Recorder[] players = new Recorder[5];
         for (int i = 0; i < players.length; i++) {
             players[i] = new Recorder();
             RtmpClient c = connect(players[i]);
             c.play(c.createStream().get(5, TimeUnit.SECONDS), "cam").get(5, TimeUnit.SECONDS);
             // Set up: the client no longer re-arms TCP_QUICKACK per read (players ACK like ffmpeg).
-            assertEquals(io.sluice.worker.rtmp.RtmpConnection.Role.PLAYER,
-                    io.sluice.worker.rtmp.RtmpConnection.of(c.channel()).role());
+            assertEquals(io.sluice.worker.net.Connection.Role.PLAYER,
+                    io.sluice.worker.net.Connection.of(c.channel()).role());
         }
-        assertEquals(io.sluice.worker.rtmp.RtmpConnection.Role.PUBLISHER,
-                io.sluice.worker.rtmp.RtmpConnection.of(pub.channel()).role());
+        assertEquals(io.sluice.worker.net.Connection.Role.PUBLISHER,
+                io.sluice.worker.net.Connection.of(pub.channel()).role());
         for (int t = 80; t <= 400; t += 40) {
             pub.write(video(t, t % 200 == 0, 1000));
             pub.write(new AudioData(t, 1, Unpooled.wrappedBuffer(new byte[]{(byte) 0xaf, 1, 5})));
         }
         pub.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline
-                && java.util.Arrays.stream(players).anyMatch(p -> p.received.size() < 21)) {
-            Thread.sleep(20);
-        }
+        await(() -> java.util.Arrays.stream(players).allMatch(p -> p.received.size() >= 21));
         for (Recorder r : players) {
             assertEquals(21, r.received.size(), r.received.toString());
             assertEquals("VIDEO@0:17", r.received.get(0), "sequence header first");
@@ -181,7 +191,7 @@ class RtmpServerSocketTest {
                 pub.write(video(ts, i == 0, 100_000));
             }
             pub.flush();
-            Thread.sleep(50);
+            Thread.sleep(50); // pacing the publisher, not waiting for anything
         }
         assertEquals(1, stream.subscriberCount(), "the server let the slow player go");
         slowClient.channel().config().setAutoRead(true); // now it reads what was queued, then the close
@@ -190,11 +200,48 @@ class RtmpServerSocketTest {
         assertTrue(goodClient.isActive(), "the other player carries on");
         int before = good.videos.get();
         pub.writeAndFlush(video(ts + 10, true, 1000));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (good.videos.get() == before && System.nanoTime() < until) {
-            Thread.sleep(10);
+        assertTrue(await(() -> good.videos.get() > before), "the other player still receives");
+
+        // OUT counts what the sockets took: once the clients have read everything, the server's
+        // figure is what they received, not what was queued for the slow player and dropped.
+        pub.close();
+        assertTrue(await(() -> server.load().bytesOut() == sumBytesIn(pub, slowClient, goodClient)),
+                "server out " + server.load().bytesOut() + ", clients received "
+                        + sumBytesIn(pub, slowClient, goodClient));
+    }
+
+    private static long sumBytesIn(RtmpClient... clients) {
+        long sum = 0;
+        for (RtmpClient c : clients) {
+            sum += io.sluice.worker.net.Connection.of(c.channel()).bytesIn();
         }
-        assertTrue(good.videos.get() > before, "the other player still receives");
+        return sum;
+    }
+
+    @Test
+    void theConnectionOverMaxConnectionsIsRefusedAfterItsHandshakeAndCounted() throws Exception {
+        start(TestSettings.yaml("rtmp:\n  max_connections: 2\n"));
+        RtmpClient first = connect(new ClientListener() { });
+        connect(new ClientListener() { });
+        Recorder third = new Recorder();
+        CompletableFuture<RtmpClient> refused = RtmpClient.connect(clients, address, "live", "rtmp://127.0.0.1/live",
+                third, TIMEOUT);
+        assertThrows(Exception.class, () -> refused.get(5, TimeUnit.SECONDS), "closed instead of connect's _result");
+        assertTrue(third.closed.await(5, TimeUnit.SECONDS));
+        assertEquals(1, server.load().refused());
+        assertEquals(2, server.limits().admittedCount());
+
+        first.close();
+        assertTrue(await(() -> server.limits().admittedCount() == 1));
+        connect(new ClientListener() { });
+        assertEquals(1, server.load().refused(), "a free place is taken again");
+
+        server.serverShare(1); // the master's share for this worker is lower than max_connections
+        Recorder fourth = new Recorder();
+        CompletableFuture<RtmpClient> overShare = RtmpClient.connect(clients, address, "live",
+                "rtmp://127.0.0.1/live", fourth, TIMEOUT);
+        assertThrows(Exception.class, () -> overShare.get(5, TimeUnit.SECONDS));
+        assertEquals(2, server.load().refused());
     }
 
     @Test
@@ -240,14 +287,8 @@ class RtmpServerSocketTest {
         Recorder player = new Recorder();
         RtmpClient p = connect(player);
         p.play(p.createStream().get(5, TimeUnit.SECONDS), "quiet").get(5, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pub.isActive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertFalse(pub.isActive(), "silent publisher closed");
-        while (!player.statuses.contains("NetStream.Play.UnpublishNotify") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        assertTrue(await(() -> !pub.isActive()), "silent publisher closed");
+        assertTrue(await(() -> player.statuses.contains("NetStream.Play.UnpublishNotify")), player.statuses.toString());
         assertTrue(player.statuses.contains("NetStream.Play.UnpublishNotify"), player.statuses.toString());
         assertTrue(p.isActive(), "the player stays connected");
     }

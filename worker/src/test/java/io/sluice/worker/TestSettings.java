@@ -1,10 +1,12 @@
 package io.sluice.worker;
 
+import io.sluice.common.config.ConfigException;
+import io.sluice.common.config.ConfigLoader;
 import io.sluice.worker.rtmp.session.SessionSettings;
 
 import java.time.Duration;
 
-/** Session settings for tests that exercise timeouts and slow-player limits quickly. */
+/** Session settings for tests that exercise timeouts and limits quickly. */
 public final class TestSettings {
 
     private TestSettings() {
@@ -15,6 +17,16 @@ public final class TestSettings {
         SessionSettings d = SessionSettings.defaults();
         return new SessionSettings(d.chunkSize(), d.ackWindow(), d.peerBandwidth(), handshakeTimeout, publisherTimeout,
                 d.maxMessageSize(), d.maxChunkStreams(), writeBufferHigh, writeBufferHigh / 2, slowTimeout,
-                d.playWaitTimeout());
+                d.playWaitTimeout(), d.maxMessageSizeBeforePublish(), d.idleTimeout(), d.incompleteMessageBudget(),
+                d.maxConnections(), d.maxConnectionsPerIp());
+    }
+
+    /** The settings of a sluice.yaml document (validated as the server would), e.g. "rtmp:\n  idle_timeout: 1s\n". */
+    public static SessionSettings yaml(String document) {
+        try {
+            return SessionSettings.from(ConfigLoader.parse(document, "test.yaml"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

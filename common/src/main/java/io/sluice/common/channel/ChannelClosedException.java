@@ -7,12 +7,12 @@ public final class ChannelClosedException extends ChannelException {
         super(message);
     }
 
-    static ChannelClosedException pending(String peerName, ChannelMethod method, long id) {
+    static ChannelClosedException pending(String peerName, Method<?, ?> method, long id) {
         return new ChannelClosedException("channel closed before the response [peer:" + peerName
                 + ", method:" + method.wireName() + ", id:" + id + "]");
     }
 
-    static ChannelClosedException notSent(String peerName, ChannelMethod method) {
+    static ChannelClosedException notSent(String peerName, Method<?, ?> method) {
         return new ChannelClosedException("channel is closed, request not sent [peer:" + peerName
                 + ", method:" + method.wireName() + "]");
     }

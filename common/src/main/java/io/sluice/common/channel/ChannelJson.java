@@ -1,6 +1,8 @@
 package io.sluice.common.channel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,12 +47,33 @@ public final class ChannelJson {
      * @throws IllegalArgumentException if the tree does not fit the type
      */
     public static <T> T convert(JsonNode node, Class<T> type) {
+        return convert(node, MAPPER.constructType(type));
+    }
+
+    /**
+     * Binds a payload tree to a (possibly generic) type.
+     *
+     * @throws IllegalArgumentException if the tree does not fit the type
+     */
+    static <T> T convert(JsonNode node, JavaType type) {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot read " + type.getSimpleName() + " from channel data: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("cannot read " + type.getRawClass().getSimpleName()
+                    + " from channel data: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // A record's compact constructor refused the values (Jackson passes that through).
+            throw new IllegalArgumentException("cannot read " + type.getRawClass().getSimpleName()
+                    + " from channel data: " + e.getMessage(), e);
         }
+    }
+
+    static JavaType type(Class<?> type) {
+        return MAPPER.constructType(type);
+    }
+
+    static JavaType type(TypeReference<?> type) {
+        return MAPPER.constructType(type);
     }
 
     /**

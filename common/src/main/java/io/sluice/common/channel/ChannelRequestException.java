@@ -5,30 +5,36 @@ import java.util.Objects;
 /**
  * A refused request. The requesting side gets it when the other side answered
  * {@code "accepted":false}; a request handler throws it to refuse with a chosen code, e.g.
- * {@code throw new ChannelRequestException("NotFound", "no stream live/cam1")}, instead of the
- * exception's class name.
+ * {@code throw new ChannelRequestException(ErrorCode.NOT_FOUND, "no stream live/cam1")}.
  */
 public final class ChannelRequestException extends ChannelException {
 
-    private final String error;
+    private final ErrorCode code;
     private final String reason;
 
     /**
-     * @param error short machine-readable code, e.g. {@code NotFound}
+     * @param code   the machine-readable code, one of a closed set
      * @param reason human-readable explanation
      */
-    public ChannelRequestException(String error, String reason) {
-        super(Objects.requireNonNull(error, "error") + ": " + (reason == null ? "" : reason));
-        if (error.isEmpty()) {
-            throw new IllegalArgumentException("error code must not be empty");
-        }
-        this.error = error;
+    public ChannelRequestException(ErrorCode code, String reason) {
+        super(Objects.requireNonNull(code, "code").wireName() + ": " + (reason == null ? "" : reason));
+        this.code = code;
         this.reason = reason == null ? "" : reason;
     }
 
-    /** The error code of the response. */
+    /** A refusal received on the wire; a code this build does not know is kept in the reason. */
+    static ChannelRequestException received(String error, String reason) {
+        ErrorCode code = ErrorCode.fromWire(error);
+        return new ChannelRequestException(code, code.wireName().equals(error) ? reason : error + ": " + reason);
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The error code as on the wire. */
     public String error() {
-        return error;
+        return code.wireName();
     }
 
     /** The reason of the response; empty when none was given. */

@@ -5,11 +5,11 @@ import java.time.Duration;
 /** No response arrived within the request's timeout; a response arriving later is dropped. */
 public final class ChannelTimeoutException extends ChannelException {
 
-    private final ChannelMethod method;
+    private final Method<?, ?> method;
     private final long id;
     private final Duration timeout;
 
-    public ChannelTimeoutException(String peerName, ChannelMethod method, long id, Duration timeout) {
+    public ChannelTimeoutException(String peerName, Method<?, ?> method, long id, Duration timeout) {
         super("request timed out [peer:" + peerName + ", method:" + method.wireName() + ", id:" + id
                 + ", timeout:" + timeout.toMillis() + "ms]");
         this.method = method;
@@ -17,7 +17,7 @@ public final class ChannelTimeoutException extends ChannelException {
         this.timeout = timeout;
     }
 
-    public ChannelMethod method() {
+    public Method<?, ?> method() {
         return method;
     }
 

@@ -38,7 +38,10 @@ final class InboundRequest implements RequestContext {
     }
 
     @Override
-    public void notifyAfterResponse(ChannelEvent event, String targetId, Object data) {
+    public <T> void notifyAfterResponse(Event<T> event, String targetId, T data) {
+        if (!peer.protocol().has(event)) {
+            throw new IllegalArgumentException("event " + event.wireName() + " is not part of " + peer.protocol());
+        }
         Notification notification = new Notification(event.wireName(), targetId, ChannelJson.toTree(data));
         synchronized (this) {
             if (!answered) {
@@ -49,28 +52,41 @@ final class InboundRequest implements RequestContext {
         peer.send(notification);
     }
 
-    /** Runs the handler; a returned {@link CompletionStage} is answered when it completes. */
-    void run(RequestHandler handler) {
-        Object result;
+    /** What a handler is to the request: called once with the context, returns the answer's stage. */
+    @FunctionalInterface
+    interface Work {
+        CompletionStage<?> run(RequestContext context) throws Exception;
+    }
+
+    /** Runs the handler; the request is answered when the stage it returns completes. */
+    void run(Work work) {
+        CompletionStage<?> stage;
         try {
-            result = handler.handle(request, this);
+            stage = work.run(this);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             fail(e);
             return;
         }
-        if (result instanceof CompletionStage<?> stage) {
-            stage.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    fail(failure);
-                } else {
-                    succeed(value);
-                }
-            });
-        } else {
-            succeed(result);
+        if (stage == null) {
+            fail(new IllegalStateException("the handler returned no stage"));
+            return;
         }
+        stage.whenComplete((value, failure) -> {
+            if (failure != null) {
+                fail(failure);
+            } else {
+                succeed(value);
+            }
+        });
+    }
+
+    /** Refuses the request with {@code code} before any handler ran (e.g. its data did not fit). */
+    void refuse(ErrorCode code, String reason) {
+        log.warn("request refused with {} [peer:{}, method:{}, id:{}]: {}", code.wireName(), peer.peerName(),
+                request.method(), request.id(), reason);
+        answer(Response.error(request.id(), code, reason));
     }
 
     /** The handler returned (or its stage completed with) {@code value}. */
@@ -92,12 +108,13 @@ final class InboundRequest implements RequestContext {
             // A deliberate refusal (NotFound, BadName...) is an answer, not a fault of this process.
             log.debug("request refused [peer:{}, method:{}, id:{}]: {}", peer.peerName(), request.method(),
                     request.id(), refusal.getMessage());
-            answer(Response.error(request.id(), refusal.error(), refusal.reason()));
+            answer(Response.error(request.id(), refusal.code(), refusal.reason()));
             return;
         }
         log.warn("request failed [peer:{}, method:{}, id:{}]", peer.peerName(), request.method(), request.id(), cause);
-        String reason = cause.getMessage() == null ? "" : cause.getMessage();
-        answer(Response.error(request.id(), cause.getClass().getSimpleName(), reason));
+        // The reason says what went wrong; the code stays one of the closed set, never a class name.
+        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        answer(Response.error(request.id(), ErrorCode.INTERNAL, reason));
     }
 
     /** Writes {@code response} and the deferred notifications on the event loop, once. */

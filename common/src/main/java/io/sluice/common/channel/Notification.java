@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A one-way message, never answered: {@code {"event":"stream.published","targetId":"...","data":{...}}}.
  *
- * @param event the wire name, normally a {@link ChannelEvent#wireName()}; kept as a string so
+ * @param event the wire name, normally a {@link Event#wireName()}; kept as a string so
  *     that an event this side does not know can be dropped without failing the frame
  * @param targetId the entity the event is about, or {@code null}
  * @param data the event payload, or {@code null}

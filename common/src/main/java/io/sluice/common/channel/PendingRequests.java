@@ -27,7 +27,7 @@ final class PendingRequests {
 
     private static final Logger log = LoggerFactory.getLogger(PendingRequests.class);
 
-    private record Pending(ChannelMethod method, CompletableFuture<JsonNode> result, ScheduledFuture<?> timer) {
+    private record Pending(Method<?, ?> method, CompletableFuture<JsonNode> result, ScheduledFuture<?> timer) {
     }
 
     private final String peerName;
@@ -48,7 +48,7 @@ final class PendingRequests {
     }
 
     /** Tracks a sent request and arms its timeout on {@code executor}. */
-    void add(long id, ChannelMethod method, Duration timeout, CompletableFuture<JsonNode> result,
+    void add(long id, Method<?, ?> method, Duration timeout, CompletableFuture<JsonNode> result,
             EventExecutor executor) {
         ScheduledFuture<?> timer = executor.schedule(() -> timedOut(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
         byId.put(id, new Pending(method, result, timer));
@@ -73,7 +73,7 @@ final class PendingRequests {
         if (response.accepted()) {
             pending.result().complete(response.data() == null ? NullNode.getInstance() : response.data());
         } else {
-            pending.result().completeExceptionally(new ChannelRequestException(response.error(), response.reason()));
+            pending.result().completeExceptionally(ChannelRequestException.received(response.error(), response.reason()));
         }
     }
 

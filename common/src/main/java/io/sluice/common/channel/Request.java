@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param id the sender's id for this request, echoed by the {@link Response}; per sender,
  *     increasing from 1
- * @param method the wire name, normally a {@link ChannelMethod#wireName()}; kept as a string so
+ * @param method the wire name, normally a {@link Method#wireName()}; kept as a string so
  *     that a method this side does not know can still be answered with {@code UnknownMethod}
  * @param handlerId the entity the method acts on (a stream, a client), or {@code null}
  * @param data the arguments, or {@code null}

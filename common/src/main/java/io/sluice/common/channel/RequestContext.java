@@ -1,9 +1,9 @@
 package io.sluice.common.channel;
 
-/** What a {@link RequestHandler} may do besides returning a result. Safe from any thread. */
+/** What a request handler may do besides returning a result. Safe from any thread. */
 public interface RequestContext {
 
-    /** The request being handled. */
+    /** The request being handled, as it arrived. */
     Request request();
 
     /**
@@ -12,5 +12,5 @@ public interface RequestContext {
      *
      * @throws IllegalArgumentException if {@code data} cannot be serialized
      */
-    void notifyAfterResponse(ChannelEvent event, String targetId, Object data);
+    <T> void notifyAfterResponse(Event<T> event, String targetId, T data);
 }

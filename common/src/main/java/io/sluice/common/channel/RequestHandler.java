@@ -1,20 +1,18 @@
 package io.sluice.common.channel;
 
 /**
- * Answers one method's requests, registered with {@link ChannelPeer#onRequest}. Called on the
- * channel's event loop: it must not block; slow work returns a {@link java.util.concurrent.CompletionStage}.
+ * Answers one method's requests at once, registered with {@link ChannelPeer#onRequest}. Called on
+ * the channel's event loop: it must not block; slow work uses an {@link AsyncRequestHandler}.
+ *
+ * @param <Q> the request data ({@code null} when the method has none)
+ * @param <R> the response data ({@code null} for none)
  */
 @FunctionalInterface
-public interface RequestHandler {
+public interface RequestHandler<Q, R> {
 
     /**
-     * Handles a request.
-     *
-     * @return the response data, synchronously (a record, POJO, {@code JsonNode} or {@code null}),
-     *     or a {@link java.util.concurrent.CompletionStage} completing with it
-     * @throws Exception to refuse: the response is {@code "accepted":false} with the exception's
-     *     simple class name as {@code error} (or the code of a {@link ChannelRequestException})
-     *     and its message as {@code reason}; a stage completing exceptionally does the same
+     * @throws Exception to refuse: a {@link ChannelRequestException} with its code; anything
+     *     else becomes {@link ErrorCode#INTERNAL} with the exception's message as reason
      */
-    Object handle(Request request, RequestContext context) throws Exception;
+    R handle(Q data, RequestContext context) throws Exception;
 }

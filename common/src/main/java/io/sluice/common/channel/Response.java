@@ -13,9 +13,8 @@ import java.util.Objects;
  * @param id the id of the request answered
  * @param accepted whether the request succeeded
  * @param data the result of an accepted request, or {@code null}; always {@code null} when refused
- * @param error a short machine-readable code of a refused request ({@code UnknownMethod},
- *     {@code BadRequest}, an exception's simple class name, or a {@link ChannelRequestException}
- *     code); {@code null} when accepted
+ * @param error the {@link ErrorCode#wireName()} of a refused request; {@code null} when accepted
+ *     (kept as text so that a code from a newer build can still be read)
  * @param reason the human-readable explanation of a refused request (may be empty); {@code null}
  *     when accepted
  */
@@ -50,8 +49,8 @@ public record Response(long id, boolean accepted, JsonNode data, String error, S
     }
 
     /** A refused response. */
-    public static Response error(long id, String error, String reason) {
-        return new Response(id, false, null, error, reason);
+    public static Response error(long id, ErrorCode error, String reason) {
+        return new Response(id, false, null, error.wireName(), reason);
     }
 
     @Override
@@ -81,6 +80,7 @@ public record Response(long id, boolean accepted, JsonNode data, String error, S
         if (accepted.booleanValue()) {
             return ok(id, JsonFields.data(node));
         }
-        return error(id, JsonFields.requiredText(node, "error", null), JsonFields.optionalText(node, "reason", null));
+        return new Response(id, false, null, JsonFields.requiredText(node, "error", null),
+                JsonFields.optionalText(node, "reason", null));
     }
 }

@@ -54,6 +54,11 @@ final class ConfigSchema {
             Key.of("chunk_size", IN_PLACE, integer(128, 0xFFFFFF), RtmpSettings::chunkSize);
     static final Key<RtmpSettings, Integer> MAX_MESSAGE_SIZE =
             Key.of("max_message_size", IN_PLACE, size(KIB, 256 * MIB), RtmpSettings::maxMessageSize);
+    // Commands and metadata stay far below it: only a publisher needs large messages.
+    static final Key<RtmpSettings, Integer> MAX_MESSAGE_SIZE_BEFORE_PUBLISH = Key.of("max_message_size_before_publish",
+            IN_PLACE, size(KIB, 256 * MIB), RtmpSettings::maxMessageSizeBeforePublish);
+    static final Key<RtmpSettings, Integer> INCOMPLETE_MESSAGE_BUDGET = Key.of("incomplete_message_budget",
+            IN_PLACE, size(MIB, GIB), RtmpSettings::incompleteMessageBudget);
     // RTMP 1.0, 5.3.1.1: chunk stream ids run from 2 to 65599 (0 and 1 select the longer
     // basic header forms), so the upper bound here is the same as no limit.
     static final Key<RtmpSettings, Integer> MAX_CHUNK_STREAMS =
@@ -62,20 +67,42 @@ final class ConfigSchema {
             Key.of("handshake_timeout", IN_PLACE, duration(ms(100), min(10)), RtmpSettings::handshakeTimeout);
     static final Key<RtmpSettings, Duration> PUBLISHER_TIMEOUT =
             Key.of("publisher_timeout", IN_PLACE, duration(ms(100), h(1)), RtmpSettings::publisherTimeout);
+    static final Key<RtmpSettings, Duration> IDLE_TIMEOUT =
+            Key.of("idle_timeout", IN_PLACE, duration(ZERO, h(24)), RtmpSettings::idleTimeout);
     static final Key<RtmpSettings, Integer> ACK_WINDOW =
             Key.of("ack_window", IN_PLACE, integer(4096, Integer.MAX_VALUE), RtmpSettings::ackWindow);
     static final Key<RtmpSettings, Integer> PEER_BANDWIDTH =
             Key.of("peer_bandwidth", IN_PLACE, integer(4096, Integer.MAX_VALUE), RtmpSettings::peerBandwidth);
     static final Key<RtmpSettings, Integer> MAX_CONNECTIONS =
             Key.of("max_connections", IN_PLACE, integer(0, 1_000_000), RtmpSettings::maxConnections);
+    static final Key<RtmpSettings, Integer> MAX_CONNECTIONS_TOTAL =
+            Key.of("max_connections_total", IN_PLACE, integer(0, 100_000_000), RtmpSettings::maxConnectionsTotal);
+    static final Key<RtmpSettings, Integer> MAX_CONNECTIONS_PER_IP =
+            Key.of("max_connections_per_ip", IN_PLACE, integer(0, 1_000_000), RtmpSettings::maxConnectionsPerIp);
 
     static final SectionType<RtmpSettings> RTMP = new SectionType<>(RtmpSettings.defaults(),
-            List.of(BIND, PORT, CHUNK_SIZE, MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, HANDSHAKE_TIMEOUT,
-                    PUBLISHER_TIMEOUT, ACK_WINDOW, PEER_BANDWIDTH, MAX_CONNECTIONS),
+            List.of(BIND, PORT, CHUNK_SIZE, MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE_BEFORE_PUBLISH,
+                    INCOMPLETE_MESSAGE_BUDGET, MAX_CHUNK_STREAMS, HANDSHAKE_TIMEOUT, PUBLISHER_TIMEOUT,
+                    IDLE_TIMEOUT, ACK_WINDOW, PEER_BANDWIDTH, MAX_CONNECTIONS, MAX_CONNECTIONS_TOTAL,
+                    MAX_CONNECTIONS_PER_IP),
             v -> new RtmpSettings(v.get(BIND), v.get(PORT), v.get(CHUNK_SIZE), v.get(MAX_MESSAGE_SIZE),
-                    v.get(MAX_CHUNK_STREAMS), v.get(HANDSHAKE_TIMEOUT), v.get(PUBLISHER_TIMEOUT),
-                    v.get(ACK_WINDOW), v.get(PEER_BANDWIDTH), v.get(MAX_CONNECTIONS)),
-            List.of());
+                    v.get(MAX_MESSAGE_SIZE_BEFORE_PUBLISH), v.get(INCOMPLETE_MESSAGE_BUDGET), v.get(MAX_CHUNK_STREAMS),
+                    v.get(HANDSHAKE_TIMEOUT), v.get(PUBLISHER_TIMEOUT), v.get(IDLE_TIMEOUT), v.get(ACK_WINDOW),
+                    v.get(PEER_BANDWIDTH), v.get(MAX_CONNECTIONS), v.get(MAX_CONNECTIONS_TOTAL),
+                    v.get(MAX_CONNECTIONS_PER_IP)),
+            List.of(new CrossCheck<>(List.of(MAX_MESSAGE_SIZE_BEFORE_PUBLISH, MAX_MESSAGE_SIZE),
+                            v -> v.get(MAX_MESSAGE_SIZE_BEFORE_PUBLISH) <= v.get(MAX_MESSAGE_SIZE) ? null
+                                    : "max_message_size_before_publish ("
+                                    + ByteSizeUtil.format(v.get(MAX_MESSAGE_SIZE_BEFORE_PUBLISH))
+                                    + ") must not exceed max_message_size ("
+                                    + ByteSizeUtil.format(v.get(MAX_MESSAGE_SIZE)) + ")"),
+                    // A publisher's largest message must fit in the budget, or it could never arrive.
+                    new CrossCheck<>(List.of(INCOMPLETE_MESSAGE_BUDGET, MAX_MESSAGE_SIZE),
+                            v -> v.get(INCOMPLETE_MESSAGE_BUDGET) >= v.get(MAX_MESSAGE_SIZE) ? null
+                                    : "incomplete_message_budget ("
+                                    + ByteSizeUtil.format(v.get(INCOMPLETE_MESSAGE_BUDGET))
+                                    + ") must be at least max_message_size ("
+                                    + ByteSizeUtil.format(v.get(MAX_MESSAGE_SIZE)) + ")")));
 
     // ---- gop_cache
     static final Key<GopCacheSettings, Boolean> GOP_ENABLED =

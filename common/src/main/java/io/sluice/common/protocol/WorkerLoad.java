@@ -8,10 +8,14 @@ package io.sluice.common.protocol;
  * @param players     connections playing
  * @param streams     live streams known to the worker
  * @param bytesIn     bytes received since the worker started
- * @param bytesOut    bytes sent since the worker started
+ * @param bytesOut    bytes the sockets took (the kernel accepted) since the worker started
  * @param heapUsed    JVM heap in use, bytes
  * @param draining    the worker stopped accepting (reload) and serves its sessions to the end
+ * @param refused     connections refused since the worker started because a connection limit
+ *                    was reached (rtmp.max_connections, the server-wide share, per client IP)
+ * @param admitted    client connections admitted and open: what the connection limits count (not
+ *                    relays between workers, nor connections still in their handshake)
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
-                         long heapUsed, boolean draining) {
+                         long heapUsed, boolean draining, long refused, int admitted) {
 }

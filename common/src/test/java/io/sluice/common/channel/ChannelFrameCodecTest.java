@@ -30,7 +30,7 @@ class ChannelFrameCodecTest {
     private static final List<Envelope> SAMPLES = List.of(
             new Request(1, "stream.locate", "live/cam1", ChannelJson.parse("{\"app\":\"live\",\"name\":\"cam1\"}")),
             Response.ok(1, ChannelJson.parse("{\"workerId\":2,\"relay\":\"/run/worker-2.sock\"}")),
-            Response.error(2, "NotFound", "no stream live/cam9"),
+            Response.error(2, ErrorCode.NOT_FOUND, "no stream live/cam9"),
             new Notification("stream.published", "live/cam1", ChannelJson.parse("{\"workerId\":2}")),
             new Request(3, "worker.ping", null, null),
             new Notification("worker.running", null, ChannelJson.parse("{\"text\":\"h\u00e9llo \u2603\"}")));

@@ -27,27 +27,37 @@ class ChannelPeerPairTest {
     record Located(int workerId, String relay) {
     }
 
-    private final ChannelPeer master = new ChannelPeer("master", Duration.ofSeconds(10));
-    private final ChannelPeer worker = new ChannelPeer("worker-2", Duration.ofSeconds(10));
+    /** Typed methods, as the production protocols have: records on both ends, JSON in between. */
+    static final Method<Void, Located> LOCATE = Method.of("stream.locate", Void.class, Located.class);
+    static final Method<Claim, Granted> CLAIM = Method.of("stream.claim", Claim.class, Granted.class);
+    static final Event<Claim> PUBLISHED = Event.of("stream.published", Claim.class);
+    static final Protocol PROTOCOL = Protocol.of("pair test",
+            List.of(LOCATE, CLAIM, TestProtocol.PING, TestProtocol.DUMP, TestProtocol.IDENTIFY), List.of(PUBLISHED));
+
+    record Granted(boolean granted) {
+    }
+
+    private final ChannelPeer master = new ChannelPeer("master", PROTOCOL, Duration.ofSeconds(10));
+    private final ChannelPeer worker = new ChannelPeer("worker-2", PROTOCOL, Duration.ofSeconds(10));
 
     @Test
     void requestsFlowBothWays() {
-        master.onRequest(ChannelMethod.STREAM_LOCATE, (request, ctx) -> {
-            if (!request.handlerId().equals("live/a")) {
-                throw new ChannelRequestException("NotFound", "no stream " + request.handlerId());
+        master.onRequest(LOCATE, (none, ctx) -> {
+            if (!ctx.request().handlerId().equals("live/a")) {
+                throw new ChannelRequestException(ErrorCode.NOT_FOUND, "no stream " + ctx.request().handlerId());
             }
             return new Located(1, "/run/worker-1.sock");
         });
-        worker.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> ChannelJson.parse("{\"connections\":4}"));
+        worker.onRequest(TestProtocol.PING, (request, ctx) -> ChannelJson.parse("{\"connections\":4}"));
         EmbeddedChannel m = channel(master);
         EmbeddedChannel w = channel(worker);
 
-        CompletableFuture<JsonNode> located = worker.request(ChannelMethod.STREAM_LOCATE, "live/a", null);
-        CompletableFuture<JsonNode> missing = worker.request(ChannelMethod.STREAM_LOCATE, "live/zz", null);
-        CompletableFuture<JsonNode> pong = master.request(ChannelMethod.WORKER_PING, null, null);
+        CompletableFuture<Located> located = worker.request(LOCATE, "live/a", null, Duration.ofSeconds(10));
+        CompletableFuture<Located> missing = worker.request(LOCATE, "live/zz", null, Duration.ofSeconds(10));
+        CompletableFuture<JsonNode> pong = master.request(TestProtocol.PING, null);
         pump(m, w);
 
-        assertEquals(new Located(1, "/run/worker-1.sock"), ChannelJson.convert(located.join(), Located.class));
+        assertEquals(new Located(1, "/run/worker-1.sock"), located.join());
         CompletionException e = assertThrows(CompletionException.class, missing::join);
         ChannelRequestException refused = assertInstanceOf(ChannelRequestException.class, e.getCause());
         assertEquals("NotFound", refused.error());
@@ -60,25 +70,24 @@ class ChannelPeerPairTest {
 
     @Test
     void responseIsSeenBeforeTheNotificationItCaused() {
-        CompletableFuture<Object> claimResult = new CompletableFuture<>();
-        master.onRequest(ChannelMethod.STREAM_CLAIM, (request, ctx) -> {
-            Claim claim = ChannelJson.convert(request.data(), Claim.class);
-            ctx.notifyAfterResponse(ChannelEvent.STREAM_PUBLISHED, claim.stream(), claim);
+        CompletableFuture<Granted> claimResult = new CompletableFuture<>();
+        master.onRequestAsync(CLAIM, (claim, ctx) -> {
+            ctx.notifyAfterResponse(PUBLISHED, claim.stream(), claim);
             return claimResult; // answered later, as if the directory were asynchronous
         });
         List<String> order = new ArrayList<>();
-        worker.onNotification(ChannelEvent.STREAM_PUBLISHED, n -> order.add("notification " + n.targetId()));
+        worker.onNotification(PUBLISHED, (claim, target) -> order.add("notification " + target + " by " + claim.workerId()));
         EmbeddedChannel m = channel(master);
         EmbeddedChannel w = channel(worker);
 
-        worker.request(ChannelMethod.STREAM_CLAIM, null, new Claim("live/a", 2))
-                .thenAccept(data -> order.add("response " + data.get("granted").asBoolean()));
+        worker.request(CLAIM, new Claim("live/a", 2))
+                .thenAccept(reply -> order.add("response " + reply.granted()));
         pump(m, w);
         assertTrue(order.isEmpty(), "nothing before the master answers: " + order);
 
-        claimResult.complete(ChannelJson.parse("{\"granted\":true}"));
+        claimResult.complete(new Granted(true));
         pump(m, w);
-        assertEquals(List.of("response true", "notification live/a"), order);
+        assertEquals(List.of("response true", "notification live/a by 2"), order);
 
         assertFalse(m.finish());
         assertFalse(w.finish());
@@ -87,15 +96,15 @@ class ChannelPeerPairTest {
     @Test
     void nestedRequestFromAHandlerCompletesOnTheOtherSide() {
         // worker.identify handler on the master asks the worker back (dump) before answering.
-        worker.onRequest(ChannelMethod.WORKER_DUMP, (request, ctx) -> ChannelJson.parse("{\"streams\":0}"));
-        master.onRequest(ChannelMethod.WORKER_IDENTIFY, (request, ctx) ->
-                master.request(ChannelMethod.WORKER_DUMP, null, null)
-                        .thenApply(dump -> ChannelJson.parse("{\"welcome\":" + request.data().get("id") + ",\"streams\":"
+        worker.onRequest(TestProtocol.DUMP, (request, ctx) -> ChannelJson.parse("{\"streams\":0}"));
+        master.onRequestAsync(TestProtocol.IDENTIFY, (request, ctx) ->
+                master.request(TestProtocol.DUMP, null)
+                        .thenApply(dump -> ChannelJson.parse("{\"welcome\":" + request.get("id") + ",\"streams\":"
                                 + dump.get("streams") + "}")));
         EmbeddedChannel m = channel(master);
         EmbeddedChannel w = channel(worker);
 
-        CompletableFuture<JsonNode> identified = worker.request(ChannelMethod.WORKER_IDENTIFY, null, ChannelJson.parse("{\"id\":2}"));
+        CompletableFuture<JsonNode> identified = worker.request(TestProtocol.IDENTIFY, ChannelJson.parse("{\"id\":2}"));
         pump(m, w);
         assertEquals("{\"welcome\":2,\"streams\":0}", ChannelJson.write(identified.join()));
 

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** One {@link ChannelPeer} in the production pipeline, driven with raw frames. */
 class ChannelPeerTest {
 
-    private final ChannelPeer peer = new ChannelPeer("worker-1", Duration.ofSeconds(30));
+    private final ChannelPeer peer = new ChannelPeer("worker-1", TestProtocol.PROTOCOL, Duration.ofSeconds(30));
 
     private static Throwable failure(CompletableFuture<?> future) {
         assertTrue(future.isCompletedExceptionally(), "future should have failed");
@@ -50,7 +50,7 @@ class ChannelPeerTest {
     void syncHandlerResultBecomesAcceptedResponse() {
         record Pong(int connections) {
         }
-        peer.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> new Pong(3));
+        peer.onRequest(TestProtocol.PING, (request, ctx) -> ChannelJson.toTree(new Pong(3)));
         EmbeddedChannel ch = channel(peer);
         ch.writeInbound(frame("{\"id\":1,\"method\":\"worker.ping\"}"));
         assertEquals(List.of("{\"id\":1,\"accepted\":true,\"data\":{\"connections\":3}}"), outboundJson(ch));
@@ -60,7 +60,7 @@ class ChannelPeerTest {
     @Test
     void handlerSeesHandlerIdAndData() {
         List<Request> seen = new ArrayList<>();
-        peer.onRequest(ChannelMethod.CLIENT_KICK, (request, ctx) -> {
+        peer.onRequest(TestProtocol.KICK, (request, ctx) -> {
             seen.add(ctx.request());
             return null;
         });
@@ -85,7 +85,7 @@ class ChannelPeerTest {
 
     @Test
     void methodWithoutHandlerIsUnknownMethod() {
-        peer.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> null);
+        peer.onRequest(TestProtocol.PING, (request, ctx) -> null);
         EmbeddedChannel ch = channel(peer);
         ch.writeInbound(frame("{\"id\":3,\"method\":\"stream.where\"}"));
         JsonNode response = outbound(ch).get(0);
@@ -96,19 +96,19 @@ class ChannelPeerTest {
 
     @Test
     void registeringTwoHandlersForOneMethodIsRefused() {
-        peer.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> null);
-        assertThrows(IllegalStateException.class, () -> peer.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> null));
+        peer.onRequest(TestProtocol.PING, (request, ctx) -> null);
+        assertThrows(IllegalStateException.class, () -> peer.onRequest(TestProtocol.PING, (request, ctx) -> null));
     }
 
     @Test
     void handlerThrowingBecomesErrorResponseLoggedOnce() {
-        peer.onRequest(ChannelMethod.WORKER_DUMP, (request, ctx) -> {
+        peer.onRequest(TestProtocol.DUMP, (request, ctx) -> {
             throw new IllegalStateException("dump not ready");
         });
         try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
             EmbeddedChannel ch = channel(peer);
             ch.writeInbound(frame("{\"id\":5,\"method\":\"worker.dump\"}"));
-            assertEquals(List.of("{\"id\":5,\"accepted\":false,\"error\":\"IllegalStateException\",\"reason\":\"dump not ready\"}"),
+            assertEquals(List.of("{\"id\":5,\"accepted\":false,\"error\":\"Internal\",\"reason\":\"dump not ready\"}"),
                     outboundJson(ch));
             assertEquals(List.of("request failed [peer:worker-1, method:worker.dump, id:5]"), log.messages(Level.WARN));
             assertFalse(ch.finish());
@@ -117,14 +117,14 @@ class ChannelPeerTest {
 
     @Test
     void asyncHandlerFailingBecomesErrorResponseLoggedOnce() {
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        peer.onRequest(ChannelMethod.WORKER_DUMP, (request, ctx) -> result);
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        peer.onRequestAsync(TestProtocol.DUMP, (request, ctx) -> result);
         try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
             EmbeddedChannel ch = channel(peer);
             ch.writeInbound(frame("{\"id\":6,\"method\":\"worker.dump\"}"));
             assertTrue(outboundJson(ch).isEmpty(), "nothing before the stage completes");
             result.completeExceptionally(new CompletionException(new UnsupportedOperationException("no dump here")));
-            assertEquals(List.of("{\"id\":6,\"accepted\":false,\"error\":\"UnsupportedOperationException\",\"reason\":\"no dump here\"}"),
+            assertEquals(List.of("{\"id\":6,\"accepted\":false,\"error\":\"Internal\",\"reason\":\"no dump here\"}"),
                     outboundJson(ch));
             assertEquals(List.of("request failed [peer:worker-1, method:worker.dump, id:6]"), log.messages(Level.WARN));
             assertFalse(ch.finish());
@@ -133,8 +133,8 @@ class ChannelPeerTest {
 
     @Test
     void channelRequestExceptionCarriesItsCodeAndIsNotAWarning() {
-        peer.onRequest(ChannelMethod.STREAM_LOCATE, (request, ctx) -> {
-            throw new ChannelRequestException("NotFound", "no stream " + request.handlerId());
+        peer.onRequest(TestProtocol.LOCATE, (request, ctx) -> {
+            throw new ChannelRequestException(ErrorCode.NOT_FOUND, "no stream " + ctx.request().handlerId());
         });
         try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
             EmbeddedChannel ch = channel(peer);
@@ -148,12 +148,12 @@ class ChannelPeerTest {
 
     @Test
     void unserializableResultBecomesErrorResponse() {
-        peer.onRequest(ChannelMethod.WORKER_DUMP, (request, ctx) -> new Object());
+        peer.onRequest(TestProtocol.ANY, (request, ctx) -> new Object());
         try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
             EmbeddedChannel ch = channel(peer);
-            ch.writeInbound(frame("{\"id\":8,\"method\":\"worker.dump\"}"));
+            ch.writeInbound(frame("{\"id\":8,\"method\":\"worker.close\"}"));
             JsonNode response = outbound(ch).get(0);
-            assertEquals("IllegalArgumentException", text(response, "error"));
+            assertEquals("Internal", text(response, "error"));
             assertEquals(1, log.messages(Level.WARN).size());
             assertFalse(ch.finish());
         }
@@ -161,9 +161,9 @@ class ChannelPeerTest {
 
     @Test
     void responseOverTheFrameLimitIsAnsweredWithAnError() {
-        peer.onRequest(ChannelMethod.WORKER_DUMP, (request, ctx) -> {
-            ctx.notifyAfterResponse(ChannelEvent.STREAM_PUBLISHED, "s", null);
-            return "x".repeat(500);
+        peer.onRequest(TestProtocol.DUMP, (request, ctx) -> {
+            ctx.notifyAfterResponse(TestProtocol.PUBLISHED, "s", null);
+            return ChannelJson.toTree("x".repeat(500));
         });
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelFrameDecoder(), new ChannelFrameEncoder(200), peer);
         ch.writeInbound(frame("{\"id\":9,\"method\":\"worker.dump\"}"));
@@ -175,13 +175,99 @@ class ChannelPeerTest {
         assertFalse(ch.finish());
     }
 
+    // --- typed data ---------------------------------------------------------------------------
+
+    record Ref(String app, String name) {
+        Ref {
+            if (app == null || app.isEmpty()) {
+                throw new IllegalArgumentException("a stream needs an app");
+            }
+        }
+    }
+
+    record Where(int worker) {
+    }
+
+    static final Method<Ref, Where> LOCATE = Method.of("stream.locate", Ref.class, Where.class);
+    static final Event<Ref> GONE = Event.of("stream.unpublished", Ref.class);
+    static final Protocol TYPED = Protocol.of("typed test", List.of(LOCATE), List.of(GONE));
+
+    @Test
+    void requestDataThatDoesNotFitIsBadRequestBeforeAnyHandlerRuns() {
+        ChannelPeer typed = new ChannelPeer("worker-1", TYPED, Duration.ofSeconds(30));
+        List<Ref> seen = new ArrayList<>();
+        typed.onRequest(LOCATE, (ref, ctx) -> {
+            seen.add(ref);
+            return new Where(2);
+        });
+        EmbeddedChannel ch = channel(typed);
+        ch.writeInbound(frame("{\"id\":1,\"method\":\"stream.locate\",\"data\":{\"app\":\"live\",\"name\":\"a\"}}"));
+        ch.writeInbound(frame("{\"id\":2,\"method\":\"stream.locate\",\"data\":{\"app\":[1],\"name\":\"a\"}}"));
+        ch.writeInbound(frame("{\"id\":3,\"method\":\"stream.locate\",\"data\":{\"app\":\"\",\"name\":\"a\"}}"));
+        List<JsonNode> out = outbound(ch);
+        assertEquals("{\"id\":1,\"accepted\":true,\"data\":{\"worker\":2}}", ChannelJson.write(out.get(0)));
+        assertEquals("BadRequest", text(out.get(1), "error"));
+        assertTrue(text(out.get(1), "reason").contains("Ref"), out.get(1).toString());
+        assertEquals("BadRequest", text(out.get(2), "error"));
+        assertTrue(text(out.get(2), "reason").contains("a stream needs an app"), out.get(2).toString());
+        assertEquals(List.of(new Ref("live", "a")), seen, "the handler only ever saw the request that fit");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aMethodOfAnotherProtocolIsUnknownAndCannotBeSentOrRegistered() {
+        ChannelPeer typed = new ChannelPeer("worker-1", TYPED, Duration.ofSeconds(30));
+        EmbeddedChannel ch = channel(typed);
+        ch.writeInbound(frame("{\"id\":4,\"method\":\"worker.ping\"}"));
+        JsonNode response = outbound(ch).get(0);
+        assertEquals("UnknownMethod", text(response, "error"));
+        assertTrue(text(response, "reason").contains("typed test"), response.toString());
+        assertThrows(IllegalArgumentException.class, () -> typed.request(TestProtocol.PING, null));
+        assertThrows(IllegalArgumentException.class, () -> typed.onRequest(TestProtocol.PING, (r, c) -> r));
+        assertThrows(IllegalArgumentException.class, () -> typed.notify(TestProtocol.PUBLISHED, null, null));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void responsesAreReadAsTheMethodsTypeAndOneThatDoesNotFitFailsTheRequest() {
+        ChannelPeer typed = new ChannelPeer("worker-1", TYPED, Duration.ofSeconds(30));
+        EmbeddedChannel ch = channel(typed);
+        CompletableFuture<Where> fits = typed.request(LOCATE, new Ref("live", "a"));
+        CompletableFuture<Where> odd = typed.request(LOCATE, new Ref("live", "b"));
+        assertEquals(List.of(
+                "{\"id\":1,\"method\":\"stream.locate\",\"data\":{\"app\":\"live\",\"name\":\"a\"}}",
+                "{\"id\":2,\"method\":\"stream.locate\",\"data\":{\"app\":\"live\",\"name\":\"b\"}}"),
+                outboundJson(ch));
+        ch.writeInbound(frame("{\"id\":1,\"accepted\":true,\"data\":{\"worker\":3}}"));
+        ch.writeInbound(frame("{\"id\":2,\"accepted\":true,\"data\":{\"worker\":\"three\"}}"));
+        assertEquals(new Where(3), fits.join());
+        assertInstanceOf(IllegalArgumentException.class, failure(odd));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void notificationDataThatDoesNotFitIsDroppedWithOneWarning() {
+        ChannelPeer typed = new ChannelPeer("worker-1", TYPED, Duration.ofSeconds(30));
+        List<Ref> seen = new ArrayList<>();
+        typed.onNotification(GONE, (ref, target) -> seen.add(ref));
+        EmbeddedChannel ch = channel(typed);
+        try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
+            ch.writeInbound(frame("{\"event\":\"stream.unpublished\",\"data\":{\"app\":\"\",\"name\":\"x\"}}"));
+            ch.writeInbound(frame("{\"event\":\"stream.unpublished\",\"data\":{\"app\":\"live\",\"name\":\"x\"}}"));
+            assertEquals(1, log.messages(Level.WARN).size());
+        }
+        assertEquals(List.of(new Ref("live", "x")), seen);
+        assertTrue(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
     // --- notifyAfterResponse ordering --------------------------------------------------------
 
     @Test
     void syncNotificationsFollowTheResponseInOneFlush() {
-        peer.onRequest(ChannelMethod.STREAM_CLAIM, (request, ctx) -> {
-            ctx.notifyAfterResponse(ChannelEvent.STREAM_PUBLISHED, request.handlerId(), null);
-            ctx.notifyAfterResponse(ChannelEvent.STREAM_RELAY_OPENED, request.handlerId(), null);
+        peer.onRequest(TestProtocol.CLAIM, (request, ctx) -> {
+            ctx.notifyAfterResponse(TestProtocol.PUBLISHED, ctx.request().handlerId(), null);
+            ctx.notifyAfterResponse(TestProtocol.RELAY_OPENED, ctx.request().handlerId(), null);
             return null;
         });
         FlushCounter flushes = new FlushCounter();
@@ -198,9 +284,9 @@ class ChannelPeerTest {
 
     @Test
     void asyncNotificationsWaitForTheResponse() {
-        CompletableFuture<Object> result = new CompletableFuture<>();
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
         List<RequestContext> contexts = new ArrayList<>();
-        peer.onRequest(ChannelMethod.STREAM_CLAIM, (request, ctx) -> {
+        peer.onRequestAsync(TestProtocol.CLAIM, (request, ctx) -> {
             contexts.add(ctx);
             return result;
         });
@@ -208,7 +294,7 @@ class ChannelPeerTest {
         EmbeddedChannel ch = channel(peer);
         ch.pipeline().addFirst(flushes);
         ch.writeInbound(frame("{\"id\":1,\"method\":\"stream.claim\",\"handlerId\":\"live/a\"}"));
-        contexts.get(0).notifyAfterResponse(ChannelEvent.STREAM_PUBLISHED, "live/a", null);
+        contexts.get(0).notifyAfterResponse(TestProtocol.PUBLISHED, "live/a", null);
         assertTrue(outboundJson(ch).isEmpty(), "the notification must not overtake the pending response");
         assertEquals(0, flushes.flushes);
 
@@ -217,7 +303,7 @@ class ChannelPeerTest {
                 outboundJson(ch));
         assertEquals(1, flushes.flushes);
 
-        contexts.get(0).notifyAfterResponse(ChannelEvent.STREAM_UNPUBLISHED, "live/a", null);
+        contexts.get(0).notifyAfterResponse(TestProtocol.UNPUBLISHED, "live/a", null);
         assertEquals(List.of("{\"event\":\"stream.unpublished\",\"targetId\":\"live/a\"}"), outboundJson(ch),
                 "after the response, sent at once");
         assertFalse(ch.finish());
@@ -228,8 +314,8 @@ class ChannelPeerTest {
     @Test
     void requestIdsIncreaseAndResponsesCompleteTheRightFuture() {
         EmbeddedChannel ch = channel(peer);
-        CompletableFuture<JsonNode> first = peer.request(ChannelMethod.STREAM_CLAIM, "live/a", ChannelJson.parse("{\"w\":1}"));
-        CompletableFuture<JsonNode> second = peer.request(ChannelMethod.STREAM_LOCATE, "live/b", null);
+        CompletableFuture<JsonNode> first = peer.request(TestProtocol.CLAIM, "live/a", ChannelJson.parse("{\"w\":1}"), Duration.ofSeconds(30));
+        CompletableFuture<JsonNode> second = peer.request(TestProtocol.LOCATE, "live/b", null, Duration.ofSeconds(30));
         assertEquals(List.of(
                 "{\"id\":1,\"method\":\"stream.claim\",\"handlerId\":\"live/a\",\"data\":{\"w\":1}}",
                 "{\"id\":2,\"method\":\"stream.locate\",\"handlerId\":\"live/b\"}"), outboundJson(ch));
@@ -248,7 +334,7 @@ class ChannelPeerTest {
     @Test
     void duplicateAndUnknownResponseIdsAreDroppedAtDebug() {
         EmbeddedChannel ch = channel(peer);
-        CompletableFuture<JsonNode> request = peer.request(ChannelMethod.WORKER_IDENTIFY, null, null);
+        CompletableFuture<JsonNode> request = peer.request(TestProtocol.IDENTIFY, null);
         outboundJson(ch);
         try (LogCapture log = new LogCapture(PendingRequests.class, Level.DEBUG)) {
             ch.writeInbound(frame("{\"id\":1,\"accepted\":true,\"data\":{\"n\":1}}"));
@@ -267,8 +353,8 @@ class ChannelPeerTest {
     void requestTimesOutWithMethodIdAndTimeoutAndLateResponseIsDropped() {
         EmbeddedChannel ch = channel(peer);
         ch.freezeTime();
-        CompletableFuture<JsonNode> shortOne = peer.request(ChannelMethod.WORKER_PING, null, null, Duration.ofSeconds(5));
-        CompletableFuture<JsonNode> defaultOne = peer.request(ChannelMethod.WORKER_DUMP, null, null);
+        CompletableFuture<JsonNode> shortOne = peer.request(TestProtocol.PING, null, Duration.ofSeconds(5));
+        CompletableFuture<JsonNode> defaultOne = peer.request(TestProtocol.DUMP, null);
         outboundJson(ch);
 
         ch.advanceTimeBy(4999, TimeUnit.MILLISECONDS);
@@ -278,7 +364,7 @@ class ChannelPeerTest {
         ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         ChannelTimeoutException timeout = assertInstanceOf(ChannelTimeoutException.class, failure(shortOne));
-        assertEquals(ChannelMethod.WORKER_PING, timeout.method());
+        assertEquals(TestProtocol.PING, timeout.method());
         assertEquals(1, timeout.id());
         assertEquals("request timed out [peer:worker-1, method:worker.ping, id:1, timeout:5000ms]", timeout.getMessage());
         assertFalse(defaultOne.isDone(), "the other request keeps the 30 s default");
@@ -299,9 +385,9 @@ class ChannelPeerTest {
     void closingFailsEveryPendingRequestAtOnce() {
         EmbeddedChannel ch = channel(peer);
         List<CompletableFuture<JsonNode>> pending = List.of(
-                peer.request(ChannelMethod.STREAM_CLAIM, "a", null),
-                peer.request(ChannelMethod.STREAM_CLAIM, "b", null),
-                peer.request(ChannelMethod.STREAM_RELEASE, "c", null));
+                peer.request(TestProtocol.CLAIM, "a", null, Duration.ofSeconds(30)),
+                peer.request(TestProtocol.CLAIM, "b", null, Duration.ofSeconds(30)),
+                peer.request(TestProtocol.RELEASE, "c", null, Duration.ofSeconds(30)));
         outboundJson(ch);
         CompletableFuture<Void> closed = peer.closeFuture();
         assertFalse(closed.isDone());
@@ -314,7 +400,7 @@ class ChannelPeerTest {
         assertTrue(closed.isDone());
         assertFalse(peer.isOpen());
 
-        CompletableFuture<JsonNode> late = peer.request(ChannelMethod.WORKER_PING, null, null);
+        CompletableFuture<JsonNode> late = peer.request(TestProtocol.PING, null);
         assertInstanceOf(ChannelClosedException.class, failure(late));
         assertFalse(ch.finish());
     }
@@ -322,7 +408,7 @@ class ChannelPeerTest {
     @Test
     void requestTooLargeFailsWithoutStayingPending() {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelFrameDecoder(), new ChannelFrameEncoder(64), peer);
-        CompletableFuture<JsonNode> request = peer.request(ChannelMethod.WORKER_UPDATE_SETTINGS, null, "y".repeat(100));
+        CompletableFuture<JsonNode> request = peer.request(TestProtocol.UPDATE_SETTINGS, ChannelJson.toTree("y".repeat(100)));
         TooLongFrameException e = assertInstanceOf(TooLongFrameException.class, failure(request));
         assertTrue(e.getMessage().contains("worker.updateSettings"), e.getMessage());
         ch.close();
@@ -331,13 +417,13 @@ class ChannelPeerTest {
 
     @Test
     void requestBeforeThePeerIsInAPipelineFails() {
-        assertInstanceOf(IllegalStateException.class, failure(peer.request(ChannelMethod.WORKER_PING, null, null)));
+        assertInstanceOf(IllegalStateException.class, failure(peer.request(TestProtocol.PING, null)));
     }
 
     @Test
     void unserializableRequestDataFailsTheFuture() {
         EmbeddedChannel ch = channel(peer);
-        assertInstanceOf(IllegalArgumentException.class, failure(peer.request(ChannelMethod.WORKER_PING, null, new Object())));
+        assertInstanceOf(IllegalArgumentException.class, failure(peer.request(TestProtocol.ANY, new Object())));
         assertTrue(outboundJson(ch).isEmpty());
         assertFalse(ch.finish());
     }
@@ -347,10 +433,10 @@ class ChannelPeerTest {
     @Test
     void notificationsReachTheirListenersAndAFailingListenerDoesNotStopOthers() {
         List<String> seen = new ArrayList<>();
-        peer.onNotification(ChannelEvent.STREAM_PUBLISHED, n -> {
+        peer.onNotification(TestProtocol.PUBLISHED, (data, target) -> {
             throw new IllegalStateException("listener bug");
         });
-        peer.onNotification(ChannelEvent.STREAM_PUBLISHED, n -> seen.add(n.targetId() + "=" + n.data()));
+        peer.onNotification(TestProtocol.PUBLISHED, (data, target) -> seen.add(target + "=" + data));
         EmbeddedChannel ch = channel(peer);
         try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
             ch.writeInbound(frame("{\"event\":\"stream.exploded\",\"targetId\":\"x\"}"));
@@ -366,11 +452,11 @@ class ChannelPeerTest {
     @Test
     void notifyWritesTheNotification() {
         EmbeddedChannel ch = channel(peer);
-        peer.notify(ChannelEvent.WORKER_RUNNING, "worker-1", ChannelJson.parse("{\"port\":1935}"));
+        peer.notify(TestProtocol.RUNNING, "worker-1", ChannelJson.parse("{\"port\":1935}"));
         assertEquals(List.of("{\"event\":\"worker.running\",\"targetId\":\"worker-1\",\"data\":{\"port\":1935}}"),
                 outboundJson(ch));
         ch.close();
-        peer.notify(ChannelEvent.WORKER_RUNNING, null, null); // dropped, no exception
+        peer.notify(TestProtocol.RUNNING, null, null); // dropped, no exception
         assertFalse(ch.finish());
     }
 
@@ -378,7 +464,7 @@ class ChannelPeerTest {
 
     @Test
     void malformedJsonIsDroppedWithOneWarningAndTheChannelKeepsWorking() {
-        peer.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> "pong");
+        peer.onRequest(TestProtocol.PING, (request, ctx) -> ChannelJson.toTree("pong"));
         EmbeddedChannel ch = channel(peer);
         try (LogCapture log = new LogCapture(ChannelPeer.class, Level.WARN)) {
             ch.writeInbound(frame("{\"id\":1,\"method\":\"worker.ping\""));
@@ -422,7 +508,7 @@ class ChannelPeerTest {
     @Test
     void oversizeFrameClosesTheChannelAndFailsPendingRequests() {
         EmbeddedChannel ch = channel(peer);
-        CompletableFuture<JsonNode> request = peer.request(ChannelMethod.WORKER_PING, null, null);
+        CompletableFuture<JsonNode> request = peer.request(TestProtocol.PING, null);
         outboundJson(ch);
         ByteBuf in = Unpooled.buffer().writeInt(ChannelFrameDecoder.DEFAULT_MAX_FRAME_LENGTH + 1);
         ch.writeInbound(in);

@@ -55,15 +55,15 @@ class ChannelTransportTest {
     void requestsBothWaysOverAUnixSocket() throws Exception {
         Path socket = tempDir.resolve("run").resolve("master.sock");
         CompletableFuture<ChannelPeer> accepted = new CompletableFuture<>();
-        CompletableFuture<Object> neverAnswered = new CompletableFuture<>();
+        CompletableFuture<JsonNode> neverAnswered = new CompletableFuture<>();
         ChannelServer server = ChannelTransport.listen(socket, group, () -> {
-            ChannelPeer master = new ChannelPeer("master", Duration.ofSeconds(WAIT_SECONDS));
-            master.onRequest(ChannelMethod.WORKER_IDENTIFY, (request, ctx) ->
-                    ChannelJson.parse("{\"hello\":" + request.data().get("workerId") + "}"));
-            master.onRequest(ChannelMethod.STREAM_CLAIM, (request, ctx) -> neverAnswered);
+            ChannelPeer master = new ChannelPeer("master", TestProtocol.PROTOCOL, Duration.ofSeconds(WAIT_SECONDS));
+            master.onRequest(TestProtocol.IDENTIFY, (request, ctx) ->
+                    ChannelJson.parse("{\"hello\":" + request.get("workerId") + "}"));
+            master.onRequestAsync(TestProtocol.CLAIM, (request, ctx) -> neverAnswered);
             // Answered from another thread: the response and its notification hop to the event loop.
-            master.onRequest(ChannelMethod.STREAM_RELEASE, (request, ctx) -> CompletableFuture.supplyAsync(() -> {
-                ctx.notifyAfterResponse(ChannelEvent.STREAM_UNPUBLISHED, request.handlerId(), null);
+            master.onRequestAsync(TestProtocol.RELEASE, (request, ctx) -> CompletableFuture.supplyAsync(() -> {
+                ctx.notifyAfterResponse(TestProtocol.UNPUBLISHED, ctx.request().handlerId(), null);
                 return ChannelJson.parse("{\"released\":true}");
             }));
             accepted.complete(master);
@@ -73,32 +73,32 @@ class ChannelTransportTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
             assertTrue(Files.exists(socket));
 
-            ChannelPeer worker = new ChannelPeer("worker-1", Duration.ofSeconds(WAIT_SECONDS));
-            worker.onRequest(ChannelMethod.WORKER_PING, (request, ctx) -> ChannelJson.parse("{\"pong\":true}"));
-            CompletableFuture<Notification> running = new CompletableFuture<>();
-            worker.onNotification(ChannelEvent.STREAM_PUBLISHED, running::complete);
+            ChannelPeer worker = new ChannelPeer("worker-1", TestProtocol.PROTOCOL, Duration.ofSeconds(WAIT_SECONDS));
+            worker.onRequest(TestProtocol.PING, (request, ctx) -> ChannelJson.parse("{\"pong\":true}"));
+            CompletableFuture<String> running = new CompletableFuture<>();
+            worker.onNotification(TestProtocol.PUBLISHED, (data, target) -> running.complete(target));
             ChannelTransport.connect(socket, group, worker);
 
-            JsonNode hello = worker.request(ChannelMethod.WORKER_IDENTIFY, null, ChannelJson.parse("{\"workerId\":1}"))
+            JsonNode hello = worker.request(TestProtocol.IDENTIFY, ChannelJson.parse("{\"workerId\":1}"))
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertEquals(1, hello.get("hello").asInt());
 
             ChannelPeer master = accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            JsonNode pong = master.request(ChannelMethod.WORKER_PING, null, null).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            JsonNode pong = master.request(TestProtocol.PING, null).get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertTrue(pong.get("pong").asBoolean());
-            master.notify(ChannelEvent.STREAM_PUBLISHED, "live/a", null);
-            assertEquals("live/a", running.get(WAIT_SECONDS, TimeUnit.SECONDS).targetId());
+            master.notify(TestProtocol.PUBLISHED, "live/a", null);
+            assertEquals("live/a", running.get(WAIT_SECONDS, TimeUnit.SECONDS));
 
             // Delivered on the worker's event loop: by then the response before it has completed its future.
             CompletableFuture<CompletableFuture<JsonNode>> release = new CompletableFuture<>();
             CompletableFuture<Boolean> responseDoneFirst = new CompletableFuture<>();
-            worker.onNotification(ChannelEvent.STREAM_UNPUBLISHED,
-                    n -> release.thenAccept(response -> responseDoneFirst.complete(response.isDone())));
-            release.complete(worker.request(ChannelMethod.STREAM_RELEASE, "live/a", null));
+            worker.onNotification(TestProtocol.UNPUBLISHED,
+                    (data, target) -> release.thenAccept(response -> responseDoneFirst.complete(response.isDone())));
+            release.complete(worker.request(TestProtocol.RELEASE, "live/a", null, Duration.ofSeconds(WAIT_SECONDS)));
             assertTrue(responseDoneFirst.get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertTrue(release.join().join().get("released").asBoolean());
 
-            CompletableFuture<JsonNode> pending = worker.request(ChannelMethod.STREAM_CLAIM, "live/b", null);
+            CompletableFuture<JsonNode> pending = worker.request(TestProtocol.CLAIM, "live/b", null, Duration.ofSeconds(WAIT_SECONDS));
             server.close();
             assertFalse(Files.exists(socket), "socket file removed on close");
             worker.closeFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -119,9 +119,9 @@ class ChannelTransportTest {
         }
         assertTrue(Files.exists(socket));
 
-        try (ChannelServer live = ChannelTransport.listen(socket, group, () -> new ChannelPeer("master", Duration.ofSeconds(1)))) {
+        try (ChannelServer live = ChannelTransport.listen(socket, group, () -> new ChannelPeer("master", TestProtocol.PROTOCOL, Duration.ofSeconds(1)))) {
             IOException inUse = assertThrows(IOException.class,
-                    () -> ChannelTransport.listen(socket, group, () -> new ChannelPeer("master", Duration.ofSeconds(1))));
+                    () -> ChannelTransport.listen(socket, group, () -> new ChannelPeer("master", TestProtocol.PROTOCOL, Duration.ofSeconds(1))));
             assertTrue(inUse.getMessage().contains("another process is listening"), inUse.getMessage());
             assertTrue(Files.exists(live.socketPath()));
         }
@@ -129,7 +129,7 @@ class ChannelTransportTest {
 
         Path notASocket = Files.writeString(tempDir.resolve("file.sock"), "keep me");
         IOException refused = assertThrows(IOException.class,
-                () -> ChannelTransport.listen(notASocket, group, () -> new ChannelPeer("master", Duration.ofSeconds(1))));
+                () -> ChannelTransport.listen(notASocket, group, () -> new ChannelPeer("master", TestProtocol.PROTOCOL, Duration.ofSeconds(1))));
         assertTrue(refused.getMessage().contains("not a socket"), refused.getMessage());
         assertEquals("keep me", Files.readString(notASocket));
     }

@@ -6,11 +6,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +47,7 @@ class EnvelopeTest {
 
     @Test
     void refusedResponse() {
-        assertWire(Response.error(7, "NotFound", "no stream live/cam1"),
+        assertWire(Response.error(7, ErrorCode.NOT_FOUND, "no stream live/cam1"),
                 "{\"id\":7,\"accepted\":false,\"error\":\"NotFound\",\"reason\":\"no stream live/cam1\"}");
     }
 
@@ -119,7 +121,7 @@ class EnvelopeTest {
 
     @Test
     void recordsRefuseInconsistentResponses() {
-        assertThrows(IllegalArgumentException.class, () -> Response.error(1, "", "x"));
+        assertThrows(IllegalArgumentException.class, () -> new Response(1, false, null, "", "x"));
         assertThrows(IllegalArgumentException.class, () -> new Response(1, true, null, "Oops", null));
         assertThrows(IllegalArgumentException.class, () -> new Response(1, false, json("{}"), "Oops", ""));
         assertThrows(IllegalArgumentException.class, () -> new Request(-1, "worker.ping", null, null));
@@ -127,26 +129,44 @@ class EnvelopeTest {
     }
 
     @Test
-    void methodWireNamesRoundTrip() {
-        assertEquals("stream.locate", ChannelMethod.STREAM_LOCATE.wireName());
-        assertEquals("worker.updateSettings", ChannelMethod.WORKER_UPDATE_SETTINGS.wireName());
-        for (ChannelMethod method : ChannelMethod.values()) {
-            assertEquals(method, ChannelMethod.fromWire(method.wireName()).orElseThrow());
+    void protocolFindsItsMethodsAndEventsByWireNameOnly() {
+        assertEquals("stream.locate", TestProtocol.LOCATE.wireName());
+        assertEquals("worker.updateSettings", TestProtocol.UPDATE_SETTINGS.wireName());
+        for (Method<?, ?> method : TestProtocol.PROTOCOL.methods()) {
+            assertSame(method, TestProtocol.PROTOCOL.method(method.wireName()).orElseThrow());
         }
-        assertTrue(ChannelMethod.fromWire("worker.explode").isEmpty());
-        assertTrue(ChannelMethod.fromWire("WORKER_PING").isEmpty());
-        assertTrue(ChannelMethod.fromWire(null).isEmpty());
-        assertEquals(ChannelMethod.values().length,
-                Arrays.stream(ChannelMethod.values()).map(ChannelMethod::wireName).distinct().count());
+        assertTrue(TestProtocol.PROTOCOL.method("worker.explode").isEmpty());
+        assertTrue(TestProtocol.PROTOCOL.method("WORKER_PING").isEmpty());
+        assertTrue(TestProtocol.PROTOCOL.method(null).isEmpty());
+        assertEquals("stream.relayOpened", TestProtocol.RELAY_OPENED.wireName());
+        for (Event<?> event : TestProtocol.PROTOCOL.events()) {
+            assertSame(event, TestProtocol.PROTOCOL.event(event.wireName()).orElseThrow());
+        }
+        assertTrue(TestProtocol.PROTOCOL.event("stream.exploded").isEmpty());
     }
 
     @Test
-    void eventWireNamesRoundTrip() {
-        assertEquals("stream.relayOpened", ChannelEvent.STREAM_RELAY_OPENED.wireName());
-        for (ChannelEvent event : ChannelEvent.values()) {
-            assertEquals(event, ChannelEvent.fromWire(event.wireName()).orElseThrow());
+    void protocolRefusesBadNamesAndDuplicates() {
+        assertThrows(IllegalArgumentException.class, () -> Method.of("WORKER_PING", Void.class, Void.class));
+        assertThrows(IllegalArgumentException.class, () -> Event.of("running", Void.class));
+        Method<Void, Void> ping = Method.of("worker.ping", Void.class, Void.class);
+        Method<Void, Void> again = Method.of("worker.ping", Void.class, Void.class);
+        assertThrows(IllegalArgumentException.class, () -> Protocol.of("twice", List.of(ping, again), List.of()));
+    }
+
+    @Test
+    void errorCodesRoundTripAndAnUnknownOneReadsAsInternal() {
+        for (ErrorCode code : ErrorCode.values()) {
+            assertEquals(code, ErrorCode.fromWire(code.wireName()));
         }
-        assertTrue(ChannelEvent.fromWire("stream.exploded").isEmpty());
+        assertEquals(ErrorCode.values().length,
+                Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).distinct().count());
+        ChannelRequestException fromNewerBuild = ChannelRequestException.received("Quota", "too many");
+        assertEquals(ErrorCode.INTERNAL, fromNewerBuild.code());
+        assertEquals("Quota: too many", fromNewerBuild.reason(), "the unknown code is kept in the reason");
+        ChannelRequestException known = ChannelRequestException.received("NotFound", "no live/b");
+        assertEquals(ErrorCode.NOT_FOUND, known.code());
+        assertEquals("no live/b", known.reason());
     }
 
     @Test

@@ -29,8 +29,9 @@ class ConfigErrorsTest {
         Path file = ConfigLoaderTest.FIXTURES.resolve("unknown-key.yaml");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertEquals(file + ":12:3: rtmp.chunk_sise: unknown key (known keys under rtmp: bind, port, chunk_size,"
-                + " max_message_size, max_chunk_streams, handshake_timeout, publisher_timeout, ack_window,"
-                + " peer_bandwidth, max_connections)", e.getMessage());
+                + " max_message_size, max_message_size_before_publish, incomplete_message_budget, max_chunk_streams,"
+                + " handshake_timeout, publisher_timeout, idle_timeout, ack_window, peer_bandwidth, max_connections,"
+                + " max_connections_total, max_connections_per_ip)", e.getMessage());
         assertEquals(12, e.line());
         assertEquals(3, e.column());
         assertEquals("rtmp.chunk_sise", e.key());
@@ -162,6 +163,23 @@ class ConfigErrorsTest {
         // Both set: low.
         assertError(rejected("players:\n  write_buffer_high: 1MiB\n  write_buffer_low: 1m\n"), 3, 3,
                 "players.write_buffer_low", "write_buffer_low (1MiB) must be less than write_buffer_high (1MiB)");
+    }
+
+    @Test
+    void theLimitBeforePublishMayNotExceedTheLimitAfter() {
+        assertError(rejected("rtmp:\n  max_message_size_before_publish: 32MiB\n"), 2, 3,
+                "rtmp.max_message_size_before_publish",
+                "max_message_size_before_publish (32MiB) must not exceed max_message_size (16MiB)");
+        assertError(rejected("rtmp:\n  max_message_size: 16KiB\n"), 2, 3, "rtmp.max_message_size",
+                "max_message_size_before_publish (64KiB) must not exceed max_message_size (16KiB)");
+    }
+
+    @Test
+    void theIncompleteMessageBudgetHoldsTheLargestMessage() {
+        assertError(rejected("rtmp:\n  max_message_size: 128MiB\n"), 2, 3, "rtmp.max_message_size",
+                "incomplete_message_budget (64MiB) must be at least max_message_size (128MiB)");
+        assertError(rejected("rtmp:\n  incomplete_message_budget: 8MiB\n"), 2, 3, "rtmp.incomplete_message_budget",
+                "incomplete_message_budget (8MiB) must be at least max_message_size (16MiB)");
     }
 
     @Test

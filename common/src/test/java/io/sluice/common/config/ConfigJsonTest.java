@@ -17,8 +17,10 @@ class ConfigJsonTest {
     /** The form workers receive; it is the YAML's keys with the YAML's value forms. */
     private static final String DEFAULTS_JSON = "{\"workers\":\"auto\","
             + "\"rtmp\":{\"bind\":\"0.0.0.0\",\"port\":1935,\"chunk_size\":60000,\"max_message_size\":\"16MiB\","
+            + "\"max_message_size_before_publish\":\"64KiB\",\"incomplete_message_budget\":\"64MiB\","
             + "\"max_chunk_streams\":64,\"handshake_timeout\":\"5s\",\"publisher_timeout\":\"10s\","
-            + "\"ack_window\":5000000,\"peer_bandwidth\":5000000,\"max_connections\":0},"
+            + "\"idle_timeout\":\"1m\",\"ack_window\":5000000,\"peer_bandwidth\":5000000,\"max_connections\":0,"
+            + "\"max_connections_total\":0,\"max_connections_per_ip\":0},"
             + "\"gop_cache\":{\"enabled\":true,\"max_frames\":2048,\"max_bytes\":\"32MiB\"},"
             + "\"players\":{\"write_buffer_high\":\"4MiB\",\"write_buffer_low\":\"2MiB\",\"slow_timeout\":\"10s\","
             + "\"play_wait_timeout\":\"0s\",\"idle_relay_linger\":\"5s\","

@@ -33,6 +33,10 @@ class ConfigLoaderTest {
         assertEquals(1935, d.rtmp().port());
         assertEquals(60_000, d.rtmp().chunkSize());
         assertEquals(16 * 1024 * 1024, d.rtmp().maxMessageSize());
+        assertEquals(64 * 1024, d.rtmp().maxMessageSizeBeforePublish());
+        assertEquals(64 * 1024 * 1024, d.rtmp().incompleteMessageBudget());
+        assertEquals(Duration.ofSeconds(60), d.rtmp().idleTimeout());
+        assertEquals(0, d.rtmp().maxConnectionsPerIp());
         assertEquals(Duration.ofSeconds(5), d.rtmp().handshakeTimeout());
         assertEquals(32 * 1024 * 1024, d.gopCache().maxBytes());
         assertTrue(d.players().playWaitsForever());
@@ -67,8 +71,9 @@ class ConfigLoaderTest {
     void everyValueFormIsRead() throws ConfigException {
         SluiceConfig c = ConfigLoader.load(FIXTURES.resolve("all-changed.yaml"));
         assertEquals(WorkerCount.of(3), c.workers());
-        assertEquals(new RtmpSettings("127.0.0.1", 19350, 4096, 32 << 20, 100, Duration.ofMillis(2500),
-                Duration.ofMinutes(1), 2_500_000, 2_500_000, 1000), c.rtmp());
+        assertEquals(new RtmpSettings("127.0.0.1", 19350, 4096, 32 << 20, 128 << 10, 256 << 20, 100,
+                Duration.ofMillis(2500), Duration.ofMinutes(1), Duration.ZERO, 2_500_000, 2_500_000, 1000, 5000, 20),
+                c.rtmp());
         assertEquals(new GopCacheSettings(false, 512, 8 << 20), c.gopCache());
         assertEquals(new PlayerSettings(1 << 30, 1 << 20, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ZERO,
                 Duration.ofMillis(80), Duration.ofMillis(100)),

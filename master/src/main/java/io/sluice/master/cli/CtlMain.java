@@ -1,18 +1,23 @@
 package io.sluice.master.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.ExitCodes;
 import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.channel.Method;
 import io.sluice.common.config.ConfigException;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.protocol.ClientRef;
+import io.sluice.common.protocol.StreamRef;
+import io.sluice.common.protocol.control.ControlProtocol;
+import io.sluice.common.protocol.control.PingOrder;
+import io.sluice.common.protocol.control.StopOrder;
+import io.sluice.master.RunDirectoryRecord;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,13 +27,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * {@code bin/ctl}: the control CLI. Talks JSON to the master's control socket, found through the
- * configuration's run directory. Human-readable tables by default, {@code --json} for scripts.
+ * configuration's run directory (or the one the master started with this file recorded, see
+ * {@link RunDirectoryRecord}). Human-readable tables by default, {@code --json} for scripts.
  * Exit code 0 on success; {@link ExitCodes#UNAVAILABLE} (69) when the server is not running;
  * {@link ExitCodes#USAGE} (64) for a bad command line; 1 when the server refused (one line says why).
  */
@@ -139,6 +146,8 @@ public final class CtlMain {
             config = null;
             runDir = hinted;
         }
+        // After an edit of paths.run_dir, the master started with this file still runs in the old one.
+        runDir = RunDirectoryRecord.locate(home, configFile, runDir);
         if (command.equals("paths") && config != null) {
             // For the bin/ scripts: where the pid file and logs are.
             out.println("run_dir=" + runDir);
@@ -147,7 +156,7 @@ public final class CtlMain {
             out.println("stop_timeout_ms=" + config.worker().stopTimeout().toMillis());
             return ExitCodes.OK;
         }
-        Request request;
+        Request<?, ?> request;
         try {
             request = Request.parse(rest);
         } catch (IllegalArgumentException e) {
@@ -157,18 +166,23 @@ public final class CtlMain {
         return call(runDir.resolve("control.sock"), request, json, out, err);
     }
 
-    /** One control request from the command line. */
-    record Request(String command, ChannelMethod method, Object data) {
-        static Request parse(List<String> words) {
+    /**
+     * One control request from the command line: the method, its data, and how its answer is
+     * printed as a table.
+     */
+    record Request<Q, R>(String command, Method<Q, R> method, Q data, Function<R, String> render) {
+
+        static Request<?, ?> parse(List<String> words) {
             String command = words.get(0);
             List<String> args = words.subList(1, words.size());
             return switch (command) {
-                case "status", "workers" -> none(command, args, ChannelMethod.MASTER_STATUS);
-                case "streams" -> none(command, args, ChannelMethod.STREAM_LIST);
-                case "clients" -> none(command, args, ChannelMethod.CLIENT_LIST);
-                case "reload" -> none(command, args, ChannelMethod.MASTER_RELOAD);
+                case "status" -> none(command, args, ControlProtocol.STATUS, Render::status);
+                case "workers" -> none(command, args, ControlProtocol.STATUS, s -> Render.workers(s).toString());
+                case "streams" -> none(command, args, ControlProtocol.STREAMS, Render::streams);
+                case "clients" -> none(command, args, ControlProtocol.CLIENTS, Render::clients);
+                case "reload" -> none(command, args, ControlProtocol.RELOAD, Render::reload);
                 case "ping" -> {
-                    int count = 1000;
+                    int count = PingOrder.DEFAULT_COUNT;
                     if (args.size() == 2 && args.get(0).equals("-n")) {
                         try {
                             count = Integer.parseInt(args.get(1));
@@ -178,46 +192,48 @@ public final class CtlMain {
                     } else if (!args.isEmpty()) {
                         throw new IllegalArgumentException("ping takes only -n COUNT");
                     }
-                    if (count < 1 || count > 1_000_000) {
-                        throw new IllegalArgumentException("ping -n must be 1..1000000, got " + count);
+                    if (count < 1 || count > PingOrder.MAX_COUNT) {
+                        throw new IllegalArgumentException("ping -n must be 1.." + PingOrder.MAX_COUNT + ", got " + count);
                     }
-                    yield new Request(command, ChannelMethod.MASTER_PING, Map.of("count", count));
+                    yield new Request<>(command, ControlProtocol.PING, new PingOrder(count), Render::ping);
                 }
                 case "where" -> {
                     if (args.size() != 1 || !args.get(0).matches("[^/]+/.+")) {
                         throw new IllegalArgumentException("where needs one stream as APP/NAME, e.g. live/cam");
                     }
                     int slash = args.get(0).indexOf('/');
-                    yield new Request(command, ChannelMethod.STREAM_WHERE,
-                            Map.of("app", args.get(0).substring(0, slash), "name", args.get(0).substring(slash + 1)));
+                    yield new Request<>(command, ControlProtocol.WHERE,
+                            new StreamRef(args.get(0).substring(0, slash), args.get(0).substring(slash + 1)), Render::where);
                 }
                 case "kick" -> {
                     if (args.size() != 1) {
                         throw new IllegalArgumentException("kick needs one client id (see bin/ctl clients)");
                     }
-                    yield new Request(command, ChannelMethod.CLIENT_KICK, Map.of("id", args.get(0)));
+                    yield new Request<>(command, ControlProtocol.KICK, new ClientRef(args.get(0)), Render::kick);
                 }
                 case "stop" -> {
                     if (args.size() > 1 || (args.size() == 1 && !args.get(0).matches("--now|--drain"))) {
                         throw new IllegalArgumentException("stop takes --now or --drain");
                     }
                     String how = args.isEmpty() ? "" : args.get(0);
-                    yield new Request(command, ChannelMethod.MASTER_STOP,
-                            Map.of("now", how.equals("--now"), "drain", how.equals("--drain")));
+                    yield new Request<>(command, ControlProtocol.STOP,
+                            new StopOrder(how.equals("--now"), how.equals("--drain")), none -> "stopping\n");
                 }
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'; see bin/ctl --help");
             };
         }
 
-        private static Request none(String command, List<String> args, ChannelMethod method) {
+        private static <R> Request<Void, R> none(String command, List<String> args, Method<Void, R> method,
+                                                  Function<R, String> render) {
             if (!args.isEmpty()) {
                 throw new IllegalArgumentException(command + " takes no arguments (got '" + String.join(" ", args) + "')");
             }
-            return new Request(command, method, null);
+            return new Request<>(command, method, null, render);
         }
     }
 
-    private static int call(Path socket, Request request, boolean json, PrintStream out, PrintStream err) {
+    private static <Q, R> int call(Path socket, Request<Q, R> request, boolean json, PrintStream out,
+                                   PrintStream err) {
         if (!Files.exists(socket)) {
             err.println("sluice ctl: Sluice is not running (no control socket at " + socket + ")");
             return ExitCodes.UNAVAILABLE;
@@ -226,21 +242,22 @@ public final class CtlMain {
         try {
             ChannelPeer peer;
             try {
-                peer = ChannelTransport.connect(socket, group, new ChannelPeer("master", Duration.ofSeconds(30)));
+                peer = ChannelTransport.connect(socket, group,
+                        new ChannelPeer("master", ControlProtocol.PROTOCOL, Duration.ofSeconds(30)));
             } catch (IOException e) {
                 err.println("sluice ctl: Sluice is not running (cannot connect to " + socket + ": " + e.getMessage() + ")");
                 return ExitCodes.UNAVAILABLE;
             }
-            JsonNode answer;
+            R answer;
             try {
-                answer = peer.request(request.method, null, request.data).get(60, TimeUnit.SECONDS);
+                answer = peer.request(request.method(), request.data()).get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof ChannelRequestException refused) {
-                    err.println("sluice ctl: " + request.command + " failed: " + refused.reason());
+                    err.println("sluice ctl: " + request.command() + " failed: " + refused.reason());
                     return ExitCodes.FAILURE;
                 }
-                err.println("sluice ctl: " + request.command + " failed: " + cause.getMessage());
+                err.println("sluice ctl: " + request.command() + " failed: " + cause.getMessage());
                 return ExitCodes.UNAVAILABLE;
             } catch (TimeoutException e) {
                 err.println("sluice ctl: no answer from the master within 60 s");
@@ -249,9 +266,9 @@ public final class CtlMain {
                 peer.close();
             }
             if (json) {
-                out.println(ChannelJson.write(answer));
+                out.println(ChannelJson.write(ChannelJson.toTree(answer)));
             } else {
-                out.print(Render.render(request.command, answer));
+                out.print(request.render().apply(answer));
             }
             return ExitCodes.OK;
         } catch (InterruptedException e) {

@@ -1,123 +1,119 @@
 package io.sluice.master.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.common.config.ConfigDiff;
+import io.sluice.common.protocol.control.ClientView;
+import io.sluice.common.protocol.control.KickResult;
+import io.sluice.common.protocol.control.ReloadReport;
+import io.sluice.common.protocol.control.StatusView;
+import io.sluice.common.protocol.control.StreamView;
+import io.sluice.common.protocol.control.StreamWhere;
+import io.sluice.common.protocol.control.WorkerLatency;
 
-/** Turns the master's JSON answers into the tables {@code bin/ctl} prints. */
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Turns the master's answers into the tables {@code bin/ctl} prints. */
 final class Render {
 
     private Render() {
     }
 
-    static String render(String command, JsonNode a) {
-        return switch (command) {
-            case "status" -> status(a);
-            case "workers" -> workers(a).toString();
-            case "streams" -> streams(a);
-            case "clients" -> clients(a);
-            case "where" -> where(a);
-            case "reload" -> reload(a);
-            case "ping" -> ping(a);
-            case "kick" -> "kicked client " + a.path("id").asText() + " on worker " + a.path("worker").asInt() + "\n";
-            case "stop" -> "stopping\n";
-            default -> a.toString() + "\n";
-        };
-    }
-
-    private static String status(JsonNode a) {
+    static String status(StatusView a) {
         StringBuilder out = new StringBuilder();
-        out.append("master pid   ").append(a.path("pid").asLong()).append('\n');
-        out.append("uptime       ").append(Table.duration(a.path("uptimeMillis").asLong())).append('\n');
-        out.append("generation   ").append(a.path("generation").asInt()).append('\n');
-        out.append("config file  ").append(a.path("configFile").asText()).append('\n');
-        out.append("listening    ").append(a.path("bind").asText()).append(':').append(a.path("port").asInt()).append('\n');
+        out.append("master pid   ").append(a.pid()).append('\n');
+        out.append("uptime       ").append(Table.duration(a.uptimeMillis())).append('\n');
+        out.append("generation   ").append(a.generation()).append('\n');
+        out.append("config file  ").append(a.configFile()).append('\n');
+        out.append("listening    ").append(a.bind()).append(':').append(a.port()).append('\n');
         out.append('\n').append(workers(a));
-        JsonNode givenUp = a.path("givenUp");
-        givenUp.fieldNames().forEachRemaining(slot -> out.append("worker slot ").append(slot)
-                .append(" not respawned: ").append(givenUp.path(slot).asText()).append('\n'));
+        Map<Integer, String> givenUp = a.givenUp() == null ? Map.of() : new TreeMap<>(a.givenUp());
+        givenUp.forEach((slot, why) -> out.append("worker slot ").append(slot)
+                .append(" not respawned: ").append(why).append('\n'));
         return out.toString();
     }
 
-    private static Table workers(JsonNode a) {
+    static Table workers(StatusView a) {
         Table t = new Table("WORKER", "PID", "GEN", "STATE", "UPTIME", "CONNS", "PUB", "PLAY", "STREAMS", "HEAP",
-                "IN", "OUT", "RTT p50/p99");
-        for (JsonNode w : a.path("workers")) {
-            t.row(w.path("id").asInt(), w.path("pid").asLong(), w.path("generation").asInt(), w.path("state").asText(),
-                    Table.duration(w.path("uptimeMillis").asLong()), w.path("connections").asInt(),
-                    w.path("publishers").asInt(), w.path("players").asInt(), w.path("streams").asInt(),
-                    Table.bytes(w.path("heapUsed").asLong()), Table.bytes(w.path("bytesIn").asLong()),
-                    Table.bytes(w.path("bytesOut").asLong()),
-                    w.path("rttP50Micros").asLong() < 0 ? "-" : w.path("rttP50Micros").asLong() + "/"
-                            + w.path("rttP99Micros").asLong() + " us");
+                "IN", "OUT", "REFUSED", "RTT p50/p99");
+        for (StatusView.WorkerView w : a.workers()) {
+            t.row(w.id(), w.pid(), w.generation(), w.state(), Table.duration(w.uptimeMillis()), w.connections(),
+                    w.publishers(), w.players(), w.streams(), Table.bytes(w.heapUsed()), Table.bytes(w.bytesIn()),
+                    Table.bytes(w.bytesOut()), w.refused(),
+                    w.rttP50Micros() < 0 ? "-" : w.rttP50Micros() + "/" + w.rttP99Micros() + " us");
         }
         return t;
     }
 
-    private static String streams(JsonNode a) {
+    static String streams(List<StreamView> a) {
         Table t = new Table("STREAM", "OWNER", "RELAYED BY", "PUBLISHER", "PLAYERS", "KBPS", "VIDEO", "AUDIO", "UPTIME");
-        for (JsonNode s : a) {
-            t.row(s.path("stream").asText(), s.path("owner").asInt(), ids(s.path("relayedBy")),
-                    s.path("publisher").asText("-"), s.path("players").asInt(), s.path("kbps").asLong(),
-                    s.path("videoCodec").asText("-"), s.path("audioCodec").asText("-"),
-                    Table.duration(s.path("uptimeMillis").asLong()));
+        for (StreamView s : a) {
+            t.row(s.stream(), s.owner(), ids(s.relayedBy()), orDash(s.publisher()), s.players(), s.kbps(),
+                    orDash(s.videoCodec()), orDash(s.audioCodec()), Table.duration(s.uptimeMillis()));
         }
         return t.isEmpty() ? "no live streams\n" : t.toString();
     }
 
-    private static String clients(JsonNode a) {
+    static String clients(List<ClientView> a) {
         Table t = new Table("WORKER", "ID", "ADDRESS", "ROLE", "STREAM", "IN", "OUT", "DURATION");
-        for (JsonNode c : a) {
-            t.row(c.path("worker").asInt(), c.path("id").asText(), c.path("address").asText(), c.path("role").asText(),
-                    c.path("stream").asText("-"), Table.bytes(c.path("bytesIn").asLong()),
-                    Table.bytes(c.path("bytesOut").asLong()), Table.duration(c.path("durationMillis").asLong()));
+        for (ClientView c : a) {
+            t.row(c.worker(), c.id(), c.address(), c.role(), orDash(c.stream()), Table.bytes(c.bytesIn()),
+                    Table.bytes(c.bytesOut()), Table.duration(c.durationMillis()));
         }
         return t.isEmpty() ? "no clients\n" : t.toString();
     }
 
-    private static String where(JsonNode a) {
-        return a.path("app").asText() + "/" + a.path("name").asText() + ": published on worker "
-                + a.path("owner").asInt() + " (pid " + a.path("ownerPid").asLong() + "), relayed by "
-                + (a.path("relayedBy").isEmpty() ? "no other worker" : "worker(s) " + ids(a.path("relayedBy"))) + "\n";
+    static String where(StreamWhere a) {
+        return a.app() + "/" + a.name() + ": published on worker " + a.owner() + " (pid " + a.ownerPid()
+                + "), relayed by " + (a.relayedBy().isEmpty() ? "no other worker" : "worker(s) " + ids(a.relayedBy()))
+                + "\n";
     }
 
-    private static String ping(JsonNode a) {
+    static String ping(List<WorkerLatency> a) {
         Table t = new Table("WORKER", "PID", "GEN", "PINGS", "P50 US", "P99 US", "MAX US");
-        for (JsonNode w : a) {
-            t.row(w.path("id").asText(), w.path("pid").asText(), w.path("generation").asText(), w.path("count").asText(),
-                    String.format("%.0f", w.path("p50Micros").asDouble()), String.format("%.0f", w.path("p99Micros").asDouble()),
-                    String.format("%.0f", w.path("maxMicros").asDouble()));
+        for (WorkerLatency w : a) {
+            t.row(w.id(), w.pid(), w.generation(), w.count(), String.format(Locale.ROOT, "%.0f", w.p50Micros()),
+                    String.format(Locale.ROOT, "%.0f", w.p99Micros()), String.format(Locale.ROOT, "%.0f", w.maxMicros()));
         }
         return t.toString();
     }
 
-    private static String reload(JsonNode a) {
+    static String kick(KickResult a) {
+        return "kicked client " + a.id() + " on worker " + a.worker() + "\n";
+    }
+
+    static String reload(ReloadReport a) {
         StringBuilder out = new StringBuilder();
-        JsonNode changes = a.path("changes");
-        if (changes.isEmpty()) {
+        if (a.changes().isEmpty()) {
             out.append("reloaded: nothing changed\n");
         } else {
             Table t = new Table("KEY", "OLD", "NEW", "APPLIED");
-            for (JsonNode c : changes) {
-                t.row(c.path("key").asText(), c.path("oldValue").asText(), c.path("newValue").asText(),
-                        c.path("apply").asText().toLowerCase().replace('_', ' '));
+            for (ConfigDiff.Change c : a.changes()) {
+                t.row(c.key(), c.oldValue(), c.newValue(), c.apply().name().toLowerCase(Locale.ROOT).replace('_', ' '));
             }
             out.append(t);
         }
-        if (a.hasNonNull("summary")) {
-            out.append(a.path("summary").asText()).append('\n');
+        if (a.summary() != null) {
+            out.append(a.summary()).append('\n');
         }
         return out.toString();
     }
 
-    private static String ids(JsonNode array) {
-        if (array.isEmpty()) {
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    private static String ids(List<Integer> ids) {
+        if (ids == null || ids.isEmpty()) {
             return "-";
         }
         StringBuilder s = new StringBuilder();
-        for (JsonNode id : array) {
+        for (int id : ids) {
             if (s.length() > 0) {
                 s.append(',');
             }
-            s.append(id.asInt());
+            s.append(id);
         }
         return s.toString();
     }

@@ -1,7 +1,8 @@
 package io.sluice.master.control;
 
-import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.common.protocol.control.WorkerLatency;
 import io.sluice.master.process.WorkerHandle;
 
 import java.util.ArrayList;
@@ -18,11 +19,6 @@ import java.util.concurrent.CompletableFuture;
 final class ChannelLatency {
 
     private ChannelLatency() {
-    }
-
-    /** One worker's round trips, in microseconds. */
-    record WorkerLatency(int id, int generation, long pid, int count, double p50Micros, double p99Micros,
-                         double maxMicros) {
     }
 
     /** The figures for every worker that has a channel, measured one worker after the other. */
@@ -54,7 +50,7 @@ final class ChannelLatency {
             return;
         }
         long t0 = System.nanoTime();
-        peer.request(ChannelMethod.WORKER_PING, null, null).whenComplete((data, error) -> {
+        peer.request(WorkerProtocol.PING, null).whenComplete((load, error) -> {
             if (error != null) {
                 done.completeExceptionally(error);
                 return;

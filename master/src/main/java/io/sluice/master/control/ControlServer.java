@@ -1,15 +1,23 @@
 package io.sluice.master.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
-import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelServer;
 import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.channel.ErrorCode;
+import io.sluice.common.protocol.ClientRef;
 import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerDump;
+import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.common.protocol.control.ClientView;
+import io.sluice.common.protocol.control.ControlProtocol;
+import io.sluice.common.protocol.control.KickResult;
+import io.sluice.common.protocol.control.PingOrder;
+import io.sluice.common.protocol.control.ReloadReport;
+import io.sluice.common.protocol.control.StatusView;
+import io.sluice.common.protocol.control.StreamView;
+import io.sluice.common.protocol.control.StreamWhere;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerHandle;
@@ -25,7 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -39,7 +47,7 @@ public final class ControlServer implements AutoCloseable {
 
     static final Duration WORKER_TIMEOUT = Duration.ofSeconds(3);
 
-    private final ScheduledExecutorService loop;
+    private final Executor loop;
     private final Supervisor supervisor;
     private final StreamDirectory directory;
     private final ControlActions actions;
@@ -50,7 +58,7 @@ public final class ControlServer implements AutoCloseable {
         StatusView status();
 
         /** Reloads the configuration; completes with what changed and how it was applied. */
-        CompletableFuture<Object> reload();
+        CompletableFuture<ReloadReport> reload();
 
         /**
          * Stops the server: {@code now} without worker.close; {@code drain} lets the workers
@@ -59,7 +67,7 @@ public final class ControlServer implements AutoCloseable {
         void stop(boolean now, boolean drain);
     }
 
-    public ControlServer(Path socket, EventLoopGroup io, ScheduledExecutorService loop, Supervisor supervisor,
+    public ControlServer(Path socket, EventLoopGroup io, Executor loop, Supervisor supervisor,
                          StreamDirectory directory, ControlActions actions) throws IOException {
         this.loop = loop;
         this.supervisor = supervisor;
@@ -70,25 +78,21 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private ChannelPeer peer() {
-        ChannelPeer peer = new ChannelPeer("control", Duration.ofSeconds(30));
-        peer.onRequest(ChannelMethod.MASTER_STATUS, (request, context) -> onLoop(actions::status));
-        peer.onRequest(ChannelMethod.MASTER_PING, (request, context) -> {
-            int count = request.data() == null ? 1000 : request.data().path("count").asInt(1000);
-            if (count < 1 || count > 1_000_000) {
-                throw new ChannelRequestException("BadRequest", "count must be 1..1000000, got " + count);
-            }
-            return CompletableFuture.supplyAsync(supervisor::workers, loop)
-                    .thenCompose(workers -> ChannelLatency.measure(workers, count));
+        ChannelPeer peer = new ChannelPeer("control", ControlProtocol.PROTOCOL, Duration.ofSeconds(30));
+        peer.onRequestAsync(ControlProtocol.STATUS, (none, context) -> onLoop(actions::status));
+        peer.onRequestAsync(ControlProtocol.PING, (order, context) -> {
+            int count = order == null ? PingOrder.DEFAULT_COUNT : order.count();
+            return onLoop(supervisor::workers).thenCompose(workers -> ChannelLatency.measure(workers, count));
         });
-        peer.onRequest(ChannelMethod.STREAM_WHERE, (request, context) -> onLoop(() -> where(request.data())));
-        peer.onRequest(ChannelMethod.STREAM_LIST, (request, context) -> dumps().thenApply(ControlServer::streams));
-        peer.onRequest(ChannelMethod.CLIENT_LIST, (request, context) -> dumps().thenApply(ControlServer::clients));
-        peer.onRequest(ChannelMethod.CLIENT_KICK, (request, context) -> kick(request.data()));
-        peer.onRequest(ChannelMethod.MASTER_RELOAD, (request, context) ->
-                CompletableFuture.supplyAsync(actions::reload, loop).thenCompose(f -> f));
-        peer.onRequest(ChannelMethod.MASTER_STOP, (request, context) -> {
-            boolean now = request.data() != null && request.data().path("now").asBoolean(false);
-            boolean drain = request.data() != null && request.data().path("drain").asBoolean(false);
+        peer.onRequestAsync(ControlProtocol.WHERE, (ref, context) -> onLoop(() -> where(ref)));
+        peer.onRequestAsync(ControlProtocol.STREAMS, (none, context) -> dumps().thenApply(ControlServer::streams));
+        peer.onRequestAsync(ControlProtocol.CLIENTS, (none, context) -> dumps().thenApply(ControlServer::clients));
+        peer.onRequestAsync(ControlProtocol.KICK, (client, context) -> kick(client));
+        peer.onRequestAsync(ControlProtocol.RELOAD, (none, context) ->
+                onLoop(actions::reload).thenCompose(f -> f));
+        peer.onRequest(ControlProtocol.STOP, (order, context) -> {
+            boolean now = order != null && order.now();
+            boolean drain = order != null && order.drain();
             // Answered first; the stop starts right after, on the loop.
             loop.execute(() -> actions.stop(now, drain));
             return null;
@@ -100,11 +104,13 @@ public final class ControlServer implements AutoCloseable {
         return CompletableFuture.supplyAsync(work, loop);
     }
 
-    private StreamDirectory.Where where(JsonNode data) {
-        StreamRef ref = ChannelJson.convert(data, StreamRef.class);
-        StreamDirectory.Where where = directory.where(ref);
+    private StreamWhere where(StreamRef ref) {
+        if (ref == null) {
+            throw new ChannelRequestException(ErrorCode.BAD_REQUEST, "where needs a stream (app and name)");
+        }
+        StreamWhere where = directory.where(ref);
         if (where == null) {
-            throw new ChannelRequestException("NotFound", ref + " is not published");
+            throw new ChannelRequestException(ErrorCode.NOT_FOUND, ref + " is not published");
         }
         return where;
     }
@@ -122,8 +128,8 @@ public final class ControlServer implements AutoCloseable {
                 if (p == null) {
                     continue;
                 }
-                asks.add(p.request(ChannelMethod.WORKER_DUMP, null, null, WORKER_TIMEOUT)
-                        .thenApply(d -> new WorkerView(w.id(), w.generation(), ChannelJson.convert(d, WorkerDump.class)))
+                asks.add(p.request(WorkerProtocol.DUMP, null, WORKER_TIMEOUT)
+                        .thenApply(d -> new WorkerView(w.id(), w.generation(), d))
                         .exceptionally(e -> {
                             log.warn("{} did not answer worker.dump: {}", w, e.toString());
                             return null;
@@ -142,10 +148,10 @@ public final class ControlServer implements AutoCloseable {
         });
     }
 
-    private record Snapshot(List<WorkerHandle> workers, List<StreamDirectory.Where> published) {
+    private record Snapshot(List<WorkerHandle> workers, List<StreamWhere> published) {
     }
 
-    private record Dumps(List<WorkerView> views, List<StreamDirectory.Where> published) {
+    private record Dumps(List<WorkerView> views, List<StreamWhere> published) {
     }
 
     private record WorkerView(int id, int generation, WorkerDump dump) {
@@ -154,7 +160,7 @@ public final class ControlServer implements AutoCloseable {
     private static List<StreamView> streams(Dumps dumps) {
         List<WorkerView> views = dumps.views;
         List<StreamView> out = new ArrayList<>();
-        for (StreamDirectory.Where where : dumps.published) {
+        for (StreamWhere where : dumps.published) {
             String publisher = null;
             int players = 0;
             long bytesIn = 0;
@@ -183,11 +189,6 @@ public final class ControlServer implements AutoCloseable {
         return out;
     }
 
-    /** A stream as {@code bin/ctl streams} shows it; bitrate is the average since publishing started. */
-    public record StreamView(String stream, int owner, List<Integer> relayedBy, String publisher, int players,
-                             long kbps, String videoCodec, String audioCodec, long uptimeMillis) {
-    }
-
     private static List<ClientView> clients(Dumps dumps) {
         List<WorkerView> views = dumps.views;
         List<ClientView> out = new ArrayList<>();
@@ -201,32 +202,27 @@ public final class ControlServer implements AutoCloseable {
         return out;
     }
 
-    /** A client session as {@code bin/ctl clients} shows it. */
-    public record ClientView(int worker, String id, String address, String role, String stream, long bytesIn,
-                             long bytesOut, long durationMillis) {
-    }
-
-    private CompletableFuture<Object> kick(JsonNode data) {
-        String id = data == null ? null : data.path("id").asText(null);
-        if (id == null || id.isEmpty()) {
-            throw new ChannelRequestException("BadRequest", "kick needs a client id (see bin/ctl clients)");
+    private CompletableFuture<KickResult> kick(ClientRef client) {
+        if (client == null) {
+            throw new ChannelRequestException(ErrorCode.BAD_REQUEST, "kick needs a client id (see bin/ctl clients)");
         }
         return onLoop(supervisor::workers).thenCompose(workers -> {
             List<CompletableFuture<Integer>> asks = new ArrayList<>();
             for (WorkerHandle w : workers) {
                 ChannelPeer p = w.peer();
                 if (p != null) {
-                    asks.add(p.request(ChannelMethod.CLIENT_KICK, null, java.util.Map.of("id", id), WORKER_TIMEOUT)
+                    asks.add(p.request(WorkerProtocol.KICK, client, WORKER_TIMEOUT)
                             .thenApply(r -> w.id()).exceptionally(e -> 0));
                 }
             }
             return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 for (CompletableFuture<Integer> a : asks) {
                     if (a.join() > 0) {
-                        return (Object) java.util.Map.of("worker", a.join(), "id", id);
+                        return new KickResult(a.join(), client.id());
                     }
                 }
-                throw new ChannelRequestException("NotFound", "no client " + id + " (see bin/ctl clients)");
+                throw new ChannelRequestException(ErrorCode.NOT_FOUND, "no client " + client.id()
+                        + " (see bin/ctl clients)");
             });
         });
     }

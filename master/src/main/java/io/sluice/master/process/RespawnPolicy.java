@@ -11,7 +11,9 @@ import java.util.Deque;
  * under a second); repeated failures back off exponentially from 100 ms up to 5 s; and
  * {@code maxFailures} within {@code window} mark a crash loop, which stops respawning that slot
  * (the cause will not fix itself, and a loop of JVM starts would eat the CPU the other workers
- * need). Not thread-safe: used on the master loop.
+ * need). The limits are passed with each failure rather than kept, so a reload that changes
+ * {@code worker.respawn_*} applies to the slots that run (in place, as documented). Not
+ * thread-safe: used on the master loop.
  */
 final class RespawnPolicy {
 
@@ -19,28 +21,18 @@ final class RespawnPolicy {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Deque<Long> failures = new ArrayDeque<>();
-    private int maxFailures;
-    private long windowNanos;
 
-    RespawnPolicy(int maxFailures, Duration window) {
-        configure(maxFailures, window);
-    }
-
-    void configure(int maxFailures, Duration window) {
-        this.maxFailures = maxFailures;
-        this.windowNanos = window.toNanos();
-    }
-
-    /** Records a failure at {@code nowNanos}; returns how many fell within the window. */
-    int recordFailure(long nowNanos) {
+    /** Records a failure at {@code nowNanos}; returns how many fell within {@code window}. */
+    int recordFailure(long nowNanos, Duration window) {
         failures.addLast(nowNanos);
+        long windowNanos = window.toNanos();
         while (!failures.isEmpty() && nowNanos - failures.peekFirst() > windowNanos) {
             failures.removeFirst();
         }
         return failures.size();
     }
 
-    boolean crashLoop() {
+    boolean crashLoop(int maxFailures) {
         return failures.size() >= maxFailures;
     }
 
@@ -52,13 +44,5 @@ final class RespawnPolicy {
         }
         long millis = FIRST_BACKOFF.toMillis() << Math.min(recent - 2, 10);
         return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
-    }
-
-    int maxFailures() {
-        return maxFailures;
-    }
-
-    Duration window() {
-        return Duration.ofNanos(windowNanos);
     }
 }

@@ -3,6 +3,8 @@ package io.sluice.master.process;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.protocol.WorkerLoad;
 
+import java.util.Arrays;
+
 /**
  * One worker process as the master tracks it. Mutated on the master loop only; the volatile
  * fields are read by status queries from other threads.
@@ -12,22 +14,26 @@ public final class WorkerHandle {
     /** Where a worker is in its life, in order. */
     public enum State { SPAWNED, IDENTIFIED, RUNNING, DRAINING, STOPPING, EXITED }
 
-    final int id;
-    final int generation;
+    final WorkerSlot slot;
     final Process process;
-    final long spawnedNanos = System.nanoTime();
+    final long spawnedNanos;
     volatile State state = State.SPAWNED;
     volatile ChannelPeer peer;
-    volatile int port;
     volatile String relayEndpoint;
     volatile WorkerLoad load;
-    long runningNanos;
+    volatile long runningNanos;
+    /** When the heartbeat's unanswered ping went out; meaningful while {@link #pingInFlight}. */
     long pingSentNanos;
     boolean pingInFlight;
-    long drainDeadlineNanos;
     /** Round trips of the last heartbeats (master → worker → master), nanoseconds, newest last. */
     private final long[] rtts = new long[128];
     private int rttCount;
+
+    WorkerHandle(WorkerSlot slot, Process process, long spawnedNanos) {
+        this.slot = slot;
+        this.process = process;
+        this.spawnedNanos = spawnedNanos;
+    }
 
     synchronized void recordRtt(long nanos) {
         rtts[rttCount % rtts.length] = nanos;
@@ -40,29 +46,24 @@ public final class WorkerHandle {
         if (n == 0) {
             return -1;
         }
-        long[] sorted = java.util.Arrays.copyOf(rtts, n);
-        java.util.Arrays.sort(sorted);
+        long[] sorted = Arrays.copyOf(rtts, n);
+        Arrays.sort(sorted);
         int index = (int) Math.ceil(percentile / 100.0 * n) - 1;
         return sorted[Math.max(0, Math.min(n - 1, index))] / 1000;
     }
 
-    /** Milliseconds since the worker reported running; 0 before. */
-    public long runningMillis() {
-        return runningNanos == 0 ? 0 : (System.nanoTime() - runningNanos) / 1_000_000;
-    }
-
-    WorkerHandle(int id, int generation, Process process) {
-        this.id = id;
-        this.generation = generation;
-        this.process = process;
+    /** Milliseconds since the worker reported running, as of {@code nowNanos}; 0 before. */
+    public long runningMillis(long nowNanos) {
+        long since = runningNanos;
+        return since == 0 ? 0 : (nowNanos - since) / 1_000_000;
     }
 
     public int id() {
-        return id;
+        return slot.id;
     }
 
     public int generation() {
-        return generation;
+        return slot.generation;
     }
 
     public long pid() {
@@ -73,8 +74,15 @@ public final class WorkerHandle {
         return state;
     }
 
+    /** The load figures of the last heartbeat answer; null before the first. */
     public WorkerLoad load() {
         return load;
+    }
+
+    /** Client connections the limits count (admitted, open) as of the last heartbeat; 0 before the first. */
+    int admitted() {
+        WorkerLoad l = load;
+        return l == null ? 0 : l.admitted();
     }
 
     /** The Unix socket other workers relay this worker's streams from (null before it runs). */
@@ -82,6 +90,7 @@ public final class WorkerHandle {
         return relayEndpoint;
     }
 
+    /** The channel to this worker; null before it identified and after the channel closed. */
     public ChannelPeer peer() {
         return peer;
     }
@@ -90,8 +99,14 @@ public final class WorkerHandle {
         return process.isAlive();
     }
 
+    /** Whether it serves clients: running, or draining the sessions it has. */
+    boolean serving() {
+        State s = state;
+        return s == State.RUNNING || s == State.DRAINING;
+    }
+
     @Override
     public String toString() {
-        return "worker " + id + " (pid " + process.pid() + ", generation " + generation + ")";
+        return "worker " + slot.id + " (pid " + process.pid() + ", generation " + slot.generation + ")";
     }
 }

@@ -1,25 +1,49 @@
 package io.sluice.master.process;
 
-import java.util.concurrent.ScheduledFuture;
-
 /**
- * A place for one worker in a generation: the process currently filling it, its respawn policy,
- * and whether the master gave up on it (crash loop, or a bad configuration that a respawn cannot
- * fix). Used on the master loop only.
+ * A place for one worker in a generation: the process currently filling it, its failures, and
+ * whether it is still respawned. A slot stops being respawned when the master gives up on it
+ * (crash loop, or a bad configuration a respawn cannot fix) or when its generation is retired
+ * (replaced by a reload, rolled back, or the server stops). Used on the master loop only.
  */
 final class WorkerSlot {
 
     final int id;
     final int generation;
-    final RespawnPolicy respawn;
+    final RespawnPolicy respawn = new RespawnPolicy();
     WorkerHandle worker;
-    ScheduledFuture<?> pendingRespawn;
-    /** Why the slot is no longer respawned, or null. */
+    MasterLoop.Cancellable pendingRespawn;
+    /** Why the master gave up on the slot, or null. */
     String givenUp;
+    /** The worker exited with the bad-configuration code. */
+    boolean badConfig;
+    /** Its generation is no longer served: the worker's exit is expected and not respawned. */
+    boolean retired;
 
-    WorkerSlot(int id, int generation, RespawnPolicy respawn) {
+    WorkerSlot(int id, int generation) {
         this.id = id;
         this.generation = generation;
-        this.respawn = respawn;
+    }
+
+    boolean respawns() {
+        return !retired && givenUp == null;
+    }
+
+    /** Not respawned any more; a respawn waiting for its backoff is called off. */
+    void retire() {
+        retired = true;
+        cancelRespawn();
+    }
+
+    void cancelRespawn() {
+        if (pendingRespawn != null) {
+            pendingRespawn.cancel();
+            pendingRespawn = null;
+        }
+    }
+
+    /** The worker filling the slot runs and serves. */
+    boolean running() {
+        return worker != null && worker.state == WorkerHandle.State.RUNNING;
     }
 }

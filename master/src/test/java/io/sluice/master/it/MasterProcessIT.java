@@ -140,4 +140,35 @@ class MasterProcessIT {
             assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 3000);
         }
     }
+
+    @Test
+    void sigintStopsTheServerLikeSigterm(@TempDir Path dir) throws Exception {
+        try (SluiceServer s = SluiceServer.start(dir, "workers: 2\n")) {
+            List<ProcessHandle> workers = s.workers();
+            new ProcessBuilder("kill", "-INT", String.valueOf(s.masterPid())).start().waitFor();
+            assertTrue(s.masterProcess().waitFor(30, TimeUnit.SECONDS), "the master stops on SIGINT");
+            assertEquals(0, s.masterProcess().exitValue());
+            assertEquals(1, s.logLines("stopping 2 worker\\(s\\)$").size());
+            assertEquals(2, s.logLines("the master asked this worker to stop").size(), "worker.close to each");
+            assertTrue(workers.stream().noneMatch(ProcessHandle::isAlive));
+            assertFalse(Files.exists(dir.resolve("run/sluice.pid")), "pid file removed");
+        }
+    }
+
+    /**
+     * A current worker that exits 0 without the master asking (here it calls System.exit(0),
+     * made to through the attach API) is replaced like any other exit.
+     */
+    @Test
+    void aWorkerThatExitsZeroUnaskedIsReplaced(@TempDir Path dir) throws Exception {
+        try (SluiceServer s = SluiceServer.start(dir, "workers: 1\n")) {
+            long victim = s.workerPid(1);
+            ExitAgent.exit(victim, 0, dir);
+            s.awaitLog("exited with code 0 without being asked to stop", 15);
+            s.awaitLogCount("running after", 2, 30);
+            assertEquals(1, s.workers().size());
+            assertTrue(s.workerPid(1) != victim, "a new worker runs in slot 1");
+            assertEquals(1, s.listenerPids().size(), "and listens");
+        }
+    }
 }

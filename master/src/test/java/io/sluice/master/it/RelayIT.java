@@ -310,7 +310,8 @@ class RelayIT {
         try (SluiceServer s = SluiceServer.start(dir, "workers: 2\nplayers:\n  idle_relay_linger: 0s\n");
              TestPublisher publisher = TestPublisher.publish(group, s.port(), "live", "cam", flv)) {
             long ownerPid = s.serverPidFor(publisher.localPort()).orElseThrow();
-            Thread.sleep(1500); // a GOP in the owner's cache
+            // A GOP in the owner's cache: the stream's codecs are known once its first frames arrived.
+            assertTrue(TestPlayer.await(() -> streamHasVideo(s, "live/cam"), 10), "the publisher's video arrives");
             List<Long> relayed = new ArrayList<>();
             List<Long> local = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(80);
@@ -344,7 +345,8 @@ class RelayIT {
                 }
                 if (sampledRelay) {
                     // The relay closes after two idle checks (250 ms apart) with no player left.
-                    Thread.sleep(700);
+                    assertTrue(relayedBy(awaitWhere(s, "live/cam", w -> relayedBy(w).isEmpty(), 10)).isEmpty(),
+                            "the relay closed once its player left");
                 }
             }
             assertTrue(relayed.size() >= 5 && local.size() >= 5, "samples: " + relayed.size() + " relayed, "
@@ -480,6 +482,21 @@ class RelayIT {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         return answer;
+    }
+
+    /** Whether {@code bin/ctl streams} knows the video codec of {@code stream} (its first video arrived). */
+    private static boolean streamHasVideo(SluiceServer s, String stream) {
+        try {
+            for (JsonNode v : json(s.ctl("streams", "--json"))) {
+                if (v.path("stream").asText().equals(stream) && !v.path("videoCodec").isNull()
+                        && !v.path("videoCodec").isMissingNode()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode json(SluiceServer.Result r) throws IOException {

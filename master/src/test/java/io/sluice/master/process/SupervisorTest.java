@@ -8,40 +8,56 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The supervisor's respawn rules with stand-in worker processes (small shell commands that
- * exit with a chosen code), on a real master loop.
+ * exit with a chosen code), on a real master loop: process exits as the JVM reports them.
  */
 @Timeout(30)
 class SupervisorTest {
 
     private static final java.util.function.BiFunction<Integer, Integer, String> RELAYS =
             (id, generation) -> "/tmp/worker-" + id + ".sock";
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    private final MasterLoop loop = MasterLoop.of(executor);
     private final List<Process> started = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void cleanUp() throws Exception {
         started.forEach(Process::destroyForcibly);
-        loop.shutdownNow();
-        assertTrue(loop.awaitTermination(5, TimeUnit.SECONDS));
+        executor.shutdownNow();
+        assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS));
     }
 
     private SluiceConfig config(String yaml) throws Exception {
         return ConfigLoader.parse(yaml, "test");
+    }
+
+    /** A supervisor whose exits are reaped on the loop, as the master's cycle does. */
+    private Supervisor supervisor(Launcher launcher, SluiceConfig config, Consumer<WorkerHandle> gone) {
+        AtomicReference<Supervisor> s = new AtomicReference<>();
+        s.set(new Supervisor(loop, launcher, config, exit -> loop.execute(() -> s.get().reap(exit)), gone, RELAYS));
+        return s.get();
     }
 
     /** A launcher whose processes run {@code sh -c script}. */
@@ -53,27 +69,48 @@ class SupervisorTest {
         };
     }
 
-    private <T> T onLoop(java.util.concurrent.Callable<T> work) throws Exception {
-        return loop.submit(work).get(5, TimeUnit.SECONDS);
+    private <T> T onLoop(Callable<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(5, TimeUnit.SECONDS);
+    }
+
+    /** Polls {@code condition} every 10 ms for at most 5 s. */
+    private static boolean await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     @Test
     void aWorkerExitingWithTheBadConfigurationCodeIsNotRespawned() throws Exception {
-        Supervisor s = new Supervisor(loop, shell("exit " + ExitCodes.BAD_CONFIG), config("workers: 2\n"), h -> { }, RELAYS);
-        CompletableFuture<Void> up = onLoop(() -> s.startGeneration(2));
+        Supervisor s = supervisor(shell("exit " + ExitCodes.BAD_CONFIG), config("workers: 2\n"), h -> { });
+        CompletableFuture<StartResult> up = onLoop(() -> s.start(2));
         Exception e = assertThrows(Exception.class, () -> up.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("bad configuration"), e.getMessage());
-        Thread.sleep(500);
-        assertEquals(2, started.size(), "one start per slot, no respawn");
+        // Both slots were given up, so no respawn can be pending: nothing to wait for.
         Map<Integer, String> givenUp = onLoop(s::givenUp);
         assertEquals(2, givenUp.size());
+        assertEquals(List.of(), onLoop(s::workers));
+        assertEquals(2, started.size(), "one start per slot, no respawn");
     }
 
     @Test
     void aCrashLoopStopsRespawningAfterTheConfiguredFailures() throws Exception {
         SluiceConfig c = config("worker:\n  respawn_max_failures: 4\n  respawn_window: 30s\n");
-        Supervisor s = new Supervisor(loop, shell("exit 3"), c, h -> { }, RELAYS);
-        CompletableFuture<Void> up = onLoop(() -> s.startGeneration(1));
+        Supervisor s = supervisor(shell("exit 3"), c, h -> { });
+        CompletableFuture<StartResult> up = onLoop(() -> s.start(1));
         assertThrows(Exception.class, () -> up.get(15, TimeUnit.SECONDS));
         assertEquals(4, started.size(), "started, then respawned until the fourth failure");
         assertTrue(onLoop(s::givenUp).get(1).contains("failed 4 times within 30 s"));
@@ -89,14 +126,10 @@ class SupervisorTest {
             started.add(p);
             return p;
         };
-        Supervisor s = new Supervisor(loop, launcher, config(""), h -> gone.add(h.pid()), RELAYS);
-        onLoop(() -> s.startGeneration(1));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (started.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(2, started.size(), "respawned");
-        assertEquals(List.of(started.get(0).pid()), gone);
+        Supervisor s = supervisor(launcher, config(""), h -> gone.add(h.pid()));
+        onLoop(() -> s.start(1));
+        assertTrue(await(() -> started.size() == 2), "respawned");
+        assertEquals(List.of(started.get(0).pid()), onLoop(() -> List.copyOf(gone)));
         // The replacement identifies and runs like a real worker would.
         Process replacement = started.get(1);
         onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, replacement.pid(), 0, null)));
@@ -109,8 +142,8 @@ class SupervisorTest {
 
     @Test
     void anUnknownWorkerCannotIdentify() throws Exception {
-        Supervisor s = new Supervisor(loop, shell("sleep 30"), config(""), h -> { }, RELAYS);
-        onLoop(() -> s.startGeneration(1));
+        Supervisor s = supervisor(shell("sleep 30"), config(""), h -> { });
+        onLoop(() -> s.start(1));
         Exception e = assertThrows(Exception.class,
                 () -> onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, 999_999_999L, 0, null))));
         assertTrue(e.getCause().getMessage().contains("was started by this master"), e.getMessage());
@@ -119,15 +152,22 @@ class SupervisorTest {
     @Test
     void stopEscalatesToSigkillForAWorkerThatIgnoresSigterm() throws Exception {
         SluiceConfig c = config("worker:\n  stop_timeout: 1s\n");
-        Supervisor s = new Supervisor(loop, shell("trap '' TERM; while :; do sleep 0.1; done"), c, h -> { }, RELAYS);
-        onLoop(() -> s.startGeneration(1));
-        Thread.sleep(300);
+        Supervisor s = supervisor(shell("trap '' TERM; echo ready; while :; do sleep 0.1; done"), c, h -> { });
+        Stopper stopper = new Stopper(loop, () -> s.config().worker());
+        onLoop(() -> s.start(1));
+        // The trap is set once the script says so: a SIGTERM before that would end it.
+        BufferedReader out = new BufferedReader(new InputStreamReader(started.get(0).getInputStream(),
+                StandardCharsets.US_ASCII));
+        assertEquals("ready", out.readLine());
         long t0 = System.nanoTime();
-        CompletableFuture<Void> stopped = onLoop(() -> s.stop(false));
+        CompletableFuture<Void> stopped = onLoop(() -> {
+            s.retireAll().forEach(h -> stopper.stop(h, false));
+            return s.allExited();
+        });
         stopped.get(10, TimeUnit.SECONDS);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(ms >= 900 && ms < 5000, "killed after the stop timeout, took " + ms + " ms");
-        assertTrue(!started.get(0).isAlive());
+        assertFalse(started.get(0).isAlive());
     }
 
     @Test
@@ -139,8 +179,11 @@ class SupervisorTest {
             started.add(p);
             return p;
         };
-        Supervisor s = new Supervisor(loop, launcher, config("workers: 1\n"), h -> { }, RELAYS);
-        onLoop(() -> s.startGeneration(1));
+        Supervisor s = supervisor(launcher, config("workers: 1\n"), h -> { });
+        Stopper stopper = new Stopper(loop, () -> s.config().worker());
+        GenerationSwap swap = new GenerationSwap(loop, s, stopper,
+                new HeartbeatMonitor(loop, s, HeartbeatMonitor.Pinger.overChannel()));
+        onLoop(() -> s.start(1));
         Process first = started.get(0);
         onLoop(() -> s.identify(null, new WorkerIdentity(1, 1, first.pid(), 0, null)));
         onLoop(() -> {
@@ -148,7 +191,7 @@ class SupervisorTest {
             return null;
         });
         SluiceConfig next = config("workers: 2\n");
-        CompletableFuture<Void> reloaded = onLoop(() -> s.replaceGeneration(next, 2));
+        CompletableFuture<Void> reloaded = onLoop(() -> swap.replace(next, 2));
         Exception e = assertThrows(Exception.class, () -> reloaded.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("bad configuration"), e.getMessage());
         assertEquals(1, onLoop(s::generation), "back to generation 1");

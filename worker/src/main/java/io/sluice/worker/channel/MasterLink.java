@@ -1,16 +1,15 @@
 package io.sluice.worker.channel;
 
 import io.netty.channel.EventLoopGroup;
-import io.sluice.common.channel.ChannelEvent;
-import io.sluice.common.channel.ChannelJson;
-import io.sluice.common.channel.ChannelMethod;
 import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelTransport;
+import io.sluice.common.channel.ErrorCode;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.IdentifyReply;
 import io.sluice.common.protocol.WorkerIdentity;
-import io.sluice.worker.RtmpServer;
+import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.worker.runtime.WorkerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +51,12 @@ public final class MasterLink {
     /** Connects to the master's channel socket and identifies; returns the link and the configuration. */
     public static Connected connect(Path socket, EventLoopGroup group, int id, int generation)
             throws IOException, InterruptedException {
-        ChannelPeer peer = ChannelTransport.connect(socket, group, new ChannelPeer("master", REQUEST_TIMEOUT));
+        ChannelPeer peer = ChannelTransport.connect(socket, group,
+                new ChannelPeer("master", WorkerProtocol.PROTOCOL, REQUEST_TIMEOUT));
         WorkerIdentity me = new WorkerIdentity(id, generation, ProcessHandle.current().pid(), 0, null);
         try {
-            IdentifyReply reply = ChannelJson.convert(
-                    peer.request(ChannelMethod.WORKER_IDENTIFY, null, me, IDENTIFY_TIMEOUT)
-                            .get(IDENTIFY_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS), IdentifyReply.class);
+            IdentifyReply reply = peer.request(WorkerProtocol.IDENTIFY, me, IDENTIFY_TIMEOUT)
+                    .get(IDENTIFY_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
             return new Connected(new MasterLink(peer, me), reply);
         } catch (ExecutionException | TimeoutException e) {
             peer.close();
@@ -70,30 +69,35 @@ public final class MasterLink {
     }
 
     /**
-     * Serves the master's requests for {@code server}, announces it running, and runs
-     * {@code stop} (once, on its own thread) when the master asks the worker to stop or the
-     * channel closes.
+     * Serves the master's requests for the worker that runs on {@code runtime}, announces it
+     * running, and runs {@code stop} (once, on its own thread) when the master asks the worker to
+     * stop or the channel closes. {@code settings} applies a reload's in-place settings.
      */
-    public void serve(RtmpServer server, int port, String relayEndpoint, Consumer<SluiceConfig> settings,
+    public void serve(WorkerRuntime runtime, int port, String relayEndpoint, Consumer<SluiceConfig> settings,
                       Runnable stop) {
-        peer.onRequest(ChannelMethod.WORKER_PING, (request, context) -> server.load());
-        peer.onRequest(ChannelMethod.WORKER_UPDATE_SETTINGS, (request, context) -> {
-            settings.accept(ChannelJson.convert(request.data(), SluiceConfig.class));
+        peer.onRequest(WorkerProtocol.PING, (heartbeat, context) -> {
+            if (heartbeat != null) { // bin/ctl ping sends none: it changes nothing
+                runtime.serverShare(heartbeat.connectionShare());
+            }
+            return runtime.load();
+        });
+        peer.onRequest(WorkerProtocol.UPDATE_SETTINGS, (config, context) -> {
+            settings.accept(config);
             return null;
         });
-        peer.onRequest(ChannelMethod.WORKER_DRAIN, (request, context) -> {
-            drain(server, request.data() == null ? 0 : request.data().path("timeoutMillis").asLong(), stop);
+        peer.onRequest(WorkerProtocol.DRAIN, (order, context) -> {
+            drain(runtime, order == null ? 0 : order.timeoutMillis(), stop);
             return null;
         });
-        peer.onRequest(ChannelMethod.WORKER_DUMP, (request, context) -> server.dump());
-        peer.onRequest(ChannelMethod.CLIENT_KICK, (request, context) -> {
-            String id = request.data() == null ? null : request.data().path("id").asText(null);
-            if (id == null || !server.kick(id)) {
-                throw new ChannelRequestException("NotFound", "no client " + id + " on this worker");
+        peer.onRequest(WorkerProtocol.DUMP, (none, context) -> runtime.dump());
+        peer.onRequest(WorkerProtocol.KICK, (client, context) -> {
+            if (client == null || !runtime.kick(client.id())) {
+                throw new ChannelRequestException(ErrorCode.NOT_FOUND,
+                        "no client " + (client == null ? null : client.id()) + " on this worker");
             }
             return null;
         });
-        peer.onRequest(ChannelMethod.WORKER_CLOSE, (request, context) -> {
+        peer.onRequest(WorkerProtocol.CLOSE, (none, context) -> {
             closeRequested = true;
             log.info("the master asked this worker to stop");
             // The response is written before this thread returns; stop on another thread.
@@ -106,7 +110,7 @@ public final class MasterLink {
                 new Thread(stop, "master-gone").start();
             }
         });
-        peer.notify(ChannelEvent.WORKER_RUNNING, null,
+        peer.notify(WorkerProtocol.RUNNING, null,
                 new WorkerIdentity(identity.id(), identity.generation(), identity.pid(), port, relayEndpoint));
     }
 
@@ -115,16 +119,16 @@ public final class MasterLink {
      * sessions; once the last one has ended the worker stops by itself. The master stops it
      * when the drain timeout passes first.
      */
-    private void drain(RtmpServer server, long timeoutMillis, Runnable stop) {
+    private void drain(WorkerRuntime runtime, long timeoutMillis, Runnable stop) {
         if (draining) {
             return;
         }
         draining = true;
-        server.closeListener();
+        runtime.drain();
         log.info("draining: listener closed, serving {} open connection(s) until they end (at most {} ms)",
-                server.connectionCount(), timeoutMillis);
-        server.group().scheduleAtFixedRate(() -> {
-            if (server.connectionCount() == 0 && !closeRequested) {
+                runtime.connectionCount(), timeoutMillis);
+        runtime.group().scheduleAtFixedRate(() -> {
+            if (runtime.connectionCount() == 0 && !closeRequested) {
                 closeRequested = true;
                 log.info("drained: the last connection ended; stopping");
                 new Thread(stop, "drained").start();

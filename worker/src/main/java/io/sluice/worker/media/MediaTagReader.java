@@ -42,7 +42,6 @@ public final class MediaTagReader {
     private static final int SOUND_FORMAT_EX_HEADER = 9;
     private static final int SOUND_FORMAT_AAC = 10;
     private static final int SOUND_FORMAT_OPUS = 13;
-    private static final int FRAME_TYPE_COMMAND = 5;
 
     private MediaTagReader() {
     }
@@ -105,17 +104,9 @@ public final class MediaTagReader {
         if (codecId == 7 || codecId == 12 || codecId == 13) {
             // AVCPacketType (and the HEVC/AV1 CDN extensions): 0 = sequence header, 1 = NALU/OBU,
             // 2 = end of sequence; the SI24 CompositionTime after it does not matter here.
-            int avcPacketType = in.u8();
-            if (avcPacketType < 0) {
-                return MediaTag.unknown(MediaKind.VIDEO, false);
-            }
-            PacketType packetType = switch (avcPacketType) {
-                case 0 -> PacketType.SEQUENCE_START;
-                case 1 -> PacketType.CODED_FRAMES;
-                case 2 -> PacketType.SEQUENCE_END;
-                default -> PacketType.UNKNOWN;
-            };
-            return video(codec, false, frameType, packetType, 0);
+            PacketType packetType = legacyPacketType(in.u8(), true);
+            return packetType == null ? MediaTag.unknown(MediaKind.VIDEO, false)
+                    : video(codec, false, frameType, packetType, 0);
         }
         return video(codec, false, frameType, PacketType.CODED_FRAMES, 0);
     }
@@ -130,34 +121,11 @@ public final class MediaTagReader {
             // nothing else; no FourCC names the codec.
             return video(MediaTag.UNKNOWN_CODEC, true, FrameType.COMMAND, PacketType.COMMAND, 0);
         }
-        boolean multitrack = packetType == VIDEO_PACKET_MULTITRACK;
-        if (multitrack) {
-            int types = in.u8();
-            if (types < 0) {
-                return MediaTag.unknown(MediaKind.VIDEO, true);
-            }
-            // The packet type after the multitrack type applies to every track in the message and
-            // MUST NOT be Multitrack again; ModEx is only defined before Multitrack.
-            packetType = types & 0x0f;
-            if ((types >> 4) > MULTITRACK_MANY_TRACKS_MANY_CODECS
-                    || packetType == VIDEO_PACKET_MULTITRACK || packetType == PACKET_MOD_EX) {
-                return MediaTag.unknown(MediaKind.VIDEO, true);
-            }
-        }
-        // Both multitrack layouts put a FourCC next: the shared one (OneTrack, ManyTracks) or the
-        // first track's own (ManyTracksManyCodecs). The first track's id follows it.
-        long fourCc = in.u32();
-        if (fourCc < 0) {
+        ExHeader h = exHeader(packetType, VIDEO_PACKET_MULTITRACK, in);
+        if (h == null) {
             return MediaTag.unknown(MediaKind.VIDEO, true);
         }
-        int trackId = 0;
-        if (multitrack) {
-            trackId = in.u8();
-            if (trackId < 0) {
-                return MediaTag.unknown(MediaKind.VIDEO, true);
-            }
-        }
-        PacketType kind = switch (packetType) {
+        PacketType kind = switch (h.packetType) {
             case PACKET_SEQUENCE_START, VIDEO_PACKET_MPEG2TS_SEQUENCE_START -> PacketType.SEQUENCE_START;
             case PACKET_CODED_FRAMES, VIDEO_PACKET_CODED_FRAMES_X -> PacketType.CODED_FRAMES;
             case PACKET_SEQUENCE_END -> PacketType.SEQUENCE_END;
@@ -169,7 +137,7 @@ public final class MediaTagReader {
         // The ExVideoTagHeader layout does not depend on the codec, so an unknown FourCC still has
         // a trustworthy packet type and frame type: its sequence starts get cached and its key
         // frames start GOPs; only droppable() refuses to skip frames of a codec we do not know.
-        return video(enhancedVideoCodec((int) fourCc), true, reported, kind, trackId);
+        return video(enhancedVideoCodec(h.fourCc), true, reported, kind, h.trackId);
     }
 
     private static MediaTag legacyAudio(int soundFormat, Cursor in) {
@@ -180,16 +148,9 @@ public final class MediaTagReader {
         if (soundFormat == SOUND_FORMAT_AAC || soundFormat == SOUND_FORMAT_OPUS) {
             // AACPacketType: 0 = AudioSpecificConfig, 1 = raw frame. CDNs that carry Opus as
             // SoundFormat 13 use the same byte (0 = OpusHead, 1 = raw), e.g. ireader/media-server.
-            int aacPacketType = in.u8();
-            if (aacPacketType < 0) {
-                return MediaTag.unknown(MediaKind.AUDIO, false);
-            }
-            PacketType packetType = switch (aacPacketType) {
-                case 0 -> PacketType.SEQUENCE_START;
-                case 1 -> PacketType.CODED_FRAMES;
-                default -> PacketType.UNKNOWN;
-            };
-            return audio(codec, false, packetType, 0);
+            PacketType packetType = legacyPacketType(in.u8(), false);
+            return packetType == null ? MediaTag.unknown(MediaKind.AUDIO, false)
+                    : audio(codec, false, packetType, 0);
         }
         return audio(codec, false, PacketType.CODED_FRAMES, 0);
     }
@@ -199,38 +160,73 @@ public final class MediaTagReader {
         if (packetType < 0) {
             return MediaTag.unknown(MediaKind.AUDIO, true);
         }
-        boolean multitrack = packetType == AUDIO_PACKET_MULTITRACK;
-        if (multitrack) {
-            int types = in.u8();
-            if (types < 0) {
-                return MediaTag.unknown(MediaKind.AUDIO, true);
-            }
-            packetType = types & 0x0f;
-            if ((types >> 4) > MULTITRACK_MANY_TRACKS_MANY_CODECS
-                    || packetType == AUDIO_PACKET_MULTITRACK || packetType == PACKET_MOD_EX) {
-                return MediaTag.unknown(MediaKind.AUDIO, true);
-            }
-        }
-        // As for video: shared FourCC or the first track's own, then the first track's id.
-        long fourCc = in.u32();
-        if (fourCc < 0) {
+        ExHeader h = exHeader(packetType, AUDIO_PACKET_MULTITRACK, in);
+        if (h == null) {
             return MediaTag.unknown(MediaKind.AUDIO, true);
         }
-        int trackId = 0;
-        if (multitrack) {
-            trackId = in.u8();
-            if (trackId < 0) {
-                return MediaTag.unknown(MediaKind.AUDIO, true);
-            }
-        }
-        PacketType kind = switch (packetType) {
+        PacketType kind = switch (h.packetType) {
             case PACKET_SEQUENCE_START -> PacketType.SEQUENCE_START;
             case PACKET_CODED_FRAMES -> PacketType.CODED_FRAMES;
             case PACKET_SEQUENCE_END -> PacketType.SEQUENCE_END;
             case AUDIO_PACKET_MULTICHANNEL_CONFIG -> PacketType.MULTICHANNEL_CONFIG;
             default -> PacketType.UNKNOWN;
         };
-        return audio(enhancedAudioCodec((int) fourCc), true, kind, trackId);
+        return audio(enhancedAudioCodec(h.fourCc), true, kind, h.trackId);
+    }
+
+    /**
+     * The AVCPacketType / AACPacketType byte of a legacy header (also used by the HEVC, AV1 and
+     * Opus CDN extensions): 0 = sequence header, 1 = coded frames, 2 = end of sequence (video only).
+     * Null when the payload ended before it.
+     */
+    private static PacketType legacyPacketType(int value, boolean sequenceEndDefined) {
+        return switch (value) {
+            case -1 -> null;
+            case 0 -> PacketType.SEQUENCE_START;
+            case 1 -> PacketType.CODED_FRAMES;
+            case 2 -> sequenceEndDefined ? PacketType.SEQUENCE_END : PacketType.UNKNOWN;
+            default -> PacketType.UNKNOWN;
+        };
+    }
+
+    /** The rest of an E-RTMP header after its ModEx blocks: packet type, FourCC, first track id. */
+    private record ExHeader(int packetType, int fourCc, int trackId) {
+    }
+
+    /**
+     * Reads what ExVideoTagHeader and ExAudioTagHeader lay out alike after the ModEx blocks: for a
+     * multitrack packet ({@code packetType == multitrack}) the AvMultitrackType byte with the
+     * packet type that applies to every track, then a FourCC (the shared one for OneTrack and
+     * ManyTracks, the first track's own for ManyTracksManyCodecs) and, for multitrack, the first
+     * track's id. Null when the payload ends early or the multitrack byte is invalid.
+     */
+    private static ExHeader exHeader(int packetType, int multitrack, Cursor in) {
+        boolean tracks = packetType == multitrack;
+        if (tracks) {
+            int types = in.u8();
+            if (types < 0) {
+                return null;
+            }
+            // The packet type after the multitrack type MUST NOT be Multitrack again; ModEx is only
+            // defined before Multitrack; multitrack types 3..15 are reserved.
+            packetType = types & 0x0f;
+            if ((types >> 4) > MULTITRACK_MANY_TRACKS_MANY_CODECS || packetType == multitrack
+                    || packetType == PACKET_MOD_EX) {
+                return null;
+            }
+        }
+        long fourCc = in.u32();
+        if (fourCc < 0) {
+            return null;
+        }
+        int trackId = 0;
+        if (tracks) {
+            trackId = in.u8();
+            if (trackId < 0) {
+                return null;
+            }
+        }
+        return new ExHeader(packetType, (int) fourCc, trackId);
     }
 
     /**

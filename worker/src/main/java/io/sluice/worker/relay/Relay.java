@@ -1,15 +1,13 @@
 package io.sluice.worker.relay;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.sluice.common.protocol.StreamLocation;
-import io.sluice.worker.media.MediaTagReader;
-import io.sluice.worker.rtmp.amf.Amf0Writer;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
+import io.sluice.worker.rtmp.session.RtmpIngest;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.Publisher;
 import io.sluice.worker.stream.StreamKey;
@@ -17,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +35,8 @@ final class Relay implements Publisher {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Pause before looking again after the upstream went away: a republish may be under way. */
     static final long RELOCATE_DELAY_MS = 100;
+    /** Longest pause between two locate requests the master failed or refused. */
+    static final long MAX_LOCATE_RETRY_SECONDS = 30;
 
     private enum State { LOCATING, WAITING, CONNECTING, LIVE, CLOSED }
 
@@ -48,7 +47,10 @@ final class Relay implements Publisher {
     private State state = State.LOCATING;
     private Upstream upstream;
     private int owner;
+    /** The relay endpoint of the owner followed now (or last tried): unique per worker process. */
+    private String ownerEndpoint;
     private long idleSinceNanos;
+    private int locateFailures;
 
     Relay(RelayManager manager, LiveStream stream, EventLoop loop) {
         this.manager = manager;
@@ -78,13 +80,29 @@ final class Relay implements Publisher {
     }
 
     private void located(StreamLocation location, Throwable error) {
+        if (state == State.CLOSED && error == null && !location.found()) {
+            // Closed while the master looked: it now counts this worker as waiting; undo that.
+            manager.directory().waitCancelled(key);
+            return;
+        }
         if (state != State.LOCATING) {
             return;
         }
         if (error != null) {
-            log.warn("cannot locate {}: {}; trying again in 1 s", key, error.getMessage());
-            loop.schedule(this::locate, 1, TimeUnit.SECONDS);
-        } else if (!location.found()) {
+            // Backs off (1 s, 2 s, ... 30 s): a master that refuses (say, too many names waited
+            // for by this worker) is not asked again at once, and the log gets one line per episode.
+            long delay = Math.min(MAX_LOCATE_RETRY_SECONDS, 1L << Math.min(locateFailures, 5));
+            if (locateFailures++ == 0) {
+                log.warn("cannot locate {}: {}; trying again in {} s", key, error.getMessage(), delay);
+            } else {
+                log.debug("cannot locate {} ({} times): {}; trying again in {} s", key, locateFailures,
+                        error.getMessage(), delay);
+            }
+            loop.schedule(this::locate, delay, TimeUnit.SECONDS);
+            return;
+        }
+        locateFailures = 0;
+        if (!location.found()) {
             state = State.WAITING; // the master tells us when it is published
             log.debug("waiting for {} to be published", key);
         } else {
@@ -101,9 +119,21 @@ final class Relay implements Publisher {
         });
     }
 
+    /** The master says the worker at {@code endpoint} died; ignored unless this relay follows it. */
+    void ownerGone(String endpoint) {
+        loop.execute(() -> {
+            Upstream up = upstream;
+            if (up != null && endpoint != null && endpoint.equals(ownerEndpoint)
+                    && (state == State.LIVE || state == State.CONNECTING)) {
+                upstreamGone(up, "the master reports its worker gone");
+            }
+        });
+    }
+
     private void connect(StreamLocation location) {
         state = State.CONNECTING;
         owner = location.worker();
+        ownerEndpoint = location.endpoint();
         Upstream up = new Upstream();
         upstream = up;
         RtmpClient.connect(loop, new DomainSocketAddress(location.endpoint()), key.app(), "rtmp://relay/" + key.app(),
@@ -196,6 +226,9 @@ final class Relay implements Publisher {
         if (state == State.LIVE) {
             stream.detach(this);
             manager.directory().relayClosed(key);
+        } else if (state == State.WAITING) {
+            // The master keeps a list of workers waiting for each name; leave it with our players.
+            manager.directory().waitCancelled(key);
         }
         state = State.CLOSED;
         if (upstream != null) {
@@ -229,23 +262,15 @@ final class Relay implements Publisher {
         @Override
         public void onMedia(MediaMessage media) {
             if (state == State.LIVE && upstream == this) {
-                ByteBuf payload = media.payload().retain();
-                stream.publishMedia(Relay.this, MediaTagReader.inspect(media.type().id(), payload),
-                        media.timestamp(), payload);
+                RtmpIngest.media(stream, Relay.this, media.retain()); // lent to us: the stream keeps a reference
             }
         }
 
         @Override
         public void onData(DataMessage data) {
-            if (state != State.LIVE || upstream != this || data.name() == null) {
-                return;
+            if (state == State.LIVE && upstream == this) {
+                RtmpIngest.data(stream, Relay.this, client.channel().alloc(), data);
             }
-            ByteBuf body = client.channel().alloc().buffer();
-            List<Object> values = data.values();
-            for (Object value : values) {
-                Amf0Writer.write(body, value);
-            }
-            stream.publishData(Relay.this, data.timestamp(), body, "onMetaData".equals(data.name()));
         }
 
         @Override

@@ -17,4 +17,10 @@ public interface RelayDirectory {
     void relayOpened(StreamKey key);
 
     void relayClosed(StreamKey key);
+
+    /**
+     * No player here waits for {@code key} any more (its relay closed before the stream was
+     * found): the master forgets that this worker waits for it.
+     */
+    void waitCancelled(StreamKey key);
 }

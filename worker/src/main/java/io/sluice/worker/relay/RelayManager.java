@@ -1,13 +1,13 @@
 package io.sluice.worker.relay;
 
 import io.netty.channel.EventLoopGroup;
+import io.sluice.common.protocol.StreamGone;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +56,17 @@ public final class RelayManager implements AutoCloseable {
         }
     }
 
+    /**
+     * The master says the worker that published a stream died: a relay still following that worker
+     * stops waiting for its connection to notice and looks for the stream again.
+     */
+    public void unpublished(StreamGone gone) {
+        Relay relay = relays.get(new StreamKey(gone.app(), gone.name()));
+        if (relay != null) {
+            relay.ownerGone(gone.endpoint());
+        }
+    }
+
     void closed(Relay relay) {
         if (relays.remove(relay.key(), relay)) {
             LiveStream stream = relay.stream();
@@ -77,11 +88,6 @@ public final class RelayManager implements AutoCloseable {
 
     public void updateLinger(Duration linger) {
         lingerNanos = linger.toNanos();
-    }
-
-    /** Streams relayed into this worker now. */
-    public List<StreamKey> relayed() {
-        return List.copyOf(relays.keySet());
     }
 
     @Override

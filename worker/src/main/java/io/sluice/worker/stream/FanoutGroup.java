@@ -47,7 +47,7 @@ final class FanoutGroup implements Runnable {
     int subscribed;
     /** Copy-on-write so a subscriber that leaves during a callback cannot upset iteration. */
     private Subscriber[] members = NONE;
-    /** When the writes not flushed yet are due (System.nanoTime), or NOTHING_PENDING. */
+    /** When the writes not flushed yet are due (the executor's ticker), or NOTHING_PENDING. */
     private long pendingDeadline = NOTHING_PENDING;
     /** The flush deadline a timer is set for, or NOTHING_PENDING. */
     private long timerDeadline = NOTHING_PENDING;
@@ -117,7 +117,7 @@ final class FanoutGroup implements Runnable {
             flushAll();
             return;
         }
-        long now = System.nanoTime();
+        long now = executor.ticker().nanoTime();
         long deadline = now + delay;
         if (pendingDeadline == NOTHING_PENDING || deadline - pendingDeadline < 0) {
             pendingDeadline = deadline;
@@ -140,7 +140,7 @@ final class FanoutGroup implements Runnable {
         if (deadline == NOTHING_PENDING) {
             return;
         }
-        long now = System.nanoTime();
+        long now = executor.ticker().nanoTime();
         // Within a millisecond counts as due: not worth another timer.
         if (deadline - now <= TimeUnit.MILLISECONDS.toNanos(1)) {
             flushAll();

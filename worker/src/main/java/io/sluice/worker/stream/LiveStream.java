@@ -3,8 +3,8 @@ package io.sluice.worker.stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.media.MediaKind;
 import io.sluice.worker.media.MediaTag;
+import io.sluice.worker.media.MediaTagReader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +24,6 @@ import java.util.Map;
 public final class LiveStream {
 
     private final StreamKey key;
-    private final FrameEncoder encoder;
     private final TimestampNormalizer normalizer = new TimestampNormalizer();
     private final GopCache gop;
     /** Keyed by kind, packet type and track so multitrack streams keep every track's configuration. */
@@ -45,10 +44,9 @@ public final class LiveStream {
     /** Users (publisher and subscriber sessions); maintained by {@link StreamRegistry}. */
     int references;
 
-    LiveStream(StreamKey key, FrameEncoder encoder, GopSettings gopSettings, StreamRegistry registry) {
+    LiveStream(StreamKey key, GopSettings gopSettings, StreamRegistry registry) {
         this.key = key;
         this.registry = registry;
-        this.encoder = encoder;
         this.gop = new GopCache(gopSettings.enabled(), gopSettings.maxFrames(), gopSettings.maxBytes());
     }
 
@@ -131,12 +129,22 @@ public final class LiveStream {
     }
 
     /**
-     * Publishes one audio or video message. Takes ownership of {@code payload}.
+     * Publishes one audio or video frame: an FLV audio or video tag body, as RTMP carries it.
+     * Takes ownership of {@code payload}. The stream inspects it (codec, key frame, sequence
+     * header: {@link MediaTagReader}) for the GOP cache and slow players, whoever publishes.
      *
+     * @param kind      {@link MediaFrame.Kind#AUDIO} or {@link MediaFrame.Kind#VIDEO}
      * @param timestamp the publisher's timestamp; the stream's timeline may shift it
      */
-    public void publishMedia(Publisher p, MediaTag tag, long timestamp, ByteBuf payload) {
-        MediaFrame.Kind kind = tag.kind() == MediaKind.AUDIO ? MediaFrame.Kind.AUDIO : MediaFrame.Kind.VIDEO;
+    public void publishMedia(Publisher p, MediaFrame.Kind kind, long timestamp, ByteBuf payload) {
+        MediaTag tag = switch (kind) {
+            case AUDIO -> MediaTagReader.inspectAudio(payload);
+            case VIDEO -> MediaTagReader.inspectVideo(payload);
+            case DATA -> {
+                payload.release();
+                throw new IllegalArgumentException("data is published with publishData");
+            }
+        };
         publish(p, kind, tag, false, timestamp, payload);
     }
 
@@ -163,16 +171,14 @@ public final class LiveStream {
             return;
         }
         long ts = normalizer.normalize(kind, timestamp);
-        int format = encoder.format();
-        ByteBuf wire;
+        MediaFrame frame = new MediaFrame(kind, ts, tag, isMetadata, payload);
         try {
-            wire = encoder.encode(format, kind, ts, payload);
-        } catch (RuntimeException e) {
-            payload.release();
-            throw e;
-        }
-        MediaFrame frame = new MediaFrame(kind, ts, tag, isMetadata, payload, wire, format);
-        try {
+            FrameEncoding first = registry.eagerEncoding();
+            if (first != null) {
+                // Made here, on the publisher's thread, the encoding most players ask for costs the
+                // players' loops nothing; any other is made by the first subscriber that asks.
+                frame.encoded(first);
+            }
             bytesIn += payload.readableBytes();
             framesIn++;
             remember(frame);

@@ -7,12 +7,12 @@ import io.sluice.worker.media.PacketType;
 
 /**
  * One message of a live stream as every subscriber receives it: the publisher's payload
- * untouched, the stream's (monotonic) timestamp, what the codec inspection found, and the
- * bytes already encoded for the wire once, which subscribers share through
- * {@code retainedDuplicate()} instead of encoding or copying per player.
+ * untouched, the stream's (monotonic) timestamp, what the codec inspection found, and its
+ * encodings for the wire ({@link #encoded}), each made once and shared by every subscriber that
+ * needs it instead of encoding or copying per player.
  *
  * <p>Reference counted: the stream, the GOP cache and each fan-out queue hold one reference
- * each; the payload and wire buffers are released with the last one.
+ * each; the payload and the encodings are released with the last one.
  */
 public final class MediaFrame extends AbstractReferenceCounted {
 
@@ -24,18 +24,19 @@ public final class MediaFrame extends AbstractReferenceCounted {
     private final MediaTag tag;
     private final boolean metadata;
     private final ByteBuf payload;
-    private final ByteBuf wire;
-    private final int wireFormat;
+    /**
+     * The encodings made so far, newest first; usually just the one made on the publisher's
+     * thread, which most players ask for. A handful at most, so a list beats a map; written under
+     * the frame's lock, read without it.
+     */
+    private volatile Encoded encodings;
 
-    MediaFrame(Kind kind, long timestamp, MediaTag tag, boolean metadata, ByteBuf payload, ByteBuf wire,
-               int wireFormat) {
-        this.wireFormat = wireFormat;
+    MediaFrame(Kind kind, long timestamp, MediaTag tag, boolean metadata, ByteBuf payload) {
         this.kind = kind;
         this.timestamp = timestamp;
         this.tag = tag;
         this.metadata = metadata;
         this.payload = payload;
-        this.wire = wire;
     }
 
     public Kind kind() {
@@ -57,14 +58,36 @@ public final class MediaFrame extends AbstractReferenceCounted {
         return payload;
     }
 
-    /** The encoded message, shared: write {@code wire().retainedDuplicate()}. Do not release. */
-    public ByteBuf wire() {
-        return wire;
+    /**
+     * This frame in {@code encoding}, made on the first call for it in this worker and the same
+     * buffer for every later one, from any thread. Shared: write {@code retainedDuplicate()} (or
+     * keep a {@code retain()} without touching its indexes); do not release it, it goes with the
+     * frame. Call only while holding a reference to the frame.
+     */
+    public ByteBuf encoded(FrameEncoding encoding) {
+        for (Encoded e = encodings; e != null; e = e.next()) {
+            if (e.encoding() == encoding || e.encoding().equals(encoding)) {
+                return e.bytes();
+            }
+        }
+        return encodeOnce(encoding);
     }
 
-    /** The {@link FrameEncoder#format()} {@link #wire()} was encoded in. */
-    public int wireFormat() {
-        return wireFormat;
+    /** Fan-out groups on several loops may ask at once: the lock makes each encoding once. */
+    private synchronized ByteBuf encodeOnce(FrameEncoding encoding) {
+        Encoded first = encodings;
+        for (Encoded e = first; e != null; e = e.next()) {
+            if (e.encoding().equals(encoding)) {
+                return e.bytes();
+            }
+        }
+        ByteBuf bytes = encoding.encode(this);
+        encodings = new Encoded(encoding, bytes, first);
+        return bytes;
+    }
+
+    /** One encoding of the frame, immutable: published whole by the volatile write of the list's head. */
+    private record Encoded(FrameEncoding encoding, ByteBuf bytes, Encoded next) {
     }
 
     /** The stream's onMetaData. */
@@ -120,7 +143,10 @@ public final class MediaFrame extends AbstractReferenceCounted {
     @Override
     protected void deallocate() {
         payload.release();
-        wire.release();
+        for (Encoded e = encodings; e != null; e = e.next()) {
+            e.bytes().release();
+        }
+        encodings = null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.sluice.worker.stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The live streams of this worker, by key. A stream exists while someone uses it (its
@@ -12,20 +13,35 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StreamRegistry {
 
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
-    private final FrameEncoder encoder;
+    private volatile Supplier<? extends FrameEncoding> eagerEncoding;
     private volatile GopSettings gopSettings;
     private volatile long audioBatchNanos;
     private volatile long mergeWritesNanos;
 
-    public StreamRegistry(FrameEncoder encoder, GopSettings gopSettings) {
-        this.encoder = encoder;
+    public StreamRegistry(GopSettings gopSettings) {
         this.gopSettings = gopSettings;
+    }
+
+    /**
+     * The encoding to make of every frame as it is published, on the publisher's thread (the one
+     * most subscribers of this worker ask for, e.g. RTMP chunks at the configured chunk size); read
+     * per frame, so it may follow the settings. Without one, each encoding is made by the first
+     * subscriber that asks for it.
+     */
+    public void encodeEagerly(Supplier<? extends FrameEncoding> encoding) {
+        eagerEncoding = encoding;
+    }
+
+    /** What {@link #encodeEagerly} asks for now; null for none. */
+    FrameEncoding eagerEncoding() {
+        Supplier<? extends FrameEncoding> s = eagerEncoding;
+        return s == null ? null : s.get();
     }
 
     /** The stream for {@code key}, created if needed; pair every call with {@link #release}. */
     public LiveStream acquire(StreamKey key) {
         return streams.compute(key, (k, s) -> {
-            LiveStream stream = s != null ? s : new LiveStream(k, encoder, gopSettings, this);
+            LiveStream stream = s != null ? s : new LiveStream(k, gopSettings, this);
             stream.references++;
             return stream;
         });

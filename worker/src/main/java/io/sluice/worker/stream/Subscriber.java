@@ -10,8 +10,9 @@ import java.util.List;
  * of that event loop; a subscriber writes what it receives and flushes in {@link #flush()},
  * which the group calls once after each batch.
  *
- * <p>Frames are lent for the duration of a call: to keep or write one, take
- * {@code frame.wire().retainedDuplicate()} (or {@code frame.retain()}).
+ * <p>Frames are lent for the duration of a call: to write one, ask it for the encoding this
+ * subscriber sends ({@link MediaFrame#encoded}: made once per worker, shared) and write a
+ * {@code retainedDuplicate()} of it; to keep a frame, {@code frame.retain()}.
  */
 public interface Subscriber {
 

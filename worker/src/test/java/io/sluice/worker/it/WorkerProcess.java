@@ -32,11 +32,19 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     public static WorkerProcess start(Path dir, String yaml) throws IOException, InterruptedException {
+        return start(dir, yaml, List.of());
+    }
+
+    /** As above, with JVM options of the test's choosing (e.g. the workers' production limits). */
+    public static WorkerProcess start(Path dir, String yaml, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         int port = FreePorts.next();
         Path config = dir.resolve("sluice.yaml");
         Files.writeString(config, yaml);
         Path log = dir.resolve("worker.log");
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dio.netty.leakDetectionLevel=paranoid",
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dio.netty.leakDetectionLevel=paranoid"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "-Dlogback.configurationFile=" + Path.of("..", "conf", "logback.xml").toAbsolutePath().normalize(),
                 "-cp", System.getProperty("java.class.path"), "io.sluice.worker.WorkerMain",
                 "--port", String.valueOf(port), "-c", config.toString()));

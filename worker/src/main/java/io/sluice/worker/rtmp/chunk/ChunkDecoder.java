@@ -5,9 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Reassembles RTMP chunks (spec section 5.3) into {@link RawMessage}s.
@@ -21,6 +23,16 @@ import java.util.List;
  * <p>Two protocol control messages act at this layer and are applied here, the moment they
  * complete, because they change how the very next chunk is read: Set Chunk Size (type 1) and
  * Abort (type 2). Both are still passed on for the record.
+ *
+ * <p>Memory a peer can make us hold is bounded by what it has earned (server side, with an
+ * {@link IncompleteMessageBudget}). Until its publish is accepted ({@link Connection#publishAccepted()})
+ * a peer may only announce messages up to {@code maxMessageSizeBeforePublish} (commands and metadata:
+ * SRS likewise refuses large messages before publish, nginx-rtmp caps every message at 1 MiB), and
+ * its unfinished messages together may not exceed two of those; a publisher may announce up to
+ * {@code maxMessageSize}, and hold one such message plus a small one on another chunk stream (audio
+ * interleaved with a large video frame). Every message in progress also takes its announced length
+ * from the worker-wide budget, which decides who gives way when it is full. The client side
+ * ({@code rtmp/client}: relays, the bench) receives large media legitimately and has none of this.
  *
  * <p>On a protocol error the decoder raises {@link RtmpProtocolException} once and ignores the
  * rest of the connection's input; the session handler logs it and closes the channel.
@@ -42,17 +54,23 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
     static final int TYPE_SET_CHUNK_SIZE = 1;
     static final int TYPE_ABORT = 2;
-    static final int TYPE_AUDIO = 8;
-    static final int TYPE_VIDEO = 9;
 
     private enum State { HEADER, PAYLOAD, BROKEN }
 
     private static final int[] MESSAGE_HEADER_LENGTH = {11, 7, 3, 0};
 
     private final int maxMessageSize;
+    private final int maxMessageSizeBeforePublish;
     private final int maxChunkStreams;
-    private final boolean skimMedia;
+    /** Which payloads to skip; null (the server) keeps every message. */
+    private final PayloadPolicy payloads;
+    /** The worker's budget; null on the client side, which has no limits that depend on publishing. */
+    private final IncompleteMessageBudget budget;
     private final IntObjectMap<ChunkStream> streams = new IntObjectHashMap<>();
+    private Connection connection;
+    private IncompleteMessageBudget.Account account;
+    /** Announced lengths of the messages in progress on all chunk streams. */
+    private long held;
 
     private State state = State.HEADER;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
@@ -61,28 +79,84 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private int chunkRemaining;
 
     /**
+     * A client-side decoder: one message size limit, no budget.
+     *
      * @param maxMessageSize  largest message length accepted; a header announcing more is an error
      * @param maxChunkStreams most distinct chunk stream ids one connection may use
      */
     public ChunkDecoder(int maxMessageSize, int maxChunkStreams) {
-        this(maxMessageSize, maxChunkStreams, false);
+        this(maxMessageSize, maxChunkStreams, null);
     }
 
     /**
-     * @param skimMedia read audio and video messages without keeping them: each becomes a
-     *                  {@link MediaSummary} (header fields, length, first two bytes) and its bytes
-     *                  are skipped, not copied. For load-generating players that only measure.
+     * A client-side decoder that skips the payloads {@code payloads} says to skip (see
+     * {@link PayloadPolicy}); null keeps every message.
      */
-    public ChunkDecoder(int maxMessageSize, int maxChunkStreams, boolean skimMedia) {
-        this.skimMedia = skimMedia;
-        if (maxMessageSize < 1) {
-            throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+    public ChunkDecoder(int maxMessageSize, int maxChunkStreams, PayloadPolicy payloads) {
+        this(maxMessageSize, maxMessageSize, maxChunkStreams, null, payloads);
+    }
+
+    /**
+     * A server-side decoder, whose limits depend on whether the connection's publish is accepted.
+     *
+     * @param maxMessageSize              largest message from a publishing peer ({@code rtmp.max_message_size}, 16 MiB)
+     * @param maxMessageSizeBeforePublish largest message from any other peer
+     *                                    ({@code rtmp.max_message_size_before_publish}, 64 KiB)
+     * @param maxChunkStreams             most distinct chunk stream ids one connection may use (64)
+     * @param budget                      the worker's budget for partly received messages
+     */
+    public ChunkDecoder(int maxMessageSize, int maxMessageSizeBeforePublish, int maxChunkStreams,
+                        IncompleteMessageBudget budget) {
+        this(maxMessageSize, maxMessageSizeBeforePublish, maxChunkStreams, budget, null);
+        if (budget == null) {
+            throw new IllegalArgumentException("a server-side decoder needs a budget");
+        }
+    }
+
+    private ChunkDecoder(int maxMessageSize, int maxMessageSizeBeforePublish, int maxChunkStreams,
+                         IncompleteMessageBudget budget, PayloadPolicy payloads) {
+        this.payloads = payloads;
+        if (maxMessageSize < 1 || maxMessageSizeBeforePublish < 1) {
+            throw new IllegalArgumentException("message size limits must be positive: " + maxMessageSize + ", "
+                    + maxMessageSizeBeforePublish);
+        }
+        if (maxMessageSizeBeforePublish > maxMessageSize) {
+            throw new IllegalArgumentException("maxMessageSizeBeforePublish must not exceed maxMessageSize");
         }
         if (maxChunkStreams < 1) {
             throw new IllegalArgumentException("maxChunkStreams must be positive: " + maxChunkStreams);
         }
         this.maxMessageSize = maxMessageSize;
+        this.maxMessageSizeBeforePublish = maxMessageSizeBeforePublish;
         this.maxChunkStreams = maxChunkStreams;
+        this.budget = budget;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (budget != null) {
+            connection = Connection.of(ctx.channel());
+            account = budget.open(connection::publishAccepted, reason -> {
+                try {
+                    ctx.executor().execute(() -> evicted(ctx, reason));
+                } catch (RejectedExecutionException shuttingDown) {
+                    // the worker is stopping: the connection closes anyway
+                }
+            });
+        }
+    }
+
+    /** The budget chose this connection to give way; on its event loop. */
+    private void evicted(ChannelHandlerContext ctx, String reason) {
+        if (state != State.BROKEN && ctx.channel().isActive()) {
+            state = State.BROKEN;
+            ctx.fireExceptionCaught(new RtmpProtocolException(reason));
+        }
+    }
+
+    /** True when the peer may send what a publisher may (always on the client side). */
+    private boolean earned() {
+        return connection == null || connection.publishAccepted();
     }
 
     /** The chunk size the peer currently sends with. */
@@ -169,14 +243,34 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             // and some encoders omit it (SRS tolerates the same quirk): the 4 bytes are payload.
         }
         if (!continuation) {
-            if (length > maxMessageSize) {
+            boolean earned = earned();
+            int limit = earned ? maxMessageSize : maxMessageSizeBeforePublish;
+            if (length > limit) {
                 fail("message of " + length + " bytes on chunk stream " + csid + " (type " + typeId
-                        + ") exceeds the limit of " + maxMessageSize + " bytes");
+                        + ") exceeds the limit of " + limit + " bytes"
+                        + (earned ? "" : " before publish (rtmp.max_message_size_before_publish)"));
+            }
+            if (cs == null && streams.size() >= maxChunkStreams) {
+                fail("more than " + maxChunkStreams + " chunk streams");
+            }
+            if (account != null) {
+                // Many chunk streams could each hold a message in progress: bound the sum as well.
+                long cap = earned ? (long) maxMessageSize + maxMessageSizeBeforePublish
+                        : 2L * maxMessageSizeBeforePublish;
+                if (held + length > cap) {
+                    fail("unfinished messages would hold " + (held + length) + " bytes on this connection"
+                            + " (a new one of " + length + " bytes on chunk stream " + csid + "), over its limit of "
+                            + cap + " bytes" + (earned ? "" : " before publish"));
+                }
+                if (length > 0 && !account.reserve(length)) {
+                    fail("the worker's incomplete-message budget of "
+                            + IncompleteMessageBudget.describe(budget.limit())
+                            + " (rtmp.incomplete_message_budget) is full, and this connection, holding "
+                            + (held + length) + " bytes with a new message of " + length
+                            + ", is the one to give way");
+                }
             }
             if (cs == null) {
-                if (streams.size() >= maxChunkStreams) {
-                    fail("more than " + maxChunkStreams + " chunk streams");
-                }
                 cs = new ChunkStream(csid);
                 streams.put(csid, cs);
             }
@@ -200,10 +294,11 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             cs.typeId = typeId;
             cs.streamId = streamId;
             cs.inProgress = true;
+            held += length;
             cs.received = 0;
             cs.head = 0;
-            cs.skimming = skimMedia && (typeId == TYPE_AUDIO || typeId == TYPE_VIDEO);
-            if (!cs.skimming) {
+            cs.skipping = payloads != null && payloads.skip(typeId);
+            if (!cs.skipping) {
                 cs.partial = ctx.alloc().buffer(Math.min(length, Math.min(chunkSize, MAX_INITIAL_PAYLOAD_CAPACITY)),
                         Math.max(length, 1));
             }
@@ -217,7 +312,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         int n = Math.min(chunkRemaining, in.readableBytes());
         ChunkStream cs = current;
         if (n > 0) {
-            if (cs.skimming) {
+            if (cs.skipping) {
                 for (int i = 0; i < n && cs.received + i < 2; i++) {
                     cs.head = (cs.head << 8) | in.getUnsignedByte(in.readerIndex() + i);
                 }
@@ -237,8 +332,9 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             return;
         }
         cs.inProgress = false;
-        if (cs.skimming) {
-            out.add(new MediaSummary(cs.csid, cs.timestamp, cs.typeId, cs.streamId, cs.length,
+        unhold(cs.length);
+        if (cs.skipping) {
+            out.add(payloads.skipped(cs.csid, cs.timestamp, cs.typeId, cs.streamId, cs.length,
                     cs.length >= 2 ? cs.head : -1));
             return;
         }
@@ -277,10 +373,19 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         ChunkStream aborted = streams.get(p.getInt(p.readerIndex()));
         if (aborted != null && aborted.inProgress) {
             aborted.inProgress = false;
+            unhold(aborted.length);
             if (aborted.partial != null) {
                 aborted.partial.release();
                 aborted.partial = null;
             }
+        }
+    }
+
+    /** A message in progress completed or was aborted: its announced length is free again. */
+    private void unhold(int length) {
+        held -= length;
+        if (account != null && length > 0) {
+            account.release(length);
         }
     }
 
@@ -298,6 +403,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             }
         }
         streams.clear();
+        held = 0;
+        if (account != null) {
+            account.close();
+        }
     }
 
     /** What the decoder remembers of one chunk stream: its last header and a message in progress. */
@@ -311,11 +420,11 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         int length;
         int typeId;
         int streamId;
-        /** A message is being received: its bytes go to {@link #partial}, or are counted when skimming. */
+        /** A message is being received: its bytes go to {@link #partial}, or are counted when skipping. */
         boolean inProgress;
-        boolean skimming;
+        boolean skipping;
         int received;
-        /** First two payload bytes of a skimmed message. */
+        /** First two payload bytes of a skipped message. */
         int head;
         ByteBuf partial;
 

@@ -27,11 +27,6 @@ public final class ChunkEncoder extends MessageToByteEncoder<RawMessage> {
         super(RawMessage.class);
     }
 
-    /** The chunk size outgoing chunks are cut to. */
-    public int chunkSize() {
-        return chunkSize;
-    }
-
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, RawMessage msg, boolean preferDirect) {
         int length = ChunkWriter.encodedLength(0, msg.chunkStreamId(), msg.timestamp(),

@@ -1,6 +1,5 @@
 package io.sluice.worker.rtmp.client;
 
-import io.sluice.worker.rtmp.chunk.MediaSummary;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
@@ -16,8 +15,11 @@ public interface ClientListener {
     default void onMedia(MediaMessage media) {
     }
 
-    /** With {@code skimMedia}: an audio or video message that was counted, not kept. */
-    default void onMediaSummary(MediaSummary summary) {
+    /**
+     * With a {@link io.sluice.worker.rtmp.chunk.PayloadPolicy}: what it made of a message whose
+     * payload was skipped, in that message's place.
+     */
+    default void onSkipped(Object summary) {
     }
 
     default void onData(DataMessage data) {

@@ -3,11 +3,11 @@ package io.sluice.worker.rtmp.client;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.sluice.worker.rtmp.chunk.MediaSummary;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
+import io.sluice.worker.rtmp.message.RtmpMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 
 import java.util.HashMap;
@@ -59,9 +59,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof MediaSummary summary) {
-                listener.onMediaSummary(summary);
-            } else if (msg instanceof MediaMessage media) {
+            if (msg instanceof MediaMessage media) {
                 listener.onMedia(media);
             } else if (msg instanceof DataMessage data) {
                 listener.onData(data);
@@ -69,6 +67,8 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter {
                 onCommand(command);
             } else if (msg instanceof UserControl uc) {
                 listener.onUserControl(uc.eventType(), uc.value());
+            } else if (!(msg instanceof RtmpMessage)) {
+                listener.onSkipped(msg); // made by the connection's payload policy
             }
         } finally {
             ReferenceCountUtil.release(msg);

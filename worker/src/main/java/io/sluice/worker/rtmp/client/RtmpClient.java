@@ -10,11 +10,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.sluice.worker.rtmp.RtmpConnection;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
+import io.sluice.worker.rtmp.chunk.PayloadPolicy;
 import io.sluice.worker.rtmp.handshake.ClientHandshakeHandler;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.MessageDecoder;
@@ -59,16 +60,16 @@ public final class RtmpClient implements AutoCloseable {
      */
     public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, SocketAddress address, String app,
                                                         String tcUrl, ClientListener listener, Duration timeout) {
-        return connect(group, address, app, tcUrl, listener, timeout, false);
+        return connect(group, address, app, tcUrl, listener, timeout, null);
     }
 
     /**
-     * As above; with {@code skimMedia} received audio and video are reported as
-     * {@link io.sluice.worker.rtmp.chunk.MediaSummary} without copying their payloads (load generation).
+     * As above; messages whose payloads {@code payloads} skips reach the listener as
+     * {@link ClientListener#onSkipped} without their payloads being copied (load generation).
      */
     public static CompletableFuture<RtmpClient> connect(EventLoopGroup group, SocketAddress address, String app,
                                                         String tcUrl, ClientListener listener, Duration timeout,
-                                                        boolean skimMedia) {
+                                                        PayloadPolicy payloads) {
         ClientSessionHandler session = new ClientSessionHandler(listener);
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -80,7 +81,7 @@ public final class RtmpClient implements AutoCloseable {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("traffic", new TrafficCountingHandler());
                         p.addLast("handshake", new ClientHandshakeHandler(timeout));
-                        p.addLast("chunkDecoder", new ChunkDecoder(MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, skimMedia));
+                        p.addLast("chunkDecoder", new ChunkDecoder(MAX_MESSAGE_SIZE, MAX_CHUNK_STREAMS, payloads));
                         p.addLast("chunkEncoder", new ChunkEncoder());
                         p.addLast("messageDecoder", new MessageDecoder());
                         p.addLast("messageEncoder", new MessageEncoder());
@@ -146,23 +147,23 @@ public final class RtmpClient implements AutoCloseable {
      * fails with {@link RtmpStatusException} on an error status (e.g. Publish.BadName).
      */
     public CompletableFuture<Map<?, ?>> publish(int streamId, String name) {
-        return startAndWait(RtmpConnection.Role.PUBLISHER, name, streamId, "NetStream.Publish.Start", "publish", name,
+        return startAndWait(Connection.Role.PUBLISHER, name, streamId, "NetStream.Publish.Start", "publish", name,
                 "live");
     }
 
     /** Plays live; completes when NetStream.Play.Start arrives. */
     public CompletableFuture<Map<?, ?>> play(int streamId, String name) {
-        return startAndWait(RtmpConnection.Role.PLAYER, name, streamId, "NetStream.Play.Start", "play", name, -2.0);
+        return startAndWait(Connection.Role.PLAYER, name, streamId, "NetStream.Play.Start", "play", name, -2.0);
     }
 
-    private CompletableFuture<Map<?, ?>> startAndWait(RtmpConnection.Role role, String name, int streamId, String code,
+    private CompletableFuture<Map<?, ?>> startAndWait(Connection.Role role, String name, int streamId, String code,
                                                       String command, Object... args) {
         CompletableFuture<Map<?, ?>> started = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
             // Set up: the traffic handler stops re-arming TCP_QUICKACK after each read, so from
             // here on this end acknowledges like any player or encoder (delayed ACKs), not once
             // per segment.
-            RtmpConnection.of(channel).role(role, name);
+            Connection.of(channel).role(role, name);
             session.expectStart(streamId, code, started);
             channel.writeAndFlush(CommandMessage.of(streamId, command, 0, null, args));
         });

@@ -3,17 +3,12 @@ package io.sluice.worker.rtmp.handshake;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.sluice.worker.rtmp.handshake.HandshakeDigest.Key;
 import io.sluice.worker.rtmp.handshake.HandshakeDigest.Scheme;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.sluice.worker.rtmp.handshake.HandshakeDigest.PACKET_SIZE;
 
@@ -23,33 +18,29 @@ import static io.sluice.worker.rtmp.handshake.HandshakeDigest.PACKET_SIZE;
  *
  * <p>Sends C0+C1 with a client digest (as ffmpeg does) once the channel is active, reads S0, S1 and
  * S2, writes C2, removes itself, fires {@link HandshakeCompleted} and hands any bytes that followed S2
- * to the next handler. C2 is flushed after the event, so a {@code connect} the next handler writes
- * while handling the event leaves in the same TCP segment.
+ * to the next handler (see {@link AbstractHandshakeHandler}). C2 is flushed after the event, so a
+ * {@code connect} the next handler writes while handling the event leaves in the same TCP segment.
  *
  * <p>A server whose S1 claims a version but carries no valid server digest is logged at WARN and
  * answered like a simple server; the handshake goes on. A wrong S0 or a timeout ends in one WARN line
  * and a closed connection.
  */
-public final class ClientHandshakeHandler extends ByteToMessageDecoder {
-
-    private static final Logger log = LoggerFactory.getLogger(ClientHandshakeHandler.class);
+public final class ClientHandshakeHandler extends AbstractHandshakeHandler {
 
     /** C1 version field: Flash Player 9.0.124.2, which ffmpeg emulates. */
     private static final byte[] CLIENT_VERSION = {9, 0, 124, 2};
 
-    private enum State {
-        SEND_C0C1("channel active"), READ_S0("S0"), READ_S1("S1"), READ_S2("S2"), DONE("nothing"),
-        FAILED("nothing");
+    private enum Step {
+        SEND_C0C1("channel active"), READ_S0("S0"), READ_S1("S1"), READ_S2("S2");
 
         final String awaiting;
 
-        State(String awaiting) {
+        Step(String awaiting) {
             this.awaiting = awaiting;
         }
     }
 
-    private final HandshakeTimer timer;
-    private State state = State.SEND_C0C1;
+    private Step step = Step.SEND_C0C1;
     private byte[] c1;
     private byte[] s1;
     /** The server's S1 digest when it validated; null for a simple (or unverifiable) server. */
@@ -59,7 +50,7 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
      * @param timeout time allowed from sending C0+C1 (on channel activation) to the end of S2, e.g. 5 s
      */
     public ClientHandshakeHandler(Duration timeout) {
-        this.timer = new HandshakeTimer(timeout);
+        super(timeout);
     }
 
     @Override
@@ -71,62 +62,49 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (state == State.SEND_C0C1) {
+        if (step == Step.SEND_C0C1) {
             sendC0C1(ctx);
         }
         ctx.fireChannelActive();
     }
 
     @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        timer.cancel();
+    String awaiting() {
+        return step.awaiting;
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (state != State.DONE && state != State.FAILED) {
-            ConnectionLogUtil.debug(log, ctx.channel(),
-                    "server closed during handshake [remote:{}, awaiting:{}, elapsed:{} ms]",
-                    ctx.channel().remoteAddress(), state.awaiting, timer.elapsedMillis());
-        }
-        timer.cancel();
-        super.channelInactive(ctx);
+    String peer() {
+        return "server";
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        try {
-            switch (state) {
-                case SEND_C0C1 -> {
-                    // Nothing can arrive before we spoke; leave it for the checks below.
-                }
-                case READ_S0 -> readS0(in);
-                case READ_S1 -> readS1(ctx, in);
-                case READ_S2 -> readS2(ctx, in);
-                case DONE -> {
-                    // Removed from the pipeline: ByteToMessageDecoder forwards what is left.
-                }
-                case FAILED -> in.skipBytes(in.readableBytes());
+    void forget() {
+        c1 = null;
+        s1 = null;
+        serverDigest = null;
+    }
+
+    @Override
+    void step(ChannelHandlerContext ctx, ByteBuf in) {
+        switch (step) {
+            case SEND_C0C1 -> {
+                // Nothing can arrive before we spoke; leave it for the checks below.
             }
-        } catch (HandshakeException e) {
-            in.skipBytes(in.readableBytes());
-            fail(ctx, e.getMessage());
+            case READ_S0 -> readS0(in);
+            case READ_S1 -> readS1(ctx, in);
+            case READ_S2 -> readS2(ctx, in);
         }
     }
 
     private void sendC0C1(ChannelHandlerContext ctx) {
         // Time 0 ("client uptime" in ffmpeg), our version, random bytes, the digest under the scheme
         // ffmpeg and librtmp use for plain RTMP.
-        c1 = new byte[PACKET_SIZE];
-        ThreadLocalRandom.current().nextBytes(c1);
-        Arrays.fill(c1, 0, 4, (byte) 0);
-        System.arraycopy(CLIENT_VERSION, 0, c1, 4, CLIENT_VERSION.length);
-        HandshakeDigest.imprint(c1, Scheme.BASE_8, Key.PLAYER_PARTIAL);
-
+        c1 = challenge(CLIENT_VERSION, Scheme.BASE_8, Key.PLAYER_PARTIAL);
         ByteBuf c0c1 = ctx.alloc().buffer(1 + PACKET_SIZE);
-        c0c1.writeByte(HandshakeHandler.RTMP_VERSION).writeBytes(c1);
-        state = State.READ_S0;
-        timer.start(ctx, () -> timedOut(ctx));
+        c0c1.writeByte(RTMP_VERSION).writeBytes(c1);
+        step = Step.READ_S0;
+        startTimer(ctx);
         ctx.writeAndFlush(c0c1).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
@@ -135,11 +113,11 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
             return;
         }
         int version = in.readUnsignedByte();
-        if (version != HandshakeHandler.RTMP_VERSION) {
+        if (version != RTMP_VERSION) {
             throw new HandshakeException("server answered RTMP version " + version + " in S0 (expected "
-                    + HandshakeHandler.RTMP_VERSION + ")");
+                    + RTMP_VERSION + ")");
         }
-        state = State.READ_S1;
+        step = Step.READ_S1;
     }
 
     private void readS1(ChannelHandlerContext ctx, ByteBuf in) {
@@ -161,7 +139,7 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
                                 + "handshake [remote:{}]", HandshakeDigest.version(s1), ctx.channel().remoteAddress());
             }
         }
-        state = State.READ_S2;
+        step = Step.READ_S2;
     }
 
     private void readS2(ChannelHandlerContext ctx, ByteBuf in) {
@@ -179,9 +157,7 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
                         ctx.channel().remoteAddress());
             }
             // C2 as ffmpeg builds it: random bytes signed with a key derived from the server's digest.
-            c2 = new byte[PACKET_SIZE];
-            ThreadLocalRandom.current().nextBytes(c2);
-            HandshakeDigest.signResponse(c2, HandshakeDigest.responseKey(serverDigest, Key.PLAYER_FULL));
+            c2 = response(serverDigest, Key.PLAYER_FULL);
         } else {
             if (!Arrays.equals(s2, c1)) {
                 ConnectionLogUtil.debug(log, ctx.channel(), "server S2 is not an echo of C1, accepting it [remote:{}]",
@@ -192,41 +168,7 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
         ByteBuf c2Buf = ctx.alloc().buffer(PACKET_SIZE);
         c2Buf.writeBytes(c2);
         ctx.write(c2Buf).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        complete(ctx);
-    }
-
-    private void complete(ChannelHandlerContext ctx) {
-        boolean digest = serverDigest != null;
-        state = State.DONE;
-        timer.cancel();
-        c1 = null;
-        s1 = null;
-        serverDigest = null;
-        ConnectionLogUtil.debug(log, ctx.channel(), "handshake completed [remote:{}, digest:{}, elapsed:{} us]",
-                ctx.channel().remoteAddress(), digest, timer.elapsedMicros());
-        // Removal inside decode() is deferred by ByteToMessageDecoder until decode() returns; it then
-        // passes the rest of the cumulation (bytes after S2) to the next handler, after this event.
-        ctx.pipeline().remove(this);
-        ctx.fireUserEventTriggered(new HandshakeCompleted(digest));
+        complete(ctx, serverDigest != null);
         ctx.flush();
-    }
-
-    private void timedOut(ChannelHandlerContext ctx) {
-        if (state == State.DONE || state == State.FAILED) {
-            return;
-        }
-        fail(ctx, "timed out after " + timer.elapsedMillis() + " ms awaiting " + state.awaiting
-                + " (limit " + timer.timeoutMillis() + " ms)");
-    }
-
-    private void fail(ChannelHandlerContext ctx, String reason) {
-        state = State.FAILED;
-        timer.cancel();
-        c1 = null;
-        s1 = null;
-        serverDigest = null;
-        ConnectionLogUtil.warn(log, ctx.channel(), "handshake failed [remote:{}]: {}",
-                ctx.channel().remoteAddress(), reason);
-        ctx.close();
     }
 }

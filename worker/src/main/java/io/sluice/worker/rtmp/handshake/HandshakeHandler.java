@@ -3,15 +3,11 @@ package io.sluice.worker.rtmp.handshake;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.sluice.worker.rtmp.handshake.HandshakeDigest.Key;
 import io.sluice.worker.rtmp.handshake.HandshakeDigest.Scheme;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,21 +16,15 @@ import static io.sluice.worker.rtmp.handshake.HandshakeDigest.PACKET_SIZE;
 /**
  * Server side of the RTMP handshake (spec 5.2), first handler of every accepted connection.
  *
- * <p>Reads C0 and C1, answers S0+S1+S2 in one write, reads C2, then removes itself from the pipeline
- * (as Netty's {@code HAProxyMessageDecoder} does), fires {@link HandshakeCompleted} and lets
- * {@link ByteToMessageDecoder} hand the bytes that followed C2 to the next handler: ffmpeg and OBS
- * often send {@code connect} in the same TCP segment as C2.
+ * <p>Reads C0 and C1, answers S0+S1+S2 in one write, reads C2, then removes itself from the pipeline,
+ * fires {@link HandshakeCompleted} and lets the bytes that followed C2 reach the next handler: ffmpeg
+ * and OBS often send {@code connect} in the same TCP segment as C2 (see {@link AbstractHandshakeHandler}).
  *
  * <p>A C1 carrying a client digest gets the digest answer ffmpeg and Flash verify; any other C1 gets
  * the simple answer of spec 5.2.3/5.2.4. An unsupported version byte, encrypted RTMPE or a handshake
  * that does not finish within the timeout ends in one WARN line and a closed connection.
  */
-public final class HandshakeHandler extends ByteToMessageDecoder {
-
-    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
-
-    /** The only RTMP version there is (spec 5.2.2). */
-    static final int RTMP_VERSION = 3;
+public final class HandshakeHandler extends AbstractHandshakeHandler {
 
     /**
      * Version field of our digest S1: Flash Media Server 4.5.0.1. ffmpeg verifies the server's digest
@@ -42,18 +32,17 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
      */
     private static final byte[] SERVER_VERSION = {4, 5, 0, 1};
 
-    private enum State {
-        READ_C0("C0"), READ_C1("C1"), READ_C2("C2"), DONE("nothing"), FAILED("nothing");
+    private enum Step {
+        READ_C0("C0"), READ_C1("C1"), READ_C2("C2");
 
         final String awaiting;
 
-        State(String awaiting) {
+        Step(String awaiting) {
             this.awaiting = awaiting;
         }
     }
 
-    private final HandshakeTimer timer;
-    private State state = State.READ_C0;
+    private Step step = Step.READ_C0;
     private boolean digest;
     /** What C2 should echo (simple handshake); kept only to log a mismatch at DEBUG. */
     private byte[] s1;
@@ -64,45 +53,36 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
      * @param timeout time allowed from the handler joining the pipeline to the end of C2, e.g. 5 s
      */
     public HandshakeHandler(Duration timeout) {
-        this.timer = new HandshakeTimer(timeout);
+        super(timeout);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timer.start(ctx, () -> timedOut(ctx));
+        startTimer(ctx);
     }
 
     @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        timer.cancel();
+    String awaiting() {
+        return step.awaiting;
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (state != State.DONE && state != State.FAILED) {
-            ConnectionLogUtil.debug(log, ctx.channel(),
-                    "peer closed during handshake [remote:{}, awaiting:{}, elapsed:{} ms]",
-                    ctx.channel().remoteAddress(), state.awaiting, timer.elapsedMillis());
-        }
-        timer.cancel();
-        super.channelInactive(ctx);
+    String peer() {
+        return "peer";
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        try {
-            switch (state) {
-                case READ_C0 -> readC0(in);
-                case READ_C1 -> readC1(ctx, in);
-                case READ_C2 -> readC2(ctx, in);
-                case DONE -> {
-                    // Removed from the pipeline: ByteToMessageDecoder forwards what is left.
-                }
-                case FAILED -> in.skipBytes(in.readableBytes());
-            }
-        } catch (HandshakeException e) {
-            in.skipBytes(in.readableBytes());
-            fail(ctx, e.getMessage());
+    void forget() {
+        s1 = null;
+        c2Key = null;
+    }
+
+    @Override
+    void step(ChannelHandlerContext ctx, ByteBuf in) {
+        switch (step) {
+            case READ_C0 -> readC0(in);
+            case READ_C1 -> readC1(ctx, in);
+            case READ_C2 -> readC2(ctx, in);
         }
     }
 
@@ -112,7 +92,7 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
         }
         // Check the version before waiting for C1: an RTMPE or HTTP client is refused at its first byte.
         requireVersion(in.readUnsignedByte(), "C0");
-        state = State.READ_C1;
+        step = Step.READ_C1;
     }
 
     private void readC1(ChannelHandlerContext ctx, ByteBuf in) {
@@ -130,8 +110,8 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
         byte[] s2;
         if (scheme.isPresent()) {
             digest = true;
-            s1 = digestS1(scheme.get());
-            s2 = digestS2(HandshakeDigest.digestAt(c1, scheme.get()));
+            s1 = challenge(SERVER_VERSION, scheme.get(), Key.SERVER_PARTIAL);
+            s2 = response(HandshakeDigest.digestAt(c1, scheme.get()), Key.SERVER_FULL);
             c2Key = HandshakeDigest.responseKey(HandshakeDigest.digestAt(s1, scheme.get()), Key.PLAYER_FULL);
         } else {
             if (HandshakeDigest.hasVersion(c1)) {
@@ -151,7 +131,7 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
         // trips before the first frame reaches a player.
         ByteBuf answer = ctx.alloc().buffer(1 + 2 * PACKET_SIZE);
         answer.writeByte(RTMP_VERSION).writeBytes(s1).writeBytes(s2);
-        state = State.READ_C2;
+        step = Step.READ_C2;
         ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
@@ -166,7 +146,7 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
         } else {
             in.skipBytes(PACKET_SIZE);
         }
-        complete(ctx);
+        complete(ctx, digest);
     }
 
     /**
@@ -179,37 +159,6 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
             ConnectionLogUtil.debug(log, ctx.channel(), "C2 is not the expected {} [remote:{}], accepting it",
                     digest ? "signed response" : "echo of S1", ctx.channel().remoteAddress());
         }
-    }
-
-    private void complete(ChannelHandlerContext ctx) {
-        state = State.DONE;
-        timer.cancel();
-        s1 = null;
-        c2Key = null;
-        ConnectionLogUtil.debug(log, ctx.channel(), "handshake completed [remote:{}, digest:{}, elapsed:{} us]",
-                ctx.channel().remoteAddress(), digest, timer.elapsedMicros());
-        // Removal inside decode() is deferred by ByteToMessageDecoder until decode() returns; it then
-        // passes the rest of the cumulation (bytes after C2) to the next handler, after this event.
-        ctx.pipeline().remove(this);
-        ctx.fireUserEventTriggered(new HandshakeCompleted(digest));
-    }
-
-    private void timedOut(ChannelHandlerContext ctx) {
-        if (state == State.DONE || state == State.FAILED) {
-            return;
-        }
-        fail(ctx, "timed out after " + timer.elapsedMillis() + " ms awaiting " + state.awaiting
-                + " (limit " + timer.timeoutMillis() + " ms)");
-    }
-
-    private void fail(ChannelHandlerContext ctx, String reason) {
-        state = State.FAILED;
-        timer.cancel();
-        s1 = null;
-        c2Key = null;
-        ConnectionLogUtil.warn(log, ctx.channel(), "handshake failed [remote:{}]: {}",
-                ctx.channel().remoteAddress(), reason);
-        ctx.close();
     }
 
     /**
@@ -235,23 +184,5 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
         ThreadLocalRandom.current().nextBytes(s1);
         Arrays.fill(s1, 0, 8, (byte) 0);
         return s1;
-    }
-
-    /** Time 0, our version, random bytes, and the server digest where the client's scheme puts it. */
-    private static byte[] digestS1(Scheme scheme) {
-        byte[] s1 = new byte[PACKET_SIZE];
-        ThreadLocalRandom.current().nextBytes(s1);
-        Arrays.fill(s1, 0, 4, (byte) 0);
-        System.arraycopy(SERVER_VERSION, 0, s1, 4, SERVER_VERSION.length);
-        HandshakeDigest.imprint(s1, scheme, Key.SERVER_PARTIAL);
-        return s1;
-    }
-
-    /** Random bytes signed with the key derived from the client's C1 digest. */
-    private static byte[] digestS2(byte[] clientDigest) {
-        byte[] s2 = new byte[PACKET_SIZE];
-        ThreadLocalRandom.current().nextBytes(s2);
-        HandshakeDigest.signResponse(s2, HandshakeDigest.responseKey(clientDigest, Key.SERVER_FULL));
-        return s2;
     }
 }

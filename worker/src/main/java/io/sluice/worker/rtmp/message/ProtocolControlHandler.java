@@ -3,7 +3,7 @@ package io.sluice.worker.rtmp.message;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +18,16 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProtocolControlHandler.class);
 
-    private RtmpConnection connection;
+    private Connection connection;
     /** The peer's acknowledgement window: acknowledge each time this many more bytes arrived. */
     private long ackWindow;
     private long ackedUpTo;
     /** The last window size we announced, to answer Set Peer Bandwidth only when it changes. */
     private long announcedWindow = -1;
-    private volatile long lastPingResponseMillis;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        connection = RtmpConnection.of(ctx.channel());
+        connection = Connection.of(ctx.channel());
     }
 
     @Override
@@ -47,7 +46,7 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
         } else if (msg instanceof UserControl uc && uc.eventType() == UserControl.PING_REQUEST) {
             ctx.writeAndFlush(UserControl.pingResponse(uc.value()));
         } else if (msg instanceof UserControl uc && uc.eventType() == UserControl.PING_RESPONSE) {
-            lastPingResponseMillis = System.currentTimeMillis();
+            log.trace("{} [conn:{}]", msg, connection.id()); // we send no pings; a peer's answer ends here
         } else {
             ctx.fireChannelRead(msg);
         }
@@ -69,10 +68,5 @@ public final class ProtocolControlHandler extends ChannelDuplexHandler {
             announcedWindow = w.size();
         }
         ctx.write(msg, promise);
-    }
-
-    /** When the peer last answered one of our pings (0 = never). */
-    public long lastPingResponseMillis() {
-        return lastPingResponseMillis;
     }
 }

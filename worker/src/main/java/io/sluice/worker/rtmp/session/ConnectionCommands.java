@@ -1,6 +1,6 @@
 package io.sluice.worker.rtmp.session;
 
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.amf.AmfUndefined;
@@ -95,7 +95,7 @@ final class ConnectionCommands {
                 "description", "Connection succeeded.", "objectEncoding", objectEncoding)));
         session.state = SessionHandler.State.CONNECTED;
         session.app = app;
-        session.connection.role(RtmpConnection.Role.IDLE, null);
+        session.role(Connection.Role.IDLE, null);
         log.debug("connected [conn:{}, remote:{}, app:{}, tcUrl:{}]", session.connection.id(),
                 session.connection.remote(), app, command.commandProperty("tcUrl"));
     }

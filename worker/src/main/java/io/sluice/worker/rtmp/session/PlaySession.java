@@ -2,9 +2,10 @@ package io.sluice.worker.rtmp.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.sluice.worker.rtmp.chunk.ChunkEncoder;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.WireBatch;
+import io.sluice.worker.net.WireSink;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
@@ -20,9 +21,10 @@ import java.util.concurrent.TimeUnit;
  * One {@code play} on one message stream: receives the live stream from its fan-out group and
  * writes it to the connection.
  *
- * <p>Shared bytes: when the connection uses the shared encoding's chunk size and stream id, a
- * frame costs one {@code retain()}, no copy. A batch of frames goes to the socket with one
- * {@code writev} at the flush, past Netty's per-message bookkeeping ({@link WireBatch}).
+ * <p>Shared bytes: a player on the shared message stream id asks each frame for its RTMP chunks
+ * at the connection's chunk size ({@link RtmpChunks}, made once per worker), so a frame costs one
+ * {@code retain()}, no copy. A batch of frames goes to the connection's {@link WireSink} at the
+ * flush: one {@code writev} past Netty's per-message bookkeeping when the sink allows it.
  *
  * <p>Slow players: Netty's write buffer watermarks bound what may queue for this connection.
  * Over the high mark, video is dropped (audio and sequence headers still go) and resumes at the
@@ -37,10 +39,11 @@ final class PlaySession implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(PlaySession.class);
 
     private final ChannelHandlerContext ctx;
-    private ChannelHandlerContext wireCtx;
-    private final RtmpConnection connection;
+    private final WireSink sink;
+    private final Connection connection;
     private final int streamId;
-    private final int chunkSize;
+    /** The encoding this player's frames are sent in (the connection's chunk size). */
+    private final RtmpChunks chunks;
     private final long slowTimeoutNanos;
     private final LiveStream stream;
     private volatile boolean active = true;
@@ -54,25 +57,24 @@ final class PlaySession implements Subscriber {
     /** Something was written to the pipeline since the last flush (media then joins it there). */
     private boolean pipelineDirty;
     private final WireBatch batch = new WireBatch();
+    /** A slow episode is on: the connection has been over the high mark since slowSinceNanos. */
+    private boolean slow;
     private long slowSinceNanos;
     private long droppedInEpisode;
-    private long videoFramesSent;
 
-    PlaySession(ChannelHandlerContext ctx, int streamId, int chunkSize, long slowTimeoutNanos, LiveStream stream) {
+    PlaySession(ChannelHandlerContext ctx, WireSink sink, int streamId, int chunkSize, long slowTimeoutNanos,
+                LiveStream stream) {
         this.ctx = ctx;
-        this.connection = RtmpConnection.of(ctx.channel());
+        this.sink = sink;
+        this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
-        this.chunkSize = chunkSize;
+        this.chunks = RtmpChunks.of(chunkSize);
         this.slowTimeoutNanos = slowTimeoutNanos;
         this.stream = stream;
     }
 
     LiveStream stream() {
         return stream;
-    }
-
-    int streamId() {
-        return streamId;
     }
 
     boolean live() {
@@ -135,7 +137,7 @@ final class PlaySession implements Subscriber {
             batch.discard();
             return;
         }
-        if (batch.write(wireContext(), connection)) {
+        if (sink.write(batch)) {
             pipelineDirty = true;
         }
         if (pipelineDirty) {
@@ -178,13 +180,18 @@ final class PlaySession implements Subscriber {
 
     /** The connection's writability changed: a slow episode may have ended. */
     void writabilityChanged(boolean writable) {
-        if (writable && slowSinceNanos != 0) {
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slowSinceNanos);
+        if (writable && slow) {
+            long ms = TimeUnit.NANOSECONDS.toMillis(now() - slowSinceNanos);
             log.info("slow player caught up after {} ms, {} video frames dropped [conn:{}, stream:{}]",
                     ms, droppedInEpisode, connection.id(), stream.key());
-            slowSinceNanos = 0;
+            slow = false;
             droppedInEpisode = 0;
         }
+    }
+
+    /** The event loop's clock (a test's loop may run a clock of its own). */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void deliver(MediaFrame frame) {
@@ -226,21 +233,24 @@ final class PlaySession implements Subscriber {
         }
         if (waitKeyframe && (startable || skippable)) {
             if (!startable) {
-                if (slowSinceNanos != 0) {
+                if (slow) {
                     droppedInEpisode++;
                 }
                 return;
             }
             waitKeyframe = false;
         }
-        videoFramesSent++;
         writeFrame(frame);
     }
 
-    /** Starts or continues a slow episode; true (and the connection closing) once it lasted too long. */
+    /**
+     * Starts or continues a slow episode; true (and the connection closing) once it lasted too long.
+     * Checked as frames arrive, so the disconnect comes with the first frame after the timeout.
+     */
     private boolean tooSlow() {
-        long now = System.nanoTime();
-        if (slowSinceNanos == 0) {
+        long now = now();
+        if (!slow) {
+            slow = true;
             slowSinceNanos = now;
             droppedInEpisode = 0;
             return false;
@@ -252,53 +262,35 @@ final class PlaySession implements Subscriber {
                         + " dropped [conn:{}, remote:{}, stream:{}]",
                 TimeUnit.NANOSECONDS.toMillis(now - slowSinceNanos), droppedInEpisode, connection.id(),
                 connection.remote(), stream.key());
-        slowSinceNanos = 0;
+        slow = false;
         active = false;
         ctx.channel().close();
         return true;
     }
 
     private void writeFrame(MediaFrame frame) {
-        boolean shared = frame.wireFormat() == chunkSize && streamId == RtmpFrameEncoder.SHARED_STREAM_ID;
+        // Players on the shared message stream id share the frame's encoding at their chunk size
+        // (made once per worker); any other gets bytes of its own.
+        ByteBuf shared = streamId == RtmpChunks.SHARED_STREAM_ID ? frame.encoded(chunks) : null;
         if (pipelineDirty || !batch.hasRoom()) {
             // Behind something already in the pipeline: stay behind it.
-            ByteBuf out = shared ? frame.wire().retainedDuplicate() : encode(frame);
-            wireContext().write(out, wireContext().voidPromise());
+            sink.write(shared != null ? shared.retainedDuplicate() : encode(frame));
             pipelineDirty = true;
         } else {
-            // Written at the flush, with one writev when the channel has nothing queued (WireBatch).
-            batch.add(shared ? frame.wire().retain() : encode(frame));
+            // Written at the flush, with one writev when the sink may and the channel has nothing queued.
+            batch.add(shared != null ? shared.retain() : encode(frame));
         }
         dirty = true;
     }
 
     private ByteBuf encode(MediaFrame frame) {
-        return RtmpFrameEncoder.encodeFor(ctx.alloc(), frame.kind(), frame.timestamp(), frame.payload(),
-                streamId, chunkSize);
-    }
-
-    /**
-     * Where encoded chunks enter the pipeline: below the chunk encoder, so a frame that is
-     * already bytes does not walk the session, protocol-control and encoder handlers, which only
-     * pass it on (those hops were a quarter of the fan-out's user CPU at 1000 players).
-     */
-    private ChannelHandlerContext wireContext() {
-        ChannelHandlerContext c = wireCtx;
-        if (c == null) {
-            c = ctx.pipeline().context(ChunkEncoder.class);
-            wireCtx = c = c != null ? c : ctx;
-        }
-        return c;
+        return chunks.encodeFor(ctx.alloc(), frame, streamId);
     }
 
     private void write(Object message) {
-        batch.toPipeline(wireContext()); // media given earlier goes first
+        sink.toPipeline(batch); // media given earlier goes first
         ctx.write(message, ctx.voidPromise());
         pipelineDirty = true;
         dirty = true;
-    }
-
-    long videoFramesSent() {
-        return videoFramesSent;
     }
 }

@@ -9,14 +9,15 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
+import io.sluice.worker.net.ConnectionReady;
+import io.sluice.worker.net.WireSink;
 import io.sluice.worker.rtmp.RtmpProtocolException;
-import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.RtmpMessage;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,51 +37,55 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     static final String PUBLISHER_TIMEOUT_HANDLER = "publisherTimeout";
 
     /** Where the session is in the NetConnection's life. */
-    enum State { HANDSHAKE, AWAIT_CONNECT, CONNECTED }
+    enum State { AWAIT_CONNECT, CONNECTED }
 
     final SessionSettings settings;
     final StreamRegistry registry;
-    final StreamDirectory directory;
+    final ClusterView cluster;
     /** A connection on the relay endpoint: another worker of this server, playing only. */
     final boolean internal;
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
-    RtmpConnection connection;
+    Connection connection;
     ChannelHandlerContext ctx;
-    State state = State.HANDSHAKE;
+    State state = State.AWAIT_CONNECT;
     String app;
     private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
     private boolean warnedStrayMedia;
+    /** The connection is being closed for a reason already logged: one WARN line per connection. */
+    private boolean closing;
+    private IdleTimeout idleTimeout;
+    private WireSink sink;
 
     StreamCommands streamCommands() {
         return streamCommands;
     }
 
     public SessionHandler(SessionSettings settings, StreamRegistry registry) {
-        this(settings, registry, StreamDirectory.LOCAL, false);
+        this(settings, registry, ClusterView.STANDALONE, false);
     }
 
-    public SessionHandler(SessionSettings settings, StreamRegistry registry, StreamDirectory directory,
+    public SessionHandler(SessionSettings settings, StreamRegistry registry, ClusterView cluster,
                           boolean internal) {
         this.settings = settings;
         this.registry = registry;
-        this.directory = directory;
+        this.cluster = cluster;
         this.internal = internal;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.connection = RtmpConnection.of(ctx.channel());
+        this.connection = Connection.of(ctx.channel());
+        this.idleTimeout = new IdleTimeout(ctx, connection, settings.idleTimeout());
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof HandshakeCompleted done) {
-            state = State.AWAIT_CONNECT;
-            log.debug("handshake done [conn:{}, remote:{}, digest:{}]", connection.id(), connection.remote(),
-                    done.digest());
+        if (evt instanceof ConnectionReady) {
+            // The handshake is done (it logged how): from now on the connection must do something.
+            idleTimeout.arm();
         } else if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
             log.warn("publisher silent for {} ms, closing [conn:{}, remote:{}, stream:{}]",
                     settings.publisherTimeout().toMillis(), connection.id(), connection.remote(), connection.stream());
@@ -152,6 +157,28 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Sets what the connection does; one that neither publishes nor plays is closed when idle too long. */
+    void role(Connection.Role role, String stream) {
+        connection.role(role, stream);
+        if (role == Connection.Role.IDLE || role == Connection.Role.CONNECTING) {
+            idleTimeout.arm();
+        } else {
+            idleTimeout.disarm();
+        }
+    }
+
+    /**
+     * Where players' media goes: the sink the pipeline's builder made, or, in a pipeline built
+     * without one, a sink at this handler (through every outbound handler, never direct).
+     */
+    WireSink sink() {
+        if (sink == null) {
+            WireSink built = connection.sink();
+            sink = built != null ? built : WireSink.at(ctx);
+        }
+        return sink;
+    }
+
     /** Writes a reply; flushed at the end of the read batch. */
     void write(Object message) {
         ctx.write(message, ctx.voidPromise());
@@ -160,6 +187,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends an error status and closes once it is written (refused publish, bad name). */
     void refuseAndClose(CommandMessage status, String why) {
+        closing = true;
         log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
         ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
         wrote = false;
@@ -210,6 +238,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             streamCommands.stop(ns);
         }
         netStreams.clear();
+        idleTimeout.disarm();
         log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
                 connection.bytesIn(), connection.bytesOut());
         ctx.fireChannelInactive();
@@ -218,7 +247,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable problem = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (problem instanceof RtmpProtocolException) {
+        if (closing || !ctx.channel().isActive()) {
+            // Input read in the same batch after the first error, or after the peer left.
+            log.debug("after close [conn:{}, remote:{}]: {}", connection.id(), connection.remote(), problem.toString());
+        } else if (problem instanceof RtmpProtocolException) {
             log.warn("protocol error, closing [conn:{}, remote:{}]: {}", connection.id(), connection.remote(),
                     problem.getMessage());
         } else if (problem instanceof IOException) {
@@ -227,6 +259,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("unexpected error, closing [conn:{}, remote:{}]", connection.id(), connection.remote(), problem);
         }
+        closing = true;
         ctx.close();
     }
 

@@ -1,10 +1,10 @@
 package io.sluice.worker.rtmp.session;
 
-import io.sluice.worker.rtmp.RtmpConnection;
+import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.stream.StreamDirectory;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +112,7 @@ final class StreamCommands {
         }
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
-        PublishSession publisher = new PublishSession(session.ctx, ns.id, stream);
+        PublishSession publisher = new PublishSession(session.ctx, stream);
         String type = command.stringArgument(1);
         boolean attached = stream.attach(publisher);
         // A relay of this name may still be live here though its source just left (a publisher
@@ -126,20 +126,20 @@ final class StreamCommands {
             return;
         }
         ns.publishing = publisher;
-        session.connection.role(RtmpConnection.Role.PUBLISHER, key.toString());
-        session.directory.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
-            StreamDirectory.Claim decided = claim;
-            if (standIn && ns.publishing == publisher && error == null && claim == StreamDirectory.Claim.GRANTED
+        session.role(Connection.Role.PUBLISHER, key.toString());
+        session.cluster.claim(key).whenComplete((claim, error) -> session.ctx.executor().execute(() -> {
+            ClusterView.Claim decided = claim;
+            if (standIn && ns.publishing == publisher && error == null && claim == ClusterView.Claim.GRANTED
                     && !stream.takeOver(publisher, "a publisher of " + key + " connected to this worker")) {
                 // A publisher on this worker won the name meanwhile; the grant is its own.
-                decided = StreamDirectory.Claim.TAKEN;
+                decided = ClusterView.Claim.TAKEN;
             }
             claimed(ns, publisher, decided, error, type);
         }));
     }
 
     /** The cluster-wide claim for a publish was decided; on the connection's loop. */
-    private void claimed(SessionHandler.NetStream ns, PublishSession publisher, StreamDirectory.Claim claim,
+    private void claimed(SessionHandler.NetStream ns, PublishSession publisher, ClusterView.Claim claim,
                          Throwable error, String type) {
         StreamKey key = publisher.stream().key();
         if (ns.publishing != publisher || !session.ctx.channel().isOpen()) {
@@ -147,12 +147,12 @@ final class StreamCommands {
             // bytes of one read keep flowing after a protocol error closes it, and channelInactive
             // runs after this task): give back what was granted; stop() cleans up the rest.
             // Found by RtmpPipelineFuzzTest: a publish and a broken message in one read.
-            if (error == null && claim == StreamDirectory.Claim.GRANTED) {
-                session.directory.release(key);
+            if (error == null && claim == ClusterView.Claim.GRANTED) {
+                session.cluster.release(key);
             }
             return;
         }
-        if (error != null || claim != StreamDirectory.Claim.GRANTED) {
+        if (error != null || claim != ClusterView.Claim.GRANTED) {
             stop(ns);
             if (error != null) {
                 session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_FAILED,
@@ -165,6 +165,8 @@ final class StreamCommands {
             return;
         }
         publisher.claimed();
+        // From now on the connection may send publisher-sized messages (see ChunkDecoder).
+        session.connection.publishAccepted(true);
         session.write(UserControl.streamBegin(ns.id));
         session.write(Status.status(ns.id, Status.PUBLISH_START, key + " is now published."));
         session.ctx.flush();
@@ -193,11 +195,10 @@ final class StreamCommands {
         // Live only: start -2 (live or recorded), -1 (live) and any offset all play the live stream.
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
-        PlaySession player = new PlaySession(session.ctx, ns.id, session.settings.chunkSize(),
+        PlaySession player = new PlaySession(session.ctx, session.sink(), ns.id, session.settings.chunkSize(),
                 session.settings.slowTimeout().toNanos(), stream);
         ns.playing = player;
-        session.connection.role(session.internal ? RtmpConnection.Role.RELAY : RtmpConnection.Role.PLAYER,
-                key.toString());
+        session.role(session.internal ? Connection.Role.RELAY : Connection.Role.PLAYER, key.toString());
         if (session.internal && !stream.hasPublisher()) {
             // A relay asks for a stream this worker no longer has (its publisher just left):
             // say so at once, and the relaying worker looks again.
@@ -210,7 +211,7 @@ final class StreamCommands {
         player.start();
         stream.subscribe(player);
         if (!stream.hasPublisher()) {
-            session.directory.needPublisher(stream);
+            session.cluster.needPublisher(stream);
         }
         log.debug("play started [conn:{}, remote:{}, stream:{}, start:{}]", session.connection.id(),
                 session.connection.remote(), key, command.numberArgument(1, -2));
@@ -238,10 +239,10 @@ final class StreamCommands {
             ns.publishing = null;
             p.stream().detach(p);
             if (p.isClaimed()) {
-                session.directory.release(p.stream().key());
+                session.cluster.release(p.stream().key());
             }
             if (p.stream().subscriberCount() > 0) {
-                session.directory.needPublisher(p.stream()); // its players wait for a publisher anywhere
+                session.cluster.needPublisher(p.stream()); // its players wait for a publisher anywhere
             }
             session.registry.release(p.stream());
             session.stopPublisherTimeoutIfIdle();
@@ -257,11 +258,14 @@ final class StreamCommands {
             log.debug("play stopped [conn:{}, stream:{}]", session.connection.id(), p.stream().key());
         }
         boolean busy = false;
+        boolean publishing = false;
         for (SessionHandler.NetStream other : session.netStreams.values()) {
             busy |= other.publishing != null || other.playing != null;
+            publishing |= other.publishing != null && other.publishing.isClaimed();
         }
+        session.connection.publishAccepted(publishing);
         if (!busy) {
-            session.connection.role(RtmpConnection.Role.IDLE, null);
+            session.role(Connection.Role.IDLE, null);
         }
     }
 }

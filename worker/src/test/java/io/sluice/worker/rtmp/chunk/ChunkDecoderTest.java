@@ -243,11 +243,28 @@ class ChunkDecoderTest {
         messages.forEach(RawMessage::release);
     }
 
+    /** What {@link #SKIM_MEDIA} passes on for an audio or video message. */
+    private record MediaSummary(int chunkStreamId, long timestamp, int typeId, int streamId, int length, int head) {
+    }
+
+    /** The load generator's policy: audio and video skimmed, everything else kept. */
+    private static final PayloadPolicy SKIM_MEDIA = new PayloadPolicy() {
+        @Override
+        public boolean skip(int typeId) {
+            return typeId == 8 || typeId == 9;
+        }
+
+        @Override
+        public Object skipped(int chunkStreamId, long timestamp, int typeId, int streamId, int length, int head) {
+            return new MediaSummary(chunkStreamId, timestamp, typeId, streamId, length, head);
+        }
+    };
+
     @Test
     void skimmingReportsMediaWithoutKeepingItAndStillDecodesTheRest() {
         List<RawMessage> messages = RoundTrip.sampleMessages(new Random(21), 80);
         byte[] wire = RoundTrip.encode(messages, 200);
-        EmbeddedChannel ch = new EmbeddedChannel(new ChunkDecoder(1 << 20, 16, true));
+        EmbeddedChannel ch = new EmbeddedChannel(new ChunkDecoder(1 << 20, 16, SKIM_MEDIA));
         Random random = new Random(4);
         for (int i = 0; i < wire.length; ) {
             int n = 1 + random.nextInt(Math.min(300, wire.length - i));

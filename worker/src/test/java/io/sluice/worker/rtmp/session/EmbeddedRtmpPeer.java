@@ -4,10 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
+import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.AudioData;
 import io.sluice.worker.rtmp.message.CommandMessage;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A server connection on an {@link EmbeddedChannel} (the real pipeline minus the handshake,
- * which has its own tests) and a client-side codec that encodes what the test sends and decodes
+ * which has its own tests, and admission; its clock is frozen) and a client-side codec that encodes what the test sends and decodes
  * what the server answers. Each peer has its own event loop, as connections on different
  * threads would, so fan-out between peers goes through their groups' queues.
  */
@@ -38,10 +39,17 @@ final class EmbeddedRtmpPeer implements AutoCloseable {
     private final EmbeddedChannel codec;
 
     EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings) {
+        this(registry, settings, new IncompleteMessageBudget(settings.incompleteMessageBudget()));
+    }
+
+    /** A peer whose incomplete messages count against {@code budget}, which other peers may share. */
+    EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings, IncompleteMessageBudget budget) {
         server = new EmbeddedChannel(new TrafficCountingHandler(),
-                new ChunkDecoder(settings.maxMessageSize(), settings.maxChunkStreams()), new ChunkEncoder(),
+                new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSizeBeforePublish(),
+                        settings.maxChunkStreams(), budget), new ChunkEncoder(),
                 new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
                 new SessionHandler(settings, registry));
+        server.freezeTime(); // timers run when a test advances the clock, not when the machine is slow
         server.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
         codec = new EmbeddedChannel(new ChunkDecoder(64 << 20, 1024), new ChunkEncoder(), new MessageDecoder(),
                 new MessageEncoder());

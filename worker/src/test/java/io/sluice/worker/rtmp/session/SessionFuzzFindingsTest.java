@@ -4,20 +4,20 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.sluice.worker.rtmp.TrafficCountingHandler;
+import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
 import io.sluice.worker.rtmp.handshake.HandshakeCompleted;
 import io.sluice.worker.rtmp.message.MessageDecoder;
 import io.sluice.worker.rtmp.message.MessageEncoder;
 import io.sluice.worker.rtmp.message.ProtocolControlHandler;
+import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
-import io.sluice.worker.stream.StreamDirectory;
 import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class SessionFuzzFindingsTest {
 
     /** Grants every claim, like a standalone worker, and remembers claims and releases. */
-    private static final class RecordingDirectory implements StreamDirectory {
+    private static final class RecordingDirectory implements ClusterView {
         final List<String> calls = new ArrayList<>();
 
         @Override
@@ -57,10 +57,11 @@ class SessionFuzzFindingsTest {
         }
     }
 
-    private static EmbeddedChannel server(StreamRegistry registry, StreamDirectory directory) {
+    private static EmbeddedChannel server(StreamRegistry registry, ClusterView directory) {
         SessionSettings settings = SessionSettings.defaults();
         EmbeddedChannel ch = new EmbeddedChannel(new TrafficCountingHandler(),
-                new ChunkDecoder(settings.maxMessageSize(), settings.maxChunkStreams()), new ChunkEncoder(),
+                new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSizeBeforePublish(),
+                        settings.maxChunkStreams(), new IncompleteMessageBudget(settings.incompleteMessageBudget())), new ChunkEncoder(),
                 new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
                 new SessionHandler(settings, registry, directory, false));
         ch.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
@@ -69,8 +70,10 @@ class SessionFuzzFindingsTest {
 
     private static StreamRegistry registry() {
         SessionSettings settings = SessionSettings.defaults();
-        return new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, settings::chunkSize),
-                new GopSettings(true, 2048, 32 << 20));
+        StreamRegistry registry = new StreamRegistry(new GopSettings(true, 2048, 32 << 20));
+        RtmpChunks chunks = RtmpChunks.of(settings.chunkSize());
+        registry.encodeEagerly(() -> chunks);
+        return registry;
     }
 
     private static byte[] hex(String annotated) {
@@ -88,7 +91,7 @@ class SessionFuzzFindingsTest {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         sessionLog.addAppender(lines);
-        EmbeddedChannel ch = server(registry(), StreamDirectory.LOCAL);
+        EmbeddedChannel ch = server(registry(), ClusterView.STANDALONE);
         try {
             // fmt 0, csid 6: video, 2 bytes, stream 1 | AVC inter frame header
             ch.writeInbound(Unpooled.wrappedBuffer(hex("06 000000 000002 09 01000000 | 27 01")));

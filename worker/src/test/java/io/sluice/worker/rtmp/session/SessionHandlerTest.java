@@ -1,7 +1,6 @@
 package io.sluice.worker.rtmp.session;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sluice.worker.rtmp.amf.Amf;
@@ -49,9 +48,15 @@ class SessionHandlerTest {
     private StreamRegistry registry = registry(true);
 
     private static StreamRegistry registry(boolean gop) {
-        SessionSettings s = SessionSettings.defaults();
-        return new StreamRegistry(new RtmpFrameEncoder(ByteBufAllocator.DEFAULT, s::chunkSize),
-                new GopSettings(gop, 2048, 32 << 20));
+        return registry(new GopSettings(gop, 2048, 32 << 20));
+    }
+
+    /** A registry that encodes every frame for players at the default chunk size, as a worker's does. */
+    static StreamRegistry registry(GopSettings gop) {
+        StreamRegistry registry = new StreamRegistry(gop);
+        RtmpChunks chunks = new RtmpChunks(SessionSettings.defaults().chunkSize());
+        registry.encodeEagerly(() -> chunks);
+        return registry;
     }
 
     private EmbeddedRtmpPeer peer() {
@@ -121,6 +126,19 @@ class SessionHandlerTest {
         assertFalse(bad.isOpen());
         good.send(CommandMessage.of(0, "createStream", 2, null));
         assertEquals("_result", ((CommandMessage) releaseAll(good.received()).get(0)).name());
+    }
+
+    @Test
+    void mediaBeforeConnectIsOneWarnLineEvenWithMoreBadInputBehindIt() {
+        try (io.sluice.worker.LogCapture log = new io.sluice.worker.LogCapture(SessionHandler.class)) {
+            EmbeddedRtmpPeer client = peer();
+            // An empty video message on chunk stream 6, then 100 zero bytes (more broken chunks).
+            client.sendBytes(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("06000000000000090000000000"),
+                    new byte[100]));
+            assertFalse(client.isOpen());
+            assertEquals(List.of("protocol error, closing [conn:embedded, remote:embedded]: media before connect"),
+                    log.messages(ch.qos.logback.classic.Level.WARN), "released once, logged once");
+        }
     }
 
     @Test
@@ -349,10 +367,7 @@ class SessionHandlerTest {
 
     @Test
     void playOfAStreamNobodyPublishesWaitsThenFailsWhenAWaitLimitIsSet() {
-        SessionSettings s = SessionSettings.defaults();
-        SessionSettings waitBriefly = new SessionSettings(s.chunkSize(), s.ackWindow(), s.peerBandwidth(),
-                s.handshakeTimeout(), s.publisherTimeout(), s.maxMessageSize(), s.maxChunkStreams(),
-                s.writeBufferHigh(), s.writeBufferLow(), s.slowTimeout(), Duration.ofMillis(500));
+        SessionSettings waitBriefly = io.sluice.worker.TestSettings.yaml("players:\n  play_wait_timeout: 500ms\n");
         EmbeddedRtmpPeer player = peer(waitBriefly);
         assertEquals(List.of("NetStream.Play.Reset", "NetStream.Play.Start"),
                 statusCodes(releaseAll(player.play("live", "nobody"))));

@@ -1,0 +1,26 @@
+package io.sluice.common.protocol.control;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code master.status} response data, what {@code bin/ctl status} and {@code workers} show: the
+ * master and its workers.
+ *
+ * @param givenUp worker slots no longer respawned, with the reason
+ */
+public record StatusView(long pid, long uptimeMillis, int generation, String configFile, String bind, int port,
+                         List<WorkerView> workers, Map<Integer, String> givenUp) {
+
+    /**
+     * One worker process.
+     *
+     * @param rttP50Micros heartbeat round trip master → worker → master, median of the recent ones
+     * @param rttP99Micros ... and 99th percentile
+     * @param refused      connections refused by a connection limit since the worker started
+     */
+    public record WorkerView(int id, long pid, int generation, String state, long uptimeMillis, int connections,
+                             int publishers, int players, int streams, long bytesIn, long bytesOut, long heapUsed,
+                             long rttP50Micros, long rttP99Micros, long refused) {
+    }
+}

@@ -1,0 +1,116 @@
+package io.sluice.worker.runtime;
+
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.sluice.common.protocol.WorkerDump;
+import io.sluice.worker.net.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Every open connection of a worker, whichever listener accepted it: for the heartbeat's load
+ * figures, {@code worker.dump}, kicking a client and closing them all at the end. A connection is
+ * described by its {@link Connection} (a channel attribute), which every protocol fills in.
+ *
+ * <p>Thread-safe: listeners add connections from every event loop; the channel thread reads.
+ */
+public final class Connections {
+
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
+
+    private final ChannelGroup channels = new DefaultChannelGroup("connections", ImmediateEventExecutor.INSTANCE);
+    /** Bytes of connections that closed, so the worker's totals never go down. */
+    private final LongAdder closedBytesIn = new LongAdder();
+    private final LongAdder closedBytesOut = new LongAdder();
+
+    /** Tracks {@code ch} until it closes; a listener calls it as it sets up an accepted channel. */
+    public void track(Channel ch) {
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> {
+            Connection c = ch.attr(Connection.KEY).get();
+            if (c != null) {
+                closedBytesIn.add(c.bytesIn());
+                closedBytesOut.add(c.bytesOut());
+            }
+        });
+    }
+
+    /** Number of open connections. */
+    public int size() {
+        return channels.size();
+    }
+
+    /** Publishers, players and bytes of all connections, open and closed. */
+    Totals totals() {
+        Totals t = new Totals();
+        t.bytesIn = closedBytesIn.sum();
+        t.bytesOut = closedBytesOut.sum();
+        for (Channel ch : channels) {
+            Connection c = ch.attr(Connection.KEY).get();
+            if (c == null) {
+                continue;
+            }
+            t.bytesIn += c.bytesIn();
+            t.bytesOut += c.bytesOut();
+            if (c.role() == Connection.Role.PUBLISHER) {
+                t.publishers++;
+            } else if (c.role() == Connection.Role.PLAYER) {
+                t.players++;
+            }
+        }
+        return t;
+    }
+
+    /** What the heartbeat reports of the connections. */
+    static final class Totals {
+        int publishers;
+        int players;
+        long bytesIn;
+        long bytesOut;
+    }
+
+    /** One line per connection for {@code worker.dump}; {@code players} gets the players per stream. */
+    List<WorkerDump.ClientInfo> clients(Map<String, Integer> players) {
+        List<WorkerDump.ClientInfo> clients = new ArrayList<>();
+        for (Channel ch : channels) {
+            Connection c = ch.attr(Connection.KEY).get();
+            if (c == null) {
+                continue;
+            }
+            clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.role().name().toLowerCase(Locale.ROOT),
+                    c.stream(), c.bytesIn(), c.bytesOut(), c.startedAtMillis()));
+            if (c.role() == Connection.Role.PLAYER && c.stream() != null) {
+                players.merge(c.stream(), 1, Integer::sum);
+            }
+        }
+        return clients;
+    }
+
+    /** Closes the connection with this id ({@code bin/ctl kick}); false when there is none. */
+    public boolean kick(String id) {
+        for (Channel ch : channels) {
+            Connection c = ch.attr(Connection.KEY).get();
+            if (c != null && c.id().equals(id)) {
+                log.info("kicking client [conn:{}, remote:{}, role:{}, stream:{}]", c.id(), c.remote(),
+                        c.role(), c.stream());
+                ch.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes every connection, waiting up to {@code timeoutMillis} for them to close. */
+    void closeAll(long timeoutMillis) {
+        channels.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+}

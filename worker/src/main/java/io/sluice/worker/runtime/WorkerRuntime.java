@@ -1,0 +1,182 @@
+package io.sluice.worker.runtime;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.protocol.WorkerDump;
+import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.worker.net.ConnectionLimits;
+import io.sluice.worker.stream.GopSettings;
+import io.sluice.worker.stream.LiveStream;
+import io.sluice.worker.stream.ClusterView;
+import io.sluice.worker.stream.StreamRegistry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker's machinery, shared by every way in: the event loops (Netty's native epoll
+ * transport), the live streams, the connections of all listeners with their limits, and the
+ * worker's view of the cluster. Listeners ({@link Listener}) take what they need from here; the
+ * channel to the master reads load figures, dumps, kicks and drains through it.
+ *
+ * <p>Knows no protocol: an RTMP listener and an HTTP listener plug in the same way.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+
+    private final int threads;
+    private final EventLoopGroup group;
+    private final StreamRegistry registry;
+    private final ConnectionLimits limits;
+    private final Connections connections = new Connections();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile ClusterView cluster = ClusterView.STANDALONE;
+    private volatile boolean draining;
+
+    /**
+     * @param threads             event loops
+     * @param maxConnections      {@code rtmp.max_connections}, 0 = no limit
+     * @param maxConnectionsPerIp {@code rtmp.max_connections_per_ip}, 0 = no limit
+     * @throws IllegalStateException when the native epoll transport is not available
+     */
+    public WorkerRuntime(int threads, GopSettings gopSettings, int maxConnections, int maxConnectionsPerIp) {
+        requireEpoll();
+        this.threads = threads;
+        // Threads keep the name "rtmp": log lines, bench/run.sh --profile and jfr-top.py look for it.
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rtmp"),
+                EpollIoHandler.newFactory());
+        this.registry = new StreamRegistry(gopSettings);
+        this.limits = new ConnectionLimits(maxConnections, maxConnectionsPerIp);
+    }
+
+    /** A runtime with the configuration's GOP cache, write batching and connection limits. */
+    public static WorkerRuntime from(SluiceConfig config, int threads) {
+        WorkerRuntime runtime = new WorkerRuntime(threads, GopSettings.from(config.gopCache()),
+                config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
+        runtime.registry.audioBatch(config.players().audioBatch());
+        runtime.registry.mergeWrites(config.players().mergeWrites());
+        return runtime;
+    }
+
+    /** Fails with the reason and what to do when the native epoll transport cannot load. */
+    public static void requireEpoll() {
+        if (!Epoll.isAvailable()) {
+            throw new IllegalStateException("Netty's native epoll transport is not available ("
+                    + Epoll.unavailabilityCause() + "); Sluice needs Linux on x86_64 or aarch64 with the"
+                    + " netty-transport-native-epoll jar for that architecture on the classpath",
+                    Epoll.unavailabilityCause());
+        }
+    }
+
+    /** Plugs a listener in: it hears of reloads and drains, and is closed with the runtime. */
+    public void add(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Event loop threads. */
+    public int threads() {
+        return threads;
+    }
+
+    public StreamRegistry registry() {
+        return registry;
+    }
+
+    /** The worker's connection limits (admitted and refused counts). */
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** Every open connection. */
+    public Connections connections() {
+        return connections;
+    }
+
+    /** The worker's view of the cluster (claims, relays); set before a listener binds. */
+    public void cluster(ClusterView cluster) {
+        this.cluster = cluster;
+    }
+
+    public ClusterView cluster() {
+        return cluster;
+    }
+
+    /**
+     * A reload's in-place settings: connection limits, the GOP cache and write batching apply at
+     * once, each listener's own settings to connections opened from now on.
+     */
+    public void updateSettings(SluiceConfig config) {
+        limits.update(config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
+        registry.updateGopSettings(GopSettings.from(config.gopCache()));
+        registry.audioBatch(config.players().audioBatch());
+        registry.mergeWrites(config.players().mergeWrites());
+        listeners.forEach(l -> l.settingsChanged(config));
+    }
+
+    /**
+     * This worker's share of the server-wide connection limit (the master computes it from the
+     * heartbeat counts of all workers); 0 = no share. With {@code rtmp.max_connections} the lower
+     * applies. Connections already admitted stay; new ones are refused while the worker is at its limit.
+     */
+    public void serverShare(int share) {
+        limits.serverShare(share);
+    }
+
+    /** Load figures for the heartbeat. */
+    public WorkerLoad load() {
+        Connections.Totals t = connections.totals();
+        Runtime rt = Runtime.getRuntime();
+        return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
+                rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount());
+    }
+
+    /** Streams and client sessions, for {@code worker.dump}. */
+    public WorkerDump dump() {
+        Map<String, Integer> players = new HashMap<>();
+        List<WorkerDump.ClientInfo> clients = connections.clients(players);
+        List<WorkerDump.StreamInfo> streams = new ArrayList<>();
+        for (LiveStream stream : registry.all()) {
+            LiveStream.StreamStats st = stream.stats();
+            streams.add(new WorkerDump.StreamInfo(st.key().app(), st.key().name(), st.publisherOrigin(),
+                    players.getOrDefault(st.key().toString(), 0), st.bytesIn(), st.publishedAtMillis(),
+                    st.videoCodec(), st.audioCodec()));
+        }
+        return new WorkerDump(streams, clients);
+    }
+
+    /** Closes the client connection with this id ({@code bin/ctl kick}); false when there is none. */
+    public boolean kick(String clientId) {
+        return connections.kick(clientId);
+    }
+
+    /** Number of open connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Stops accepting clients (drain); open sessions, and relays to other workers, carry on. */
+    public void drain() {
+        draining = true;
+        listeners.forEach(Listener::stopAccepting);
+    }
+
+    /** Closes the listeners and every connection, then stops the event loops. */
+    @Override
+    public void close() {
+        draining = true;
+        listeners.forEach(Listener::close);
+        connections.closeAll(2000);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
