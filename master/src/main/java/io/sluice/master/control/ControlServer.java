@@ -39,7 +39,9 @@ import java.util.function.Supplier;
 /**
  * The master's control socket ({@code run/control.sock}, mode 0600): {@code bin/ctl} and tests
  * ask it about workers, streams and clients, and tell it to reload, kick a client or stop. Same
- * framing and envelopes as the worker channel; every request is handled on the master loop.
+ * framing and envelopes as the worker channel. Reads of the master's state run on the master
+ * loop; a ping's latency and the merging of the workers' dump and kick answers complete on the
+ * channel thread.
  */
 public final class ControlServer implements AutoCloseable {
 

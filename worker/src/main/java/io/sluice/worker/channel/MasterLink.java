@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * The worker's end of the channel to the master: identifies the worker, announces it running,
- * answers the master's requests (ping, settings, drain, close), and ends the worker when the master goes away,
+ * answers the master's requests (ping, settings, drain, dump, kick, close), and ends the worker when the master goes away,
  * so no worker outlives its master (even one killed with SIGKILL).
  */
 public final class MasterLink {
