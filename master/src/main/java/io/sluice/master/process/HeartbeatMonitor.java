@@ -104,7 +104,8 @@ public final class HeartbeatMonitor {
             }
             h.pingInFlight = true;
             h.pingSentNanos = now;
-            pinger.ping(h, new Heartbeat(shares.get(h)), timeout.multipliedBy(2)).whenComplete((load, error) -> {
+            h.shareSent = shares.get(h);
+            pinger.ping(h, new Heartbeat(h.shareSent), timeout.multipliedBy(2)).whenComplete((load, error) -> {
                 if (error == null) {
                     h.recordRtt(loop.nanoTime() - now); // measured on arrival, not once the loop gets to it
                 }
@@ -132,6 +133,7 @@ public final class HeartbeatMonitor {
             return; // still in flight as far as the deadline goes
         }
         h.pingInFlight = false;
+        h.shareApplied = h.shareSent;
         h.load = load;
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.master.process;
 
 import io.sluice.common.channel.ChannelPeer;
+import io.sluice.common.protocol.Heartbeat;
 import io.sluice.common.protocol.WorkerLoad;
 
 import java.util.Arrays;
@@ -25,6 +26,13 @@ public final class WorkerHandle {
     /** When the heartbeat's unanswered ping went out; meaningful while {@link #pingInFlight}. */
     long pingSentNanos;
     boolean pingInFlight;
+    /** The connection share the unanswered ping carries; meaningful while {@link #pingInFlight}. */
+    int shareSent = Heartbeat.NO_LIMIT;
+    /**
+     * The connection share the worker took with its last heartbeat answer (it applies the share,
+     * then counts its load for the answer); {@link Heartbeat#NO_LIMIT} before the first.
+     */
+    int shareApplied = Heartbeat.NO_LIMIT;
     /** Round trips of the last heartbeats (master → worker → master), nanoseconds, newest last. */
     private final long[] rtts = new long[128];
     private int rttCount;

@@ -53,6 +53,17 @@ public final class SluiceServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * As {@link #start(Path, String)}, with more keys of the {@code rtmp:} section: {@code rtmp}
+     * holds them as lines indented by two spaces.
+     */
+    public static SluiceServer start(Path dir, String rtmp, String yaml) throws IOException, InterruptedException {
+        SluiceServer s = configure(dir, "");
+        s.rewrite(rtmp, yaml);
+        s.startMaster();
+        return s;
+    }
+
     /** Writes the configuration without starting. */
     public static SluiceServer configure(Path dir, String yaml) throws IOException {
         int port = FreePorts.next();
@@ -66,7 +77,12 @@ public final class SluiceServer implements AutoCloseable {
      * (which must not hold an {@code rtmp:} or {@code paths:} section; use {@link #rewriteRaw}).
      */
     public void rewrite(String yaml) throws IOException {
-        rewriteRaw("rtmp:\n  port: " + port + "\npaths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
+        rewrite("", yaml);
+    }
+
+    /** As {@link #rewrite(String)}, with {@code rtmp} (lines indented by two spaces) in the rtmp: section. */
+    public void rewrite(String rtmp, String yaml) throws IOException {
+        rewriteRaw("rtmp:\n  port: " + port + "\n" + rtmp + "paths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
                 + dir.resolve("logs") + "\n" + yaml);
     }
 

@@ -39,6 +39,28 @@ class ConnectionShareTest {
     }
 
     @Test
+    void roomAWorkerMayStillTakeIsGivenToNoOtherWorker() {
+        // 6 in all; a counted 3 of its 3, b counted 1 of its 3 and may have taken 2 more since.
+        WorkerHandle a = TestWorkers.withConnections(1, WorkerHandle.State.RUNNING, 3);
+        WorkerHandle b = TestWorkers.withConnections(2, WorkerHandle.State.RUNNING, 1);
+        a.shareApplied = 3;
+        b.shareApplied = 3;
+        Map<WorkerHandle, Integer> shares = ConnectionShare.of(6, List.of(a, b));
+        assertEquals(3, shares.get(a), "its part of the 2 left would make 4, but b may hold 3 already");
+        assertEquals(2, shares.get(b), "b's share shrinks at once");
+
+        // b answered with its 2 and still 1 connection: its room is a's now.
+        b.shareApplied = 2;
+        assertEquals(4, ConnectionShare.of(6, List.of(a, b)).get(a));
+
+        // A ping in flight: b may take what it carries, and gets nothing more meanwhile.
+        b.shareApplied = 1;
+        b.shareSent = 3;
+        b.pingInFlight = true;
+        assertEquals(3, ConnectionShare.of(6, List.of(a, b)).get(a));
+    }
+
+    @Test
     void noTotalIsNoLimitForAnyone() {
         WorkerHandle a = TestWorkers.withConnections(1, WorkerHandle.State.RUNNING, 10);
         assertEquals(Map.of(a, Heartbeat.NO_LIMIT), ConnectionShare.of(0, List.of(a)));

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -97,9 +99,103 @@ class HeartbeatMonitorTest {
         assertEquals(Map.of(1, 50, 2, 50), shares(pings), "nothing held yet: half each");
         pings.get(0).answer().complete(load(pings.get(0).worker().id() == 1 ? 30 : 10));
         pings.get(1).answer().complete(load(pings.get(1).worker().id() == 1 ? 30 : 10));
+        c.loop.runPending();
         pings.clear();
         c.loop.advance(Duration.ofSeconds(1));
-        assertEquals(Map.of(1, 60, 2, 40), shares(pings), "60 left: 30 more each");
+        assertEquals(Map.of(1, 50, 2, 40), shares(pings), "60 left: 30 more each, but worker 2 may still take"
+                + " its 50 until it has taken 40, so worker 1 keeps 50 for now");
+        pings.forEach(p -> p.answer().complete(load(p.worker().id() == 1 ? 30 : 10)));
+        c.loop.runPending();
+        pings.clear();
+        c.loop.advance(Duration.ofSeconds(1));
+        assertEquals(Map.of(1, 60, 2, 40), shares(pings), "worker 2 took 40: its 10 go to worker 1");
+    }
+
+    /**
+     * Three workers as the test plays them (each applies the share a ping brings, then answers its
+     * count; admits while under its share), with connections arriving and leaving, heartbeats
+     * ticking and answers arriving in random orders: the workers never hold more than the total,
+     * and once it is quiet the shares add up to the total again.
+     */
+    @Test
+    void theWorkersNeverHoldMoreThanTheTotalWhenAnswersAndConnectionsInterleave() throws Exception {
+        int total = 10;
+        for (long seed = 1; seed <= 20; seed++) {
+            pings.clear();
+            FakeCluster c = new FakeCluster("workers: 3\nrtmp:\n  max_connections_total: " + total + "\n"
+                    + "worker:\n  heartbeat_interval: 1s\n  heartbeat_timeout: 5s\n");
+            c.supervisor.start(3);
+            c.runAll();
+            monitor(c).start();
+            Map<Integer, int[]> workers = new HashMap<>(); // id -> {connections, share applied}
+            for (int id = 1; id <= 3; id++) {
+                workers.put(id, new int[] {0, Heartbeat.NO_LIMIT});
+            }
+            List<Integer> sentAtTick = new ArrayList<>();
+            int tick = 0;
+            c.loop.advance(Duration.ofSeconds(1));
+            answerAll(c, workers, sentAtTick);
+            Random random = new Random(seed);
+            for (int step = 0; step < 2000; step++) {
+                int action = random.nextInt(100);
+                if (action < 15) {
+                    // Answers older than 3 ticks first: the heartbeat timeout would kill the worker.
+                    for (int i = 0; i < pings.size(); i++) {
+                        if (!pings.get(i).answer().isDone() && tick - sentAtTick.get(i) >= 3) {
+                            answer(c, workers, pings.get(i));
+                        }
+                    }
+                    tick++;
+                    c.loop.advance(Duration.ofSeconds(1));
+                } else if (action < 40) {
+                    List<Ping> pending = pings.stream().filter(p -> !p.answer().isDone()).toList();
+                    if (!pending.isEmpty()) {
+                        answer(c, workers, pending.get(random.nextInt(pending.size())));
+                    }
+                } else {
+                    int[] w = workers.get(1 + random.nextInt(3));
+                    if (action < 80 && w[0] < w[1]) {
+                        w[0]++; // a client admitted
+                    } else if (action >= 80 && w[0] > 0) {
+                        w[0]--; // a client left
+                    }
+                }
+                while (sentAtTick.size() < pings.size()) {
+                    sentAtTick.add(tick);
+                }
+                int held = workers.values().stream().mapToInt(w -> w[0]).sum();
+                assertTrue(held <= total, "seed " + seed + ", step " + step + ": the workers hold " + held);
+            }
+            // Quiet: rounds answered at once, and the shares add up to the total again.
+            for (int round = 0; round < 3; round++) {
+                answerAll(c, workers, sentAtTick);
+                c.loop.advance(Duration.ofSeconds(1));
+            }
+            answerAll(c, workers, sentAtTick);
+            assertEquals(total, workers.values().stream().mapToInt(w -> w[1]).sum(), "seed " + seed);
+            for (int[] w : workers.values()) {
+                assertTrue(w[1] >= w[0], "seed " + seed + ": a share below the count");
+            }
+        }
+    }
+
+    private void answerAll(FakeCluster c, Map<Integer, int[]> workers, List<Integer> sentAtTick) {
+        for (Ping p : List.copyOf(pings)) {
+            if (!p.answer().isDone()) {
+                answer(c, workers, p);
+            }
+        }
+        while (sentAtTick.size() < pings.size()) {
+            sentAtTick.add(0);
+        }
+    }
+
+    /** The worker takes the ping's share, then answers with its count, as MasterLink does. */
+    private static void answer(FakeCluster c, Map<Integer, int[]> workers, Ping p) {
+        int[] w = workers.get(p.worker().id());
+        w[1] = p.beat().connectionShare();
+        p.answer().complete(load(w[0]));
+        c.loop.runPending();
     }
 
     @Test

@@ -126,8 +126,9 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /**
      * This worker's share of the server-wide connection limit (the master computes it from the
-     * heartbeat counts of all workers); 0 = no share. With {@code rtmp.max_connections} the lower
-     * applies. Connections already admitted stay; new ones are refused while the worker is at its limit.
+     * heartbeat counts of all workers); -1 = no server-wide limit, 0 = admit nothing new. With
+     * {@code rtmp.max_connections} the lower applies. Connections already admitted stay; new ones
+     * are refused while the worker is at its limit.
      */
     public void serverShare(int share) {
         limits.serverShare(share);
