@@ -121,6 +121,9 @@ function servePage() {
     } else if (pathname === '/mpegts.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
       fs.createReadStream(mpegtsFile).pipe(res);
+    } else if (pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found\n');
@@ -181,6 +184,8 @@ async function main() {
 
   let server;
   let browser;
+  let pageForDiagnosis = null;
+  let consoleForDiagnosis = [];
   try {
     server = await servePage();
     const { chromium } = await import('playwright-core');
@@ -193,9 +198,18 @@ async function main() {
     result.browser = browser.version();
     const page = await browser.newPage();
     page.on('crash', () => result.errors.push('browser: page crashed'));
+    // mpegts.js says what it is doing at warning level (e.g. the startup stall jumper's seek);
+    // the last few lines go into a failed run's output.
+    const consoleLines = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning' || m.type() === 'error') consoleLines.push(`${m.type()}: ${m.text()}`.slice(0, 300));
+      if (consoleLines.length > 20) consoleLines.shift();
+    });
     let pageUrl = `http://127.0.0.1:${server.address().port}/?url=${encodeURIComponent(args.url)}`;
     if (process.env.MPEGTS_CONFIG) pageUrl += `&config=${encodeURIComponent(process.env.MPEGTS_CONFIG)}`;
     await page.goto(pageUrl, { timeout: args.overallMs });
+    pageForDiagnosis = page;
+    consoleForDiagnosis = consoleLines;
 
     let firstFrameAt = null;
     for (;;) {
@@ -229,6 +243,20 @@ async function main() {
   } catch (e) {
     result.errors.push(`harness: ${e && e.message ? e.message.split('\n')[0] : String(e)}`);
   } finally {
+    if (result.errors.length > 0 && pageForDiagnosis) {
+      // Where the media element stood when the run failed: enough to tell a stream that never
+      // came from one the browser could not start.
+      result.video = await Promise.race([
+        pageForDiagnosis.evaluate(() => {
+          const v = document.getElementById('v');
+          const ranges = [];
+          for (let i = 0; i < v.buffered.length; i++) ranges.push([v.buffered.start(i), v.buffered.end(i)]);
+          return { currentTime: v.currentTime, readyState: v.readyState, networkState: v.networkState, paused: v.paused, buffered: ranges };
+        }).catch((e) => String(e)),
+        sleep(CLOSE_BUDGET_MS).then(() => 'no answer'),
+      ]);
+      result.console = consoleForDiagnosis;
+    }
     if (browser && !(await withTimeout(browser.close(), CLOSE_BUDGET_MS))) {
       result.errors.push('harness: browser did not close in time; killed');
     }
