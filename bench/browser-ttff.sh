@@ -13,8 +13,9 @@
 #     --runs N       measured runs per mode (default 5; one unmeasured warm-up run comes first)
 #     --modes LIST   http, ws or both (default http,ws)
 #
-# The published stream is the brief's generated one: testsrc2 1280x720 at 30 fps, libx264
-# veryfast zerolatency, GOP 60 (2 s), AAC sine, encoded live by ffmpeg (-re).
+# The published stream is the bench's 2 Mbit/s medium (bench/target/media/test-2000k.flv, as
+# bench/run.sh makes it: testsrc2 1280x720 at 30 fps, H.264 CBR, GOP 2 s, AAC), looped in real
+# time by ffmpeg with -c copy.
 # msToFirstFrame counts from the page's navigation start (renderer start, page and mpegts.js
 # load included); msFromPlayer counts from the player's creation, which is what a server can
 # change. Raw JSON lines go to bench/target/browser-ttff-*/runs.jsonl.
@@ -89,11 +90,21 @@ if [ "$nms" = 1 ]; then
 fi
 
 if [ -n "$publish" ]; then
-  ffmpeg -nostdin -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=1280x720:rate=30 \
-    -f lavfi -i sine -c:v libx264 -preset veryfast -tune zerolatency -g 60 -c:a aac \
+  # The bench's 2 Mbit/s medium (same file and settings as bench/run.sh), encoded once and sent
+  # with -c copy, so the encoder does not compete with the browser for the CPU.
+  media="$BENCH/target/media/test-2000k.flv"
+  if [ ! -s "$media" ]; then
+    mkdir -p "$BENCH/target/media"
+    say "encoding $media (60 s, 2000 kbit/s)"
+    nice ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 \
+      -f lavfi -i sine=frequency=440:sample_rate=44100 -t 60 -c:v libx264 -preset veryfast -pix_fmt yuv420p \
+      -b:v 1872k -maxrate 1872k -bufsize 1872k -x264-params nal-hrd=cbr -g 60 -keyint_min 60 -sc_threshold 0 \
+      -c:a aac -b:a 128k -ac 2 -f flv "$media.part" && mv "$media.part" "$media"
+  fi
+  ffmpeg -nostdin -hide_banner -loglevel error -re -stream_loop -1 -i "$media" -c copy \
     -f flv "$publish" >"$OUT/ffmpeg.log" 2>&1 &
   PIDS+=($!)
-  say "publishing to $publish"
+  say "publishing $media to $publish"
 fi
 
 # Bounded wait for the stream to be served (a 200 with bytes), so the first run is not a miss.
