@@ -20,6 +20,7 @@
 # load included); msFromPlayer counts from the player's creation, which is what a server can
 # change. Raw JSON lines go to bench/target/browser-ttff-*/runs.jsonl.
 #
+# Environment: MPEGTS_CONFIG (JSON config for mpegts.createPlayer, see browser-tests/play-flv.mjs).
 # Needs node, npm, ffmpeg and /usr/bin/chromium (apt-get install chromium nodejs npm ffmpeg).
 set -euo pipefail
 
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
     --modes) modes="$2"; shift 2 ;;
     --publish) publish="$2"; shift 2 ;;
     --nms) nms=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     -*) echo "browser-ttff.sh: unknown option $1" >&2; exit 2 ;;
     *) url="$1"; shift ;;
   esac

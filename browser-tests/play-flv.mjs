@@ -16,7 +16,9 @@
 // 2 on bad arguments. The browser and the page server are always closed (bounded), and a
 // watchdog ends the whole script if anything hangs.
 //
-// Environment: CHROMIUM (default /usr/bin/chromium).
+// Environment: CHROMIUM (default /usr/bin/chromium); MPEGTS_CONFIG, a JSON object passed to
+// mpegts.createPlayer as its config (default: mpegts.js's defaults), for experiments.
+// A failed run also reports the <video>'s state ("video") and the page's last warnings ("console").
 
 import http from 'node:http';
 import fs from 'node:fs';
