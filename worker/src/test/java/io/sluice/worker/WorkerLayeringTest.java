@@ -60,6 +60,10 @@ class WorkerLayeringTest {
             // The server's entry: builds pipelines from every layer and plugs into the runtime.
             entry("rtmp.server", Set.of("rtmp", "rtmp.amf", "rtmp.handshake", "rtmp.chunk", "rtmp.message",
                     "rtmp.session", "net", "runtime", "stream")),
+            // FLV tags for any transport and the FLV player: a subscriber of the stream layer.
+            entry("http.flv", Set.of("media", "net", "stream")),
+            // The HTTP listener: Netty's HTTP and WebSocket codecs, routing, and FLV players.
+            entry("http", Set.of("http.flv", "net", "runtime", "stream")),
             // Relays play with the RTMP client and publish as a publishing session does.
             entry("relay", Set.of("rtmp.client", "rtmp.message", "rtmp.session.RtmpIngest", "stream")),
             // The worker end of the channel: talks to the runtime and the relays below it, never up.
