@@ -344,6 +344,37 @@ class HttpRequestHandlerTest {
     }
 
     @Test
+    void everyPlayerGetsTheSameBufferForAFrameEncodedOnce() throws Exception {
+        LiveStream stream = registry.acquire(new StreamKey("live", "s"));
+        stream.attach(HttpTestStreams.PUBLISHER);
+        videoConfig(stream, 0);
+        keyframe(stream, 0);
+        EmbeddedChannel a = request("", get("/live/s.flv"));
+        EmbeddedChannel b = request("", get("/live/s.flv"));
+        written(a);
+        written(b);
+        // 0x01020304 ms: the timestamp's top byte goes to TimestampExtended.
+        stream.publishMedia(HttpTestStreams.PUBLISHER, io.sluice.worker.stream.MediaFrame.Kind.VIDEO, 0x01020304L,
+                HttpTestStreams.bytes(0x17, 1, 0, 0, 0));
+        a.runPendingTasks();
+        b.runPendingTasks();
+        io.netty.buffer.ByteBuf fromA = a.readOutbound();
+        io.netty.buffer.ByteBuf fromB = b.readOutbound();
+        try {
+            assertTrue(fromA.hasMemoryAddress() && fromB.hasMemoryAddress());
+            assertEquals(fromA.memoryAddress() + fromA.readerIndex(), fromB.memoryAddress() + fromB.readerIndex(),
+                    "one buffer for both players: encoded once, shared");
+            // One HTTP chunk: size 0x14 (11 + 5 + 4), the tag (type 9, size 5, timestamp 0x020304 with
+            // 0x01 extended, stream id 0), the body, PreviousTagSize 16, CRLF.
+            assertEquals("31340d0a" + "09" + "000005" + "020304" + "01" + "000000" + "1701000000" + "00000010" + "0d0a",
+                    io.netty.buffer.ByteBufUtil.hexDump(fromA));
+        } finally {
+            fromA.release();
+            fromB.release();
+        }
+    }
+
+    @Test
     void aSettingsDurationIsUsedAsConfigured() throws Exception {
         HttpServerSettings s = HttpServerSettings.from(ConfigLoader.parse("http:\n  request_timeout: 3s\n", "t"));
         assertEquals(Duration.ofSeconds(3), s.requestTimeout());
