@@ -194,6 +194,12 @@ public final class SluiceServer implements AutoCloseable {
         return pids.stream().findFirst();
     }
 
+    /** Pid of the worker holding the established HTTP connection from local port {@code clientPort}. */
+    public Optional<Long> httpServerPidFor(int clientPort) throws IOException, InterruptedException {
+        return ssPids("ss", "-Htnp", "state", "established", "( sport = :" + httpPort + " and dport = :"
+                + clientPort + " )").stream().findFirst();
+    }
+
     /**
      * Pid of the server process for every established connection to our port, by the client's
      * local port: one {@code ss} run for many clients.
