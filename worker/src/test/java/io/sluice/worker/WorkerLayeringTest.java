@@ -103,8 +103,8 @@ class WorkerLayeringTest {
                 violations("Relay.java", "package io.sluice.worker.relay;\n"
                         + "/** {@link io.sluice.worker.rtmp.session.PlaySession} */\n"
                         + "import io.sluice.worker.rtmp.session.RtmpIngest;\n"));
-        assertEquals(List.of("Flv.java: package http.flv has no rule in WorkerLayeringTest.ALLOWED: add one"),
-                violations("Flv.java", "package io.sluice.worker.http.flv;\n"));
+        assertEquals(List.of("Segmenter.java: package hls has no rule in WorkerLayeringTest.ALLOWED: add one"),
+                violations("Segmenter.java", "package io.sluice.worker.hls;\n"));
         assertEquals(List.of("X.java: the worker may not use the master (io.sluice.master)"),
                 violations("X.java", "package io.sluice.worker.stream;\nimport io.sluice.master.Master;\n"));
         assertEquals(List.of("Y.java: wildcard import of worker classes (the rule needs names)"),

@@ -375,6 +375,43 @@ class HttpRequestHandlerTest {
     }
 
     @Test
+    void aSlowPlayerLosesVideoToTheNextKeyframeAndIsDisconnectedAfterSlowTimeout() throws Exception {
+        LiveStream stream = registry.acquire(new StreamKey("live", "slow"));
+        stream.attach(HttpTestStreams.PUBLISHER);
+        videoConfig(stream, 0);
+        audioConfig(stream, 0);
+        keyframe(stream, 0);
+        EmbeddedChannel ch = request("players:\n  slow_timeout: 2s\n", get("/live/slow.flv"));
+        written(ch);
+        // Over the high mark, as a player that stopped reading would be.
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        interframe(stream, 33);
+        audio(stream, 40);
+        keyframe(stream, 66);
+        ch.runPendingTasks();
+        List<HttpTestStreams.Tag> whileSlow = tags(prefixHeader(dechunk(written(ch), 0)));
+        assertEquals(List.of(8), whileSlow.stream().map(HttpTestStreams.Tag::type).toList(),
+                "audio still goes, video is dropped");
+
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        interframe(stream, 99);
+        keyframe(stream, 133);
+        ch.runPendingTasks();
+        List<HttpTestStreams.Tag> after = tags(prefixHeader(dechunk(written(ch), 0)));
+        assertEquals(1, after.size(), "video resumes at the next key frame, not before: " + after);
+        assertTrue(after.get(0).isVideoKeyframe());
+
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        audio(stream, 140);
+        ch.runPendingTasks();
+        ch.advanceTimeBy(2001, TimeUnit.MILLISECONDS);
+        audio(stream, 160);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "disconnected: slow for players.slow_timeout");
+        assertEquals(0, stream.subscriberCount());
+    }
+
+    @Test
     void aSettingsDurationIsUsedAsConfigured() throws Exception {
         HttpServerSettings s = HttpServerSettings.from(ConfigLoader.parse("http:\n  request_timeout: 3s\n", "t"));
         assertEquals(Duration.ofSeconds(3), s.requestTimeout());
