@@ -1,5 +1,7 @@
 package io.sluice.worker.stream;
 
+import io.netty.util.concurrent.Ticker;
+
 /**
  * Which frames one player is sent, whatever its protocol: the slow-player policy, and where a
  * player may start. One per player, shared by no one; every protocol's player asks it for each
@@ -23,6 +25,7 @@ public final class FrameGate {
     public enum Verdict { SEND, SKIP, DISCONNECT }
 
     private final long slowTimeoutNanos;
+    private final Ticker clock;
     private boolean waitKeyframe = true;
     private boolean audio = true;
     private boolean video = true;
@@ -30,19 +33,23 @@ public final class FrameGate {
     private long slowSinceNanos;
     private long droppedInEpisode;
 
-    /** @param slowTimeoutNanos {@code players.slow_timeout}: how long a player may stay over the high mark */
-    public FrameGate(long slowTimeoutNanos) {
+    /**
+     * @param slowTimeoutNanos {@code players.slow_timeout}: how long a player may stay over the high mark
+     * @param clock            the player's event loop's clock (a test's loop may run its own); read
+     *                         only while the player is over the mark, not per frame
+     */
+    public FrameGate(long slowTimeoutNanos, Ticker clock) {
         this.slowTimeoutNanos = slowTimeoutNanos;
+        this.clock = clock;
     }
 
     /**
      * Decides about {@code frame}.
      *
      * @param writable whether the connection is under its high watermark
-     * @param now      the player's clock, nanoseconds
      */
-    public Verdict admit(MediaFrame frame, boolean writable, long now) {
-        if (!writable && tooSlow(now)) {
+    public Verdict admit(MediaFrame frame, boolean writable) {
+        if (!writable && tooSlow(clock.nanoTime())) {
             return Verdict.DISCONNECT;
         }
         return switch (frame.kind()) {
@@ -110,8 +117,8 @@ public final class FrameGate {
     }
 
     /** How long the current slow episode has lasted, milliseconds. */
-    public long slowMillis(long now) {
-        return slow ? (now - slowSinceNanos) / 1_000_000 : 0;
+    public long slowMillis() {
+        return slow ? (clock.nanoTime() - slowSinceNanos) / 1_000_000 : 0;
     }
 
     /** Video frames dropped in the current slow episode. */

@@ -74,7 +74,7 @@ public final class FlvPlayer implements Subscriber {
         this.ctx = ctx;
         this.sink = sink;
         this.tags = tags;
-        this.gate = new FrameGate(slowTimeoutNanos);
+        this.gate = new FrameGate(slowTimeoutNanos, ctx.executor().ticker());
         this.registry = registry;
         this.stream = stream;
         this.onLive = onLive;
@@ -149,7 +149,7 @@ public final class FlvPlayer implements Subscriber {
     public void writabilityChanged(boolean writable) {
         if (writable && gate.slow()) {
             log.info("slow player caught up after {} ms, {} video frames dropped [conn:{}, stream:{}]",
-                    gate.slowMillis(now()), gate.droppedInEpisode(), connection.id(), stream.key());
+                    gate.slowMillis(), gate.droppedInEpisode(), connection.id(), stream.key());
             gate.caughtUp();
         }
     }
@@ -180,10 +180,6 @@ public final class FlvPlayer implements Subscriber {
             pipelineDirty = true;
             dirty = true;
         }
-    }
-
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
     }
 
     private void deliver(MediaFrame frame) {
@@ -229,14 +225,13 @@ public final class FlvPlayer implements Subscriber {
         if (!active) {
             return;
         }
-        long now = now();
-        switch (gate.admit(frame, ctx.channel().isWritable(), now)) {
+        switch (gate.admit(frame, ctx.channel().isWritable())) {
             case SEND -> write(frame.encoded(tags));
             case SKIP -> {
             }
             case DISCONNECT -> {
                 log.warn("player too slow, disconnecting: over the write buffer high mark for {} ms, {} video frames"
-                                + " dropped [conn:{}, remote:{}, stream:{}]", gate.slowMillis(now),
+                                + " dropped [conn:{}, remote:{}, stream:{}]", gate.slowMillis(),
                         gate.droppedInEpisode(), connection.id(), connection.remote(), stream.key());
                 gate.caughtUp();
                 active = false;

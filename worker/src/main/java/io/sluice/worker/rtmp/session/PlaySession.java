@@ -60,7 +60,7 @@ final class PlaySession implements Subscriber {
         this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
         this.chunks = RtmpChunks.of(chunkSize);
-        this.gate = new FrameGate(slowTimeoutNanos);
+        this.gate = new FrameGate(slowTimeoutNanos, ctx.executor().ticker());
         this.stream = stream;
     }
 
@@ -170,28 +170,22 @@ final class PlaySession implements Subscriber {
     void writabilityChanged(boolean writable) {
         if (writable && gate.slow()) {
             log.info("slow player caught up after {} ms, {} video frames dropped [conn:{}, stream:{}]",
-                    gate.slowMillis(now()), gate.droppedInEpisode(), connection.id(), stream.key());
+                    gate.slowMillis(), gate.droppedInEpisode(), connection.id(), stream.key());
             gate.caughtUp();
         }
-    }
-
-    /** The event loop's clock (a test's loop may run a clock of its own). */
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
     }
 
     private void deliver(MediaFrame frame) {
         if (paused || !ctx.channel().isActive()) {
             return;
         }
-        long now = now();
-        switch (gate.admit(frame, ctx.channel().isWritable(), now)) {
+        switch (gate.admit(frame, ctx.channel().isWritable())) {
             case SEND -> writeFrame(frame);
             case SKIP -> {
             }
             case DISCONNECT -> {
                 log.warn("player too slow, disconnecting: over the write buffer high mark for {} ms, {} video frames"
-                                + " dropped [conn:{}, remote:{}, stream:{}]", gate.slowMillis(now),
+                                + " dropped [conn:{}, remote:{}, stream:{}]", gate.slowMillis(),
                         gate.droppedInEpisode(), connection.id(), connection.remote(), stream.key());
                 gate.caughtUp();
                 active = false;
