@@ -244,6 +244,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
                 .websocketPath(request.uri())
                 .checkStartsWith(false)
                 .handleCloseFrames(true)
+                // Netty would answer every close of ours with a close frame, also before the
+                // handshake (where no WebSocket encoder exists yet to write it); a player we close
+                // (kick, too slow) just sees the connection end, as an HTTP-FLV player does.
+                .sendCloseFrame(null)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(settings.requestTimeout().toMillis())
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()

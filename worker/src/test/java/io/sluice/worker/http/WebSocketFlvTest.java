@@ -152,6 +152,21 @@ class WebSocketFlvTest {
     }
 
     @Test
+    void aBrokenUpgradeIsRefusedAndClosed() throws Exception {
+        HttpServerSettings s = HttpServerSettings.from(ConfigLoader.parse("", "test.yaml"));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(() -> s, registry,
+                () -> ClusterView.STANDALONE, null));
+        channels.add(ch);
+        ch.writeInbound(Unpooled.copiedBuffer("GET /live/x.flv HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.ISO_8859_1));
+        ch.runPendingTasks();
+        String head = head(written(ch));
+        assertTrue(head.startsWith("HTTP/1.1 4"), "no Sec-WebSocket-Key: " + head);
+        assertFalse(ch.isOpen());
+        assertEquals(0, registry.size(), "no player was started");
+    }
+
+    @Test
     void anUnpublishedNameIsClosedWithCode4404AfterPlayWaitTimeout() throws Exception {
         EmbeddedChannel ch = upgrade("players:\n  play_wait_timeout: 1s\n");
         byte[] out = written(ch);
