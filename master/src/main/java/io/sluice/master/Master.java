@@ -90,7 +90,7 @@ final class Master {
             return ExitCodes.FAILURE;
         }
         try {
-            checkPortFree(config);
+            checkPortFree(config, null);
             tcpMigrate.apply(config.worker().migrateQueuedConnections());
             wire();
             installSignalHandlers();
@@ -135,17 +135,29 @@ final class Master {
     }
 
     /**
-     * Refuses to start when something else listens on the RTMP port. Workers bind with
-     * SO_REUSEPORT, which another process of the same user could share silently; this bind
-     * without it fails whenever anything listens there.
+     * Refuses to start when something else listens on the RTMP port or the HTTP port (when
+     * enabled). Workers bind with SO_REUSEPORT, which another process of the same user could
+     * share silently; this bind without it fails whenever anything listens there. On a reload
+     * ({@code current} not null) only an address that changes is checked: the running workers
+     * hold the others.
      */
-    private void checkPortFree(SluiceConfig config) throws ConfigException {
-        String bind = config.rtmp().bind();
-        int port = config.rtmp().port();
+    private void checkPortFree(SluiceConfig config, SluiceConfig current) throws ConfigException {
+        if (current == null || current.rtmp().port() != config.rtmp().port()
+                || !current.rtmp().bind().equals(config.rtmp().bind())) {
+            probe(config.rtmp().bind(), config.rtmp().port(), "rtmp.port");
+        }
+        boolean httpChanged = current == null || !current.http().enabled() || current.http().port() != config.http().port()
+                || !current.http().bind().equals(config.http().bind());
+        if (config.http().enabled() && httpChanged) {
+            probe(config.http().bind(), config.http().port(), "http.port");
+        }
+    }
+
+    private void probe(String bind, int port, String key) throws ConfigException {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(bind, port));
         } catch (IOException e) {
-            throw ConfigLoader.problemWith(options.config(), "rtmp.port",
+            throw ConfigLoader.problemWith(options.config(), key,
                     "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "); is another server using it?");
         }
     }
@@ -161,7 +173,7 @@ final class Master {
     private final class ReloadHooks implements Reloader.Hooks {
         @Override
         public void checkListenAddress(SluiceConfig next) throws ConfigException {
-            checkPortFree(next);
+            checkPortFree(next, supervisor.config());
         }
 
         @Override

@@ -6,6 +6,8 @@ import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.log.LogLevels;
 import io.sluice.common.log.ProcessTag;
+import io.sluice.worker.http.HttpListener;
+import io.sluice.worker.http.HttpServerSettings;
 import io.sluice.worker.rtmp.server.RtmpListener;
 import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.runtime.WorkerRuntime;
@@ -157,8 +159,8 @@ public final class WorkerMain {
     }
 
     /**
-     * Creates the worker's runtime with its RTMP listener and binds the client port; a port that
-     * cannot be bound is a bad configuration.
+     * Creates the worker's runtime with its RTMP and HTTP listeners and binds their ports; a port
+     * that cannot be bound is a bad configuration.
      */
     private static Started start(SluiceConfig config, int workers, int port, ClusterView cluster, Logger log) {
         LogLevels.apply(config.log().level());
@@ -172,18 +174,26 @@ public final class WorkerMain {
         }
         runtime.cluster(cluster);
         RtmpListener rtmp = new RtmpListener(runtime, SessionSettings.from(config));
+        String where = "rtmp.port / rtmp.bind";
+        String host = config.rtmp().bind();
+        int listening = port;
         try {
-            int bound = rtmp.bind(config.rtmp().bind(), port).getPort();
+            int bound = rtmp.bind(host, port).getPort();
+            if (config.http().enabled()) {
+                where = "http.port / http.bind";
+                host = config.http().bind();
+                listening = config.http().port();
+                new HttpListener(runtime, HttpServerSettings.from(config)).bind(host, listening);
+            }
             return new Started(runtime, rtmp, bound, ExitCodes.OK);
         } catch (Exception e) {
             runtime.close();
             if (e instanceof BindException || e.getCause() instanceof BindException
                     || String.valueOf(e.getMessage()).contains("Address already in use")) {
-                log.error("cannot listen on {}:{}: {} (rtmp.port / rtmp.bind)", config.rtmp().bind(), port,
-                        e.getMessage());
+                log.error("cannot listen on {}:{}: {} ({})", host, listening, e.getMessage(), where);
                 return Started.failed(ExitCodes.BAD_CONFIG);
             }
-            log.error("cannot start the RTMP listener", e);
+            log.error("cannot start the listeners", e);
             return Started.failed(ExitCodes.FAILURE);
         } catch (Throwable t) {
             runtime.close();

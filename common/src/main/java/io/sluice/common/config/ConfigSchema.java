@@ -104,6 +104,33 @@ final class ConfigSchema {
                                     + ") must be at least max_message_size ("
                                     + ByteSizeUtil.format(v.get(MAX_MESSAGE_SIZE)) + ")")));
 
+    // ---- http
+    // Binding or unbinding a port is what a new generation does; an old worker keeps its sockets.
+    static final Key<HttpSettings, Boolean> HTTP_ENABLED =
+            Key.of("enabled", NEW_GENERATION, ScalarTypes.bool(), HttpSettings::enabled);
+    static final Key<HttpSettings, String> HTTP_BIND =
+            Key.of("bind", NEW_GENERATION, ScalarTypes.address(), HttpSettings::bind);
+    static final Key<HttpSettings, Integer> HTTP_PORT =
+            Key.of("port", NEW_GENERATION, integer(1, 65535), HttpSettings::port);
+    static final Key<HttpSettings, String> CORS_ORIGIN =
+            Key.of("cors_origin", IN_PLACE, ScalarTypes.origin(), HttpSettings::corsOrigin);
+    static final Key<HttpSettings, Integer> MAX_REQUEST_LINE =
+            Key.of("max_request_line", IN_PLACE, size(256, 64 * KIB), HttpSettings::maxRequestLine);
+    static final Key<HttpSettings, Integer> MAX_HEADER_SIZE =
+            Key.of("max_header_size", IN_PLACE, size(KIB, MIB), HttpSettings::maxHeaderSize);
+    // RFC 6455, 5.5: a control frame carries at most 125 bytes, and clients send nothing else.
+    static final Key<HttpSettings, Integer> MAX_WS_FRAME =
+            Key.of("max_ws_frame", IN_PLACE, size(125, MIB), HttpSettings::maxWsFrame);
+    static final Key<HttpSettings, Duration> REQUEST_TIMEOUT =
+            Key.of("request_timeout", IN_PLACE, duration(ms(100), min(10)), HttpSettings::requestTimeout);
+
+    static final SectionType<HttpSettings> HTTP = new SectionType<>(HttpSettings.defaults(),
+            List.of(HTTP_ENABLED, HTTP_BIND, HTTP_PORT, CORS_ORIGIN, MAX_REQUEST_LINE, MAX_HEADER_SIZE, MAX_WS_FRAME,
+                    REQUEST_TIMEOUT),
+            v -> new HttpSettings(v.get(HTTP_ENABLED), v.get(HTTP_BIND), v.get(HTTP_PORT), v.get(CORS_ORIGIN),
+                    v.get(MAX_REQUEST_LINE), v.get(MAX_HEADER_SIZE), v.get(MAX_WS_FRAME), v.get(REQUEST_TIMEOUT)),
+            List.of());
+
     // ---- gop_cache
     static final Key<GopCacheSettings, Boolean> GOP_ENABLED =
             Key.of("enabled", IN_PLACE, ScalarTypes.bool(), GopCacheSettings::enabled);
@@ -197,6 +224,8 @@ final class ConfigSchema {
             ScalarTypes.autoOrCount(WorkerCount.MAX, WorkerCount.AUTO, WorkerCount::of), SluiceConfig::workers);
     private static final Key<SluiceConfig, RtmpSettings> IN_RTMP =
             Key.section("rtmp", RTMP, SluiceConfig::rtmp);
+    private static final Key<SluiceConfig, HttpSettings> IN_HTTP =
+            Key.section("http", HTTP, SluiceConfig::http);
     private static final Key<SluiceConfig, GopCacheSettings> IN_GOP_CACHE =
             Key.section("gop_cache", GOP_CACHE, SluiceConfig::gopCache);
     private static final Key<SluiceConfig, PlayerSettings> IN_PLAYERS =
@@ -209,8 +238,8 @@ final class ConfigSchema {
             Key.section("paths", PATHS, SluiceConfig::paths);
 
     static final SectionType<SluiceConfig> ROOT = new SectionType<>(SluiceConfig.defaults(),
-            List.of(WORKERS, IN_RTMP, IN_GOP_CACHE, IN_PLAYERS, IN_WORKER, IN_LOG, IN_PATHS),
-            v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_GOP_CACHE), v.get(IN_PLAYERS),
+            List.of(WORKERS, IN_RTMP, IN_HTTP, IN_GOP_CACHE, IN_PLAYERS, IN_WORKER, IN_LOG, IN_PATHS),
+            v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_HTTP), v.get(IN_GOP_CACHE), v.get(IN_PLAYERS),
                     v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS)),
             List.of());
 }

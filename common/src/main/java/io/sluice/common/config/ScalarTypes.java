@@ -19,6 +19,8 @@ final class ScalarTypes {
     /** Host names and IPv4/IPv6 literals; anything else cannot be bound to. */
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%\\-\\[\\]]{1,253}");
 
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?");
+
     private ScalarTypes() {
     }
 
@@ -74,6 +76,20 @@ final class ScalarTypes {
         String expected = "an IP address or host name, e.g. 0.0.0.0 or ::";
         return new ScalarType<>(expected, text -> {
             if (!ADDRESS.matcher(text).matches()) {
+                throw malformed(expected, text);
+            }
+            return text;
+        }, text -> text);
+    }
+
+    /**
+     * The value of {@code Access-Control-Allow-Origin}: {@code *} (any page) or one origin,
+     * {@code http(s)://host[:port]} without a path; nothing that could break the header line.
+     */
+    static ScalarType<String> origin() {
+        String expected = "\"*\" or an origin such as https://example.com:8443";
+        return new ScalarType<>(expected, text -> {
+            if (!text.equals("*") && !ORIGIN.matcher(text).matches()) {
                 throw malformed(expected, text);
             }
             return text;

@@ -14,12 +14,14 @@ import java.util.Objects;
  */
 @JsonSerialize(using = ConfigJson.Serializer.class)
 @JsonDeserialize(using = ConfigJson.Deserializer.class)
-public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, GopCacheSettings gopCache, PlayerSettings players,
+public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http,
+                           GopCacheSettings gopCache, PlayerSettings players,
                            WorkerSettings worker, LogSettings log, PathSettings paths) {
 
     public SluiceConfig {
         Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(rtmp, "rtmp");
+        Objects.requireNonNull(http, "http");
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(players, "players");
         Objects.requireNonNull(worker, "worker");
@@ -29,7 +31,8 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, GopCacheSetti
 
     /** The built-in configuration, used when there is no file; the shipped conf/sluice.yaml says the same. */
     public static SluiceConfig defaults() {
-        return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), GopCacheSettings.defaults(),
+        return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), HttpSettings.defaults(),
+                GopCacheSettings.defaults(),
                 PlayerSettings.defaults(), WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults());
     }
 }

@@ -19,6 +19,6 @@ public final class ProtocolWarmUp {
         IdentifyReply reply = new IdentifyReply(config, relayEndpoint);
         ChannelJson.convert(ChannelJson.parse(ChannelJson.write(ChannelJson.toTree(reply))), IdentifyReply.class);
         ChannelJson.convert(ChannelJson.toTree(new WorkerIdentity(1, 1, 1, 1, relayEndpoint)), WorkerIdentity.class);
-        ChannelJson.convert(ChannelJson.toTree(new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false, 0, 0)), WorkerLoad.class);
+        ChannelJson.convert(ChannelJson.toTree(new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false, 0, 0, null)), WorkerLoad.class);
     }
 }

@@ -1,9 +1,11 @@
 package io.sluice.common.protocol;
 
+import java.util.Map;
+
 /**
  * {@code worker.ping} response data: how busy a worker is.
  *
- * @param connections open RTMP connections (players, publishers, relays, idle)
+ * @param connections open client connections (RTMP and HTTP) (players, publishers, relays, idle)
  * @param publishers  connections publishing
  * @param players     connections playing
  * @param streams     live streams known to the worker
@@ -15,7 +17,13 @@ package io.sluice.common.protocol;
  *                    was reached (rtmp.max_connections, the server-wide share, per client IP)
  * @param admitted    client connections admitted and open: what the connection limits count (not
  *                    relays between workers, nor connections still in their handshake)
+ * @param playersByProtocol players by what they speak (rtmp, http-flv, ws-flv); empty without players
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
-                         long heapUsed, boolean draining, long refused, int admitted) {
+                         long heapUsed, boolean draining, long refused, int admitted,
+                         Map<String, Integer> playersByProtocol) {
+
+    public WorkerLoad {
+        playersByProtocol = playersByProtocol == null ? Map.of() : Map.copyOf(playersByProtocol);
+    }
 }

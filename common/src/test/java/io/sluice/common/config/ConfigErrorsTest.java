@@ -38,9 +38,21 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void corsOriginIsStarOrOneOrigin() throws ConfigException {
+        assertEquals("*", ConfigLoader.parse("http:\n  cors_origin: \"*\"\n", "t.yaml").http().corsOrigin());
+        assertEquals("https://a.example:8443",
+                ConfigLoader.parse("http:\n  cors_origin: https://a.example:8443\n", "t.yaml").http().corsOrigin());
+        for (String bad : new String[] {"https://a.example/path", "a.example", "\"*, https://b\"", "\"x\\r\\nSet-Cookie: a\""}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.parse("http:\n  cors_origin: " + bad + "\n", "t.yaml"), bad);
+            assertEquals("http.cors_origin", e.key(), bad);
+        }
+    }
+
+    @Test
     void unknownTopLevelKey() {
         assertError(rejected("workers: 2\nrtmpp:\n  port: 1\n"), 2, 1, "rtmpp",
-                "unknown key (known top-level keys: workers, rtmp, gop_cache, players, worker, log, paths)");
+                "unknown key (known top-level keys: workers, rtmp, http, gop_cache, players, worker, log, paths)");
     }
 
     @Test

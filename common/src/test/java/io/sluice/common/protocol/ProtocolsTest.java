@@ -47,7 +47,7 @@ class ProtocolsTest {
         List<Object> values = List.of(
                 new WorkerIdentity(2, 3, 4567, 1935, "/run/worker-2.g3.sock"),
                 new IdentifyReply(SluiceConfig.defaults(), "/run/worker-2.g3.sock"),
-                new WorkerLoad(10, 1, 8, 2, 1000, 2000, 3000, true, 5, 9),
+                new WorkerLoad(10, 1, 8, 2, 1000, 2000, 3000, true, 5, 9, java.util.Map.of("rtmp", 5, "http-flv", 3)),
                 new Heartbeat(250),
                 new DrainOrder(300_000),
                 new ClientRef("a1b2c3"),

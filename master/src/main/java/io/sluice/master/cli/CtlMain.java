@@ -49,7 +49,8 @@ public final class CtlMain {
               workers             each worker: pid, state, connections, players, heap, heartbeat
               streams             live streams: owner worker, relaying workers, publisher, players,
                                   bitrate, codecs, uptime
-              clients             client sessions of every worker: id, address, role, stream, bytes
+              clients             client sessions of every worker: id, address, protocol, role,
+                                  stream, bytes
               where APP/NAME      which worker publishes a stream and which workers relay it
               reload              re-read the configuration and apply it (like kill -HUP)
               ping [-n COUNT]     channel round trips master -> worker -> master, p50/p99 per worker
@@ -69,11 +70,13 @@ public final class CtlMain {
 
     private static final Map<String, String> COMMAND_HELP = Map.of(
             "status", "bin/ctl status [--json]\n  The master (pid, uptime, generation, configuration file) and its workers.",
-            "workers", "bin/ctl workers [--json]\n  Each worker: id, pid, generation, state, connections, publishers, players,\n"
+            "workers", "bin/ctl workers [--json]\n  Each worker: id, pid, generation, state, connections, publishers, players\n"
+                    + "  (by protocol: rtmp, http-flv, ws-flv),\n"
                     + "  streams, heap in use, uptime, heartbeat round trip (p50/p99).",
             "streams", "bin/ctl streams [--json]\n  Live streams: name, owner worker, relaying workers, publisher address,\n"
-                    + "  players on all workers, average bitrate, codecs, uptime.",
-            "clients", "bin/ctl clients [--json]\n  Client sessions of every worker: worker, id, address, role, stream,\n"
+                    + "  players on all workers (by protocol), average bitrate, codecs, uptime.",
+            "clients", "bin/ctl clients [--json]\n  Client sessions of every worker: worker, id, address, protocol (rtmp,\n"
+                    + "  http-flv, ws-flv), role, stream,\n"
                     + "  bytes in/out, duration.",
             "where", "bin/ctl where APP/NAME [--json]\n  The worker that publishes APP/NAME and the workers that relay it.\n"
                     + "  Exit code 1 when it is not published.",

@@ -39,7 +39,7 @@ final class Render {
                 "IN", "OUT", "REFUSED", "RTT p50/p99");
         for (StatusView.WorkerView w : a.workers()) {
             t.row(w.id(), w.pid(), w.generation(), w.state(), Table.duration(w.uptimeMillis()), w.connections(),
-                    w.publishers(), w.players(), w.streams(), Table.bytes(w.heapUsed()), Table.bytes(w.bytesIn()),
+                    w.publishers(), players(w.players(), w.playersByProtocol()), w.streams(), Table.bytes(w.heapUsed()), Table.bytes(w.bytesIn()),
                     Table.bytes(w.bytesOut()), w.refused(),
                     w.rttP50Micros() < 0 ? "-" : w.rttP50Micros() + "/" + w.rttP99Micros() + " us");
         }
@@ -49,19 +49,31 @@ final class Render {
     static String streams(List<StreamView> a) {
         Table t = new Table("STREAM", "OWNER", "RELAYED BY", "PUBLISHER", "PLAYERS", "KBPS", "VIDEO", "AUDIO", "UPTIME");
         for (StreamView s : a) {
-            t.row(s.stream(), s.owner(), ids(s.relayedBy()), orDash(s.publisher()), s.players(), s.kbps(),
+            t.row(s.stream(), s.owner(), ids(s.relayedBy()), orDash(s.publisher()),
+                    players(s.players(), s.playersByProtocol()), s.kbps(),
                     orDash(s.videoCodec()), orDash(s.audioCodec()), Table.duration(s.uptimeMillis()));
         }
         return t.isEmpty() ? "no live streams\n" : t.toString();
     }
 
     static String clients(List<ClientView> a) {
-        Table t = new Table("WORKER", "ID", "ADDRESS", "ROLE", "STREAM", "IN", "OUT", "DURATION");
+        Table t = new Table("WORKER", "ID", "ADDRESS", "PROTOCOL", "ROLE", "STREAM", "IN", "OUT", "DURATION");
         for (ClientView c : a) {
-            t.row(c.worker(), c.id(), c.address(), c.role(), orDash(c.stream()), Table.bytes(c.bytesIn()),
+            t.row(c.worker(), c.id(), c.address(), orDash(c.protocol()), c.role(), orDash(c.stream()), Table.bytes(c.bytesIn()),
                     Table.bytes(c.bytesOut()), Table.duration(c.durationMillis()));
         }
         return t.isEmpty() ? "no clients\n" : t.toString();
+    }
+
+    /** A player count with what the players speak: {@code 3 (http-flv 2, rtmp 1)}. */
+    static String players(int total, Map<String, Integer> byProtocol) {
+        if (byProtocol == null || byProtocol.isEmpty()) {
+            return String.valueOf(total);
+        }
+        StringBuilder out = new StringBuilder().append(total).append(" (");
+        new TreeMap<>(byProtocol).forEach((protocol, n) -> out.append(protocol).append(' ').append(n).append(", "));
+        out.setLength(out.length() - 2);
+        return out.append(')').toString();
     }
 
     static String where(StreamWhere a) {

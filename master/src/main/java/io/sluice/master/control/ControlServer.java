@@ -32,6 +32,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -165,6 +167,7 @@ public final class ControlServer implements AutoCloseable {
         for (StreamWhere where : dumps.published) {
             String publisher = null;
             int players = 0;
+            Map<String, Integer> byProtocol = new TreeMap<>();
             long bytesIn = 0;
             long since = where.publishedAtMillis();
             String video = null;
@@ -175,6 +178,7 @@ public final class ControlServer implements AutoCloseable {
                         continue;
                     }
                     players += s.players();
+                    s.playersByProtocol().forEach((protocol, n) -> byProtocol.merge(protocol, n, Integer::sum));
                     if (v.id == where.owner()) {
                         publisher = s.publisher();
                         bytesIn = s.bytesIn();
@@ -186,7 +190,7 @@ public final class ControlServer implements AutoCloseable {
             }
             long seconds = Math.max(1, (System.currentTimeMillis() - since) / 1000);
             out.add(new StreamView(where.app() + "/" + where.name(), where.owner(), where.relayedBy(), publisher,
-                    players, bytesIn * 8 / 1000 / seconds, video, audio, System.currentTimeMillis() - since));
+                    players, byProtocol, bytesIn * 8 / 1000 / seconds, video, audio, System.currentTimeMillis() - since));
         }
         return out;
     }
@@ -197,7 +201,7 @@ public final class ControlServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (WorkerView v : views) {
             for (WorkerDump.ClientInfo c : v.dump.clients()) {
-                out.add(new ClientView(v.id, c.id(), c.address(), c.role(), c.stream(), c.bytesIn(), c.bytesOut(),
+                out.add(new ClientView(v.id, c.id(), c.address(), c.protocol(), c.role(), c.stream(), c.bytesIn(), c.bytesOut(),
                         now - c.startedAtMillis()));
             }
         }

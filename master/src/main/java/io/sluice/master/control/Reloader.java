@@ -92,7 +92,8 @@ public final class Reloader {
                     + "(bin/stop, then bin/start); revert it to reload the rest. Nothing was changed");
         }
         if (how == ConfigDiff.Apply.NEW_GENERATION
-                && (current.rtmp().port() != next.rtmp().port() || !current.rtmp().bind().equals(next.rtmp().bind()))) {
+                && (current.rtmp().port() != next.rtmp().port() || !current.rtmp().bind().equals(next.rtmp().bind())
+                || !current.http().equals(next.http()))) {
             try {
                 hooks.checkListenAddress(next);
             } catch (ConfigException e) {

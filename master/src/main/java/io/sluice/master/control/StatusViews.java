@@ -25,10 +25,10 @@ public final class StatusViews {
         long now = System.nanoTime();
         List<StatusView.WorkerView> workers = new ArrayList<>();
         for (WorkerHandle w : supervisor.workers()) {
-            WorkerLoad l = w.load() == null ? new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false, 0, 0) : w.load();
+            WorkerLoad l = w.load() == null ? new WorkerLoad(0, 0, 0, 0, 0, 0, 0, false, 0, 0, null) : w.load();
             workers.add(new StatusView.WorkerView(w.id(), w.pid(), w.generation(),
                     w.state().name().toLowerCase(Locale.ROOT), w.runningMillis(now), l.connections(), l.publishers(),
-                    l.players(), l.streams(), l.bytesIn(), l.bytesOut(), l.heapUsed(), w.rttMicros(50), w.rttMicros(99),
+                    l.players(), l.playersByProtocol(), l.streams(), l.bytesIn(), l.bytesOut(), l.heapUsed(), w.rttMicros(50), w.rttMicros(99),
                     l.refused()));
         }
         SluiceConfig c = supervisor.config();

@@ -189,13 +189,13 @@ class ReloadIT {
             new ProcessBuilder("kill", "-HUP", String.valueOf(s.masterPid())).start().waitFor();
             s.awaitLog("reload (SIGHUP) refused: " + s.config() + ":7:1: rtmp_typo: unknown key", 10);
 
-            s.rewriteRaw("rtmp:\n  port: " + s.port() + "\npaths:\n  run_dir: " + dir.resolve("elsewhere") + "\n");
+            s.rewriteRaw("rtmp:\n  port: " + s.port() + "\n" + s.httpYaml() + "paths:\n  run_dir: " + dir.resolve("elsewhere") + "\n");
             SluiceServer.Result restart = s.ctl("reload");
             assertEquals(1, restart.exitCode(), "bin/ctl finds the master in its old run dir: " + restart.err());
             assertTrue(restart.err().contains("paths.run_dir, paths.log_dir can only change with a restart"),
                     restart.err());
 
-            s.rewriteRaw("rtmp:\n  port: " + s.port() + "\npaths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
+            s.rewriteRaw("rtmp:\n  port: " + s.port() + "\n" + s.httpYaml() + "paths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
                     + dir.resolve("other-logs") + "\n");
             SluiceServer.Result needsRestart = s.ctl("reload");
             assertEquals(1, needsRestart.exitCode());

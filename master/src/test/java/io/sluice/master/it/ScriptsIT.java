@@ -215,7 +215,7 @@ class ScriptsIT {
     void ctlAndStopFindTheMasterAfterItsRunDirectoryWasEdited(@TempDir Path dir) throws Exception {
         try (SluiceServer s = SluiceServer.start(dir, "workers: 1\n")) {
             s.expectError("refused");
-            s.rewriteRaw("rtmp:\n  port: " + s.port() + "\nworkers: 1\npaths:\n  run_dir: " + dir.resolve("elsewhere")
+            s.rewriteRaw("rtmp:\n  port: " + s.port() + "\n" + s.httpYaml() + "workers: 1\npaths:\n  run_dir: " + dir.resolve("elsewhere")
                     + "\n  log_dir: " + dir.resolve("logs") + "\n");
             SluiceServer.Result reload = s.ctl("reload");
             assertEquals(1, reload.exitCode(), reload.out() + reload.err());

@@ -35,6 +35,8 @@ public final class SluiceServer implements AutoCloseable {
     private final Path config;
     private final Path log;
     private final int port;
+    /** Also free: several servers (and other helpers' builds) must not all bind the default 8080. */
+    private final int httpPort = FreePorts.next();
     private Process master;
     private final List<String> expectedErrors = new ArrayList<>();
     private List<ProcessHandle> family = List.of();
@@ -74,7 +76,9 @@ public final class SluiceServer implements AutoCloseable {
 
     /**
      * Writes the configuration file again: this server's port and directories, then {@code yaml}
-     * (which must not hold an {@code rtmp:} or {@code paths:} section; use {@link #rewriteRaw}).
+     * (which must not hold an {@code rtmp:}, {@code http:} or {@code paths:} section; use
+     * {@link #rewriteRaw}), then this server's HTTP port (last, so line numbers in {@code yaml}
+     * stay as the tests count them).
      */
     public void rewrite(String yaml) throws IOException {
         rewrite("", yaml);
@@ -83,7 +87,18 @@ public final class SluiceServer implements AutoCloseable {
     /** As {@link #rewrite(String)}, with {@code rtmp} (lines indented by two spaces) in the rtmp: section. */
     public void rewrite(String rtmp, String yaml) throws IOException {
         rewriteRaw("rtmp:\n  port: " + port + "\n" + rtmp + "paths:\n  run_dir: " + dir.resolve("run") + "\n  log_dir: "
-                + dir.resolve("logs") + "\n" + yaml);
+                + dir.resolve("logs") + "\n" + yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n")
+                + httpYaml());
+    }
+
+    /** This server's {@code http:} section (its free HTTP port), for tests that write the whole file. */
+    public String httpYaml() {
+        return "http:\n  port: " + httpPort + "\n";
+    }
+
+    /** The HTTP-FLV port of this server's workers. */
+    public int httpPort() {
+        return httpPort;
     }
 
     /** Writes {@code text} as the configuration file, as it is. */
@@ -193,6 +208,12 @@ public final class SluiceServer implements AutoCloseable {
         List<Long> pids = ssPids("ss", "-Htnp", "state", "established", "( sport = :" + port + " and dport = :"
                 + clientPort + " )");
         return pids.stream().findFirst();
+    }
+
+    /** Pid of the worker holding the established HTTP connection from local port {@code clientPort}. */
+    public Optional<Long> httpServerPidFor(int clientPort) throws IOException, InterruptedException {
+        return ssPids("ss", "-Htnp", "state", "established", "( sport = :" + httpPort + " and dport = :"
+                + clientPort + " )").stream().findFirst();
     }
 
     /**

@@ -34,7 +34,7 @@ class HeartbeatMonitorTest {
     }
 
     private static WorkerLoad load(int connections) {
-        return new WorkerLoad(connections, 0, 0, 0, 0, 0, 0, false, 0, connections);
+        return new WorkerLoad(connections, 0, 0, 0, 0, 0, 0, false, 0, connections, null);
     }
 
     @Test

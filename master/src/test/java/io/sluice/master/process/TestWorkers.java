@@ -22,7 +22,8 @@ public final class TestWorkers {
     static WorkerHandle withConnections(int id, WorkerHandle.State state, int connections) {
         WorkerHandle h = running(id, 1, null);
         h.state = state;
-        h.load = new WorkerLoad(connections, 0, 0, 0, 0, 0, 0, state == WorkerHandle.State.DRAINING, 0, connections);
+        h.load = new WorkerLoad(connections, 0, 0, 0, 0, 0, 0, state == WorkerHandle.State.DRAINING, 0, connections,
+                null);
         return h;
     }
 }

@@ -29,6 +29,7 @@ public final class Connection {
     private volatile long bytesOut;
     private volatile Role role = Role.CONNECTING;
     private volatile String stream;
+    private volatile String protocol = "rtmp";
     private volatile boolean publishAccepted;
     /** Set by the pipeline's builder before the connection reads anything; used on its event loop. */
     private WireSink sink;
@@ -97,6 +98,16 @@ public final class Connection {
 
     public String stream() {
         return stream;
+    }
+
+    /** What the client speaks, as {@code bin/ctl clients} shows it: rtmp, http-flv, ws-flv. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** Set by the protocol that serves the connection once it knows (default rtmp). */
+    public void protocol(String protocol) {
+        this.protocol = protocol;
     }
 
     public void role(Role role, String stream) {

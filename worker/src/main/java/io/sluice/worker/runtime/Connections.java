@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -65,6 +66,7 @@ public final class Connections {
                 t.publishers++;
             } else if (c.role() == Connection.Role.PLAYER) {
                 t.players++;
+                t.playersByProtocol.merge(c.protocol(), 1, Integer::sum);
             }
         }
         return t;
@@ -74,22 +76,26 @@ public final class Connections {
     static final class Totals {
         int publishers;
         int players;
+        final Map<String, Integer> playersByProtocol = new TreeMap<>();
         long bytesIn;
         long bytesOut;
     }
 
-    /** One line per connection for {@code worker.dump}; {@code players} gets the players per stream. */
-    List<WorkerDump.ClientInfo> clients(Map<String, Integer> players) {
+    /**
+     * One line per connection for {@code worker.dump}; {@code players} gets the players per stream
+     * and protocol.
+     */
+    List<WorkerDump.ClientInfo> clients(Map<String, Map<String, Integer>> players) {
         List<WorkerDump.ClientInfo> clients = new ArrayList<>();
         for (Channel ch : channels) {
             Connection c = ch.attr(Connection.KEY).get();
             if (c == null) {
                 continue;
             }
-            clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.role().name().toLowerCase(Locale.ROOT),
+            clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.protocol(), c.role().name().toLowerCase(Locale.ROOT),
                     c.stream(), c.bytesIn(), c.bytesOut(), c.startedAtMillis()));
             if (c.role() == Connection.Role.PLAYER && c.stream() != null) {
-                players.merge(c.stream(), 1, Integer::sum);
+                players.computeIfAbsent(c.stream(), s -> new TreeMap<>()).merge(c.protocol(), 1, Integer::sum);
             }
         }
         return clients;

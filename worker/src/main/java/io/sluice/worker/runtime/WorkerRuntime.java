@@ -139,19 +139,21 @@ public final class WorkerRuntime implements AutoCloseable {
         Connections.Totals t = connections.totals();
         Runtime rt = Runtime.getRuntime();
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
-                rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount());
+                rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
+                t.playersByProtocol);
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */
     public WorkerDump dump() {
-        Map<String, Integer> players = new HashMap<>();
+        Map<String, Map<String, Integer>> players = new HashMap<>();
         List<WorkerDump.ClientInfo> clients = connections.clients(players);
         List<WorkerDump.StreamInfo> streams = new ArrayList<>();
         for (LiveStream stream : registry.all()) {
             LiveStream.StreamStats st = stream.stats();
+            Map<String, Integer> byProtocol = players.getOrDefault(st.key().toString(), Map.of());
             streams.add(new WorkerDump.StreamInfo(st.key().app(), st.key().name(), st.publisherOrigin(),
-                    players.getOrDefault(st.key().toString(), 0), st.bytesIn(), st.publishedAtMillis(),
-                    st.videoCodec(), st.audioCodec()));
+                    byProtocol.values().stream().mapToInt(Integer::intValue).sum(), st.bytesIn(), st.publishedAtMillis(),
+                    st.videoCodec(), st.audioCodec(), byProtocol));
         }
         return new WorkerDump(streams, clients);
     }

@@ -23,12 +23,14 @@ public final class WorkerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int httpPort;
 
-    private WorkerProcess(Processes processes, Process process, Path log, int port) {
+    private WorkerProcess(Processes processes, Process process, Path log, int port, int httpPort) {
         this.processes = processes;
         this.process = process;
         this.log = log;
         this.port = port;
+        this.httpPort = httpPort;
     }
 
     public static WorkerProcess start(Path dir, String yaml) throws IOException, InterruptedException {
@@ -39,8 +41,12 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess start(Path dir, String yaml, List<String> jvmOptions)
             throws IOException, InterruptedException {
         int port = FreePorts.next();
+        // A free HTTP port too, unless the test chose its http section: workers of parallel
+        // tests must not all bind the default 8080.
+        int httpPort = yaml.contains("http:") ? 0 : FreePorts.next();
         Path config = dir.resolve("sluice.yaml");
-        Files.writeString(config, yaml);
+        Files.writeString(config, httpPort == 0 ? yaml
+                : yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n") + "http:\n  port: " + httpPort + "\n");
         Path log = dir.resolve("worker.log");
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dio.netty.leakDetectionLevel=paranoid"));
         cmd.addAll(jvmOptions);
@@ -49,7 +55,7 @@ public final class WorkerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "io.sluice.worker.WorkerMain",
                 "--port", String.valueOf(port), "-c", config.toString()));
         Processes processes = new Processes();
-        WorkerProcess started = new WorkerProcess(processes, processes.start(log, cmd), log, port);
+        WorkerProcess started = new WorkerProcess(processes, processes.start(log, cmd), log, port, httpPort);
         try {
             started.awaitLog("RTMP listening", 20);
         } catch (AssertionError | IOException | InterruptedException e) {
@@ -65,6 +71,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The HTTP-FLV port this helper chose, 0 when the test's configuration has its own http section. */
+    public int httpPort() {
+        return httpPort;
     }
 
     public String url(String stream) {

@@ -18,9 +18,10 @@ public record StatusView(long pid, long uptimeMillis, int generation, String con
      * @param rttP50Micros heartbeat round trip master → worker → master, median of the recent ones
      * @param rttP99Micros ... and 99th percentile
      * @param refused      connections refused by a connection limit since the worker started
+     * @param playersByProtocol players by what they speak (rtmp, http-flv, ws-flv)
      */
     public record WorkerView(int id, long pid, int generation, String state, long uptimeMillis, int connections,
-                             int publishers, int players, int streams, long bytesIn, long bytesOut, long heapUsed,
+                             int publishers, int players, Map<String, Integer> playersByProtocol, int streams, long bytesIn, long bytesOut, long heapUsed,
                              long rttP50Micros, long rttP99Micros, long refused) {
     }
 }

@@ -1,13 +1,15 @@
 package io.sluice.common.protocol.control;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One live stream as {@code bin/ctl streams} shows it ({@code stream.list} returns a list of
  * them), merged from the directory and every worker's dump.
  *
  * @param kbps the average bitrate since publishing started
+ * @param playersByProtocol the players on all workers by what they speak (rtmp, http-flv, ws-flv)
  */
 public record StreamView(String stream, int owner, List<Integer> relayedBy, String publisher, int players,
-                         long kbps, String videoCodec, String audioCodec, long uptimeMillis) {
+                         Map<String, Integer> playersByProtocol, long kbps, String videoCodec, String audioCodec, long uptimeMillis) {
 }

@@ -8,6 +8,7 @@ import io.sluice.worker.net.WireBatch;
 import io.sluice.worker.net.WireSink;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.UserControl;
+import io.sluice.worker.stream.FrameGate;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.MediaFrame;
 import io.sluice.worker.stream.Subscriber;
@@ -15,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code play} on one message stream: receives the live stream from its fan-out group and
@@ -26,11 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@code retain()}, no copy. A batch of frames goes to the connection's {@link WireSink} at the
  * flush: one {@code writev} past Netty's per-message bookkeeping when the sink allows it.
  *
- * <p>Slow players: Netty's write buffer watermarks bound what may queue for this connection.
- * Over the high mark, video is dropped (audio and sequence headers still go) and resumes at the
- * next key frame once the connection is writable again, so the picture never shows frames that
- * reference missing ones. A player that stays over the mark for {@code slowTimeout} is
- * disconnected. Each slow episode is logged once, when it ends.
+ * <p>Slow players: {@link FrameGate} decides which frames go (the same policy for every protocol);
+ * this session logs each slow episode once, when it ends, and disconnects a player that stayed
+ * slow for {@code slowTimeout}.
  *
  * <p>Everything but {@link #active()} runs on the connection's event loop.
  */
@@ -44,23 +42,16 @@ final class PlaySession implements Subscriber {
     private final int streamId;
     /** The encoding this player's frames are sent in (the connection's chunk size). */
     private final RtmpChunks chunks;
-    private final long slowTimeoutNanos;
+    private final FrameGate gate;
     private final LiveStream stream;
     private volatile boolean active = true;
 
     private boolean live;
-    private boolean waitKeyframe = true;
     private boolean paused;
-    private boolean audio = true;
-    private boolean video = true;
     private boolean dirty;
     /** Something was written to the pipeline since the last flush (media then joins it there). */
     private boolean pipelineDirty;
     private final WireBatch batch = new WireBatch();
-    /** A slow episode is on: the connection has been over the high mark since slowSinceNanos. */
-    private boolean slow;
-    private long slowSinceNanos;
-    private long droppedInEpisode;
 
     PlaySession(ChannelHandlerContext ctx, WireSink sink, int streamId, int chunkSize, long slowTimeoutNanos,
                 LiveStream stream) {
@@ -69,7 +60,7 @@ final class PlaySession implements Subscriber {
         this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
         this.chunks = RtmpChunks.of(chunkSize);
-        this.slowTimeoutNanos = slowTimeoutNanos;
+        this.gate = new FrameGate(slowTimeoutNanos, ctx.executor().ticker());
         this.stream = stream;
     }
 
@@ -113,7 +104,7 @@ final class PlaySession implements Subscriber {
     @Override
     public void onPublishStart() {
         live = true;
-        waitKeyframe = true;
+        gate.restartAtKeyframe();
         String name = stream.key().toString();
         write(UserControl.streamBegin(streamId));
         write(Status.status(streamId, Status.PLAY_RESET, "Playing and resetting " + name + '.'));
@@ -161,111 +152,47 @@ final class PlaySession implements Subscriber {
         }
         paused = pause;
         if (!pause) {
-            waitKeyframe = true;
+            gate.restartAtKeyframe();
         }
         String code = pause ? Status.PAUSE_NOTIFY : Status.UNPAUSE_NOTIFY;
         write(Status.status(streamId, code, (pause ? "Paused " : "Unpaused ") + stream.key() + '.'));
     }
 
     void receiveAudio(boolean on) {
-        audio = on;
+        gate.audio(on);
     }
 
     void receiveVideo(boolean on) {
-        if (on && !video) {
-            waitKeyframe = true;
-        }
-        video = on;
+        gate.video(on);
     }
 
     /** The connection's writability changed: a slow episode may have ended. */
     void writabilityChanged(boolean writable) {
-        if (writable && slow) {
-            long ms = TimeUnit.NANOSECONDS.toMillis(now() - slowSinceNanos);
+        if (writable && gate.slow()) {
             log.info("slow player caught up after {} ms, {} video frames dropped [conn:{}, stream:{}]",
-                    ms, droppedInEpisode, connection.id(), stream.key());
-            slow = false;
-            droppedInEpisode = 0;
+                    gate.slowMillis(), gate.droppedInEpisode(), connection.id(), stream.key());
+            gate.caughtUp();
         }
-    }
-
-    /** The event loop's clock (a test's loop may run a clock of its own). */
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
     }
 
     private void deliver(MediaFrame frame) {
         if (paused || !ctx.channel().isActive()) {
             return;
         }
-        boolean writable = ctx.channel().isWritable();
-        if (!writable && tooSlow()) {
-            return;
-        }
-        switch (frame.kind()) {
-            case DATA -> writeFrame(frame);
-            case AUDIO -> {
-                if (audio) {
-                    writeFrame(frame);
-                }
+        switch (gate.admit(frame, ctx.channel().isWritable())) {
+            case SEND -> writeFrame(frame);
+            case SKIP -> {
             }
-            case VIDEO -> deliverVideo(frame, writable);
-            default -> throw new IllegalStateException(frame.kind().name());
-        }
-    }
-
-    private void deliverVideo(MediaFrame frame, boolean writable) {
-        if (!video) {
-            return;
-        }
-        if (frame.isConfiguration()) {
-            writeFrame(frame);
-            return;
-        }
-        // Frames whose type is unknown (codecs we cannot inspect) are neither key nor droppable:
-        // they always pass, so no codec is ever starved.
-        boolean startable = frame.isKeyframe();
-        boolean skippable = frame.isDroppable();
-        if (!writable && (startable || skippable)) {
-            waitKeyframe = true;
-            droppedInEpisode++;
-            return;
-        }
-        if (waitKeyframe && (startable || skippable)) {
-            if (!startable) {
-                if (slow) {
-                    droppedInEpisode++;
-                }
-                return;
+            case DISCONNECT -> {
+                log.warn("player too slow, disconnecting: over the write buffer high mark for {} ms, {} video frames"
+                                + " dropped [conn:{}, remote:{}, stream:{}]", gate.slowMillis(),
+                        gate.droppedInEpisode(), connection.id(), connection.remote(), stream.key());
+                gate.caughtUp();
+                active = false;
+                ctx.channel().close();
             }
-            waitKeyframe = false;
+            default -> throw new IllegalStateException();
         }
-        writeFrame(frame);
-    }
-
-    /**
-     * Starts or continues a slow episode; true (and the connection closing) once it lasted too long.
-     * Checked as frames arrive, so the disconnect comes with the first frame after the timeout.
-     */
-    private boolean tooSlow() {
-        long now = now();
-        if (!slow) {
-            slow = true;
-            slowSinceNanos = now;
-            droppedInEpisode = 0;
-            return false;
-        }
-        if (now - slowSinceNanos < slowTimeoutNanos) {
-            return false;
-        }
-        log.warn("player too slow, disconnecting: over the write buffer high mark for {} ms, {} video frames"
-                        + " dropped [conn:{}, remote:{}, stream:{}]",
-                TimeUnit.NANOSECONDS.toMillis(now - slowSinceNanos), droppedInEpisode, connection.id(),
-                connection.remote(), stream.key());
-        slow = false;
-        active = false;
-        ctx.channel().close();
-        return true;
     }
 
     private void writeFrame(MediaFrame frame) {

@@ -1,0 +1,79 @@
+package io.sluice.worker.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.sluice.common.config.SluiceConfig;
+import io.sluice.worker.runtime.Listener;
+import io.sluice.worker.runtime.WorkerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+
+/**
+ * HTTP into a worker, for browsers: HTTP-FLV and WebSocket-FLV on {@code http.port}, bound with
+ * {@code SO_REUSEPORT} like the RTMP port so that every worker binds it and the kernel spreads
+ * connections over them. Runs on the runtime's event loops and shares its streams, connection
+ * tracking and limits with RTMP; any worker serves any stream (through the cluster view's relays).
+ */
+public final class HttpListener implements Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpListener.class);
+
+    private final WorkerRuntime runtime;
+    private volatile HttpServerSettings settings;
+    private Channel listener;
+
+    /** Plugs an HTTP listener into {@code runtime}; nothing listens before {@link #bind}. */
+    public HttpListener(WorkerRuntime runtime, HttpServerSettings settings) {
+        this.runtime = runtime;
+        this.settings = settings;
+        runtime.add(this);
+    }
+
+    /** Binds the HTTP port; returns the bound address (port 0 picks a free one). */
+    public InetSocketAddress bind(String host, int port) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(runtime.group())
+                .channel(EpollServerSocketChannel.class)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        runtime.connections().track(ch);
+                        ch.pipeline().addLast(new HttpServerInitializer(() -> settings, runtime.registry(),
+                                runtime::cluster, runtime.limits()));
+                    }
+                });
+        listener = b.bind(host, port).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, epoll)", host, bound.getPort());
+        return bound;
+    }
+
+    /** Connections opened from now on use the reload's settings. */
+    @Override
+    public void settingsChanged(SluiceConfig config) {
+        settings = HttpServerSettings.from(config);
+    }
+
+    @Override
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAccepting();
+    }
+}
