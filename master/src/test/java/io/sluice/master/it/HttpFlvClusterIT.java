@@ -41,9 +41,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(180)
 class HttpFlvClusterIT {
 
-    /** Connections tried at most to land on a particular worker (each one a coin toss). */
-    private static final int MAX_TRIES = 60;
-
     @Test
     void aPlayerOnTheOtherWorkerIsServedThroughTheRelayAndShownAsHttpFlv(@TempDir Path dir) throws Exception {
         Ffmpeg.ffmpeg();
@@ -57,7 +54,7 @@ class HttpFlvClusterIT {
             s.awaitLog("publish started", 30);
             long owner = ownerPid(s);
 
-            try (Socket player = connectAvoiding(s, owner)) {
+            try (Socket player = s.connectAvoiding(s.httpPort(), owner)) {
                 player.setSoTimeout(10_000);
                 player.getOutputStream().write("GET /live/it.flv HTTP/1.1\r\nHost: sluice\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));
@@ -110,26 +107,6 @@ class HttpFlvClusterIT {
         }
         fail("live/it is not published");
         return -1;
-    }
-
-    /** An HTTP connection that a worker other than {@code avoidPid} accepted. */
-    private static Socket connectAvoiding(SluiceServer s, long avoidPid) throws Exception {
-        for (int i = 0; i < MAX_TRIES; i++) {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), s.httpPort());
-            Optional<Long> pid = Optional.empty();
-            for (int j = 0; j < 100 && pid.isEmpty(); j++) { // ss names the process once it accepted
-                pid = s.httpServerPidFor(socket.getLocalPort());
-                if (pid.isEmpty()) {
-                    Thread.sleep(20);
-                }
-            }
-            if (pid.isPresent() && pid.get() != avoidPid) {
-                return socket;
-            }
-            socket.close();
-        }
-        fail("no HTTP connection landed on a worker other than pid " + avoidPid);
-        return null;
     }
 
     private static String readHead(DataInputStream in) throws IOException {

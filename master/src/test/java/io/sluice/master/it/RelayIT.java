@@ -178,7 +178,7 @@ class RelayIT {
 
             // ffmpeg chooses no local port, so which worker it lands on cannot be steered. It connects
             // to a proxy instead whose connection to Sluice was picked to land on the other worker.
-            try (Socket upstream = connectAvoiding(s, ownerPid); OneConnectionProxy proxy = new OneConnectionProxy(upstream)) {
+            try (Socket upstream = s.connectAvoiding(s.port(), ownerPid); PinnedProxy proxy = new PinnedProxy(() -> upstream)) {
                 long servedBy = s.serverPidFor(upstream.getLocalPort()).orElseThrow();
                 Path progress = dir.resolve("progress.txt");
                 Path log = dir.resolve("play.log");
@@ -450,26 +450,6 @@ class RelayIT {
     }
 
     /** A TCP connection to Sluice that a worker other than {@code avoidPid} accepted. */
-    private static Socket connectAvoiding(SluiceServer s, long avoidPid) throws Exception {
-        for (int i = 0; i < MAX_TRIES; i++) {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), s.port());
-            Optional<Long> pid = Optional.empty();
-            // ss names the process only once the worker accepted the connection.
-            for (int j = 0; j < 100 && pid.isEmpty(); j++) {
-                pid = s.serverPidFor(socket.getLocalPort());
-                if (pid.isEmpty()) {
-                    Thread.sleep(20);
-                }
-            }
-            if (pid.isPresent() && pid.get() != avoidPid) {
-                return socket;
-            }
-            socket.close();
-        }
-        fail("no connection landed on a worker other than pid " + avoidPid + " after " + MAX_TRIES + " tries");
-        return null;
-    }
-
     private static JsonNode awaitWhere(SluiceServer s, String stream, Predicate<JsonNode> wanted, int seconds)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -560,70 +540,6 @@ class RelayIT {
                     firstWasKey = tag.keyframe();
                     firstVideoNanos = System.nanoTime();
                 }
-            }
-        }
-    }
-
-    /** Forwards one accepted connection to a given, already connected, socket. */
-    private static final class OneConnectionProxy implements AutoCloseable {
-        private final ServerSocket server;
-        private final Socket upstream;
-        private final List<Thread> threads = new ArrayList<>();
-        private volatile Socket downstream;
-
-        OneConnectionProxy(Socket upstream) throws IOException {
-            this.upstream = upstream;
-            this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                try {
-                    Socket down = server.accept();
-                    downstream = down;
-                    pipe(down, upstream);
-                    pipe(upstream, down);
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            }, "proxy-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            threads.add(acceptor);
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void pipe(Socket from, Socket to) {
-            Thread t = new Thread(() -> {
-                try (InputStream in = from.getInputStream()) {
-                    OutputStream out = to.getOutputStream();
-                    in.transferTo(out);
-                    to.shutdownOutput();
-                } catch (IOException closed) {
-                    // one side went away
-                }
-            }, "proxy-pipe");
-            t.setDaemon(true);
-            t.start();
-            synchronized (threads) {
-                threads.add(t);
-            }
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            server.close();
-            upstream.close();
-            Socket d = downstream;
-            if (d != null) {
-                d.close();
-            }
-            List<Thread> copy;
-            synchronized (threads) {
-                copy = new ArrayList<>(threads);
-            }
-            for (Thread t : copy) {
-                t.join(2000);
             }
         }
     }

@@ -210,6 +210,31 @@ public final class SluiceServer implements AutoCloseable {
         return pids.stream().findFirst();
     }
 
+    /**
+     * A connection to {@code serverPort} (this server's RTMP or HTTP port) that a worker other than
+     * {@code avoidPid} accepted. The kernel picks the worker, so this connects up to 60 times (each
+     * a coin toss with two workers) and closes the connections that landed on {@code avoidPid}.
+     */
+    public java.net.Socket connectAvoiding(int serverPort, long avoidPid) throws IOException, InterruptedException {
+        for (int i = 0; i < 60; i++) {
+            java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), serverPort);
+            Optional<Long> pid = Optional.empty();
+            for (int j = 0; j < 100 && pid.isEmpty(); j++) { // ss names the process once it accepted
+                pid = ssPids("ss", "-Htnp", "state", "established", "( sport = :" + serverPort + " and dport = :"
+                        + socket.getLocalPort() + " )").stream().findFirst();
+                if (pid.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+            if (pid.isPresent() && pid.get() != avoidPid) {
+                return socket;
+            }
+            socket.close();
+        }
+        fail("no connection to port " + serverPort + " landed on a worker other than pid " + avoidPid + " in 60 tries");
+        return null;
+    }
+
     /** Pid of the worker holding the established HTTP connection from local port {@code clientPort}. */
     public Optional<Long> httpServerPidFor(int clientPort) throws IOException, InterruptedException {
         return ssPids("ss", "-Htnp", "state", "established", "( sport = :" + httpPort + " and dport = :"
