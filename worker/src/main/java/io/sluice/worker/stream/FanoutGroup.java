@@ -38,7 +38,19 @@ final class FanoutGroup implements Runnable {
 
     private final LiveStream stream;
     private final EventExecutor executor;
-    private final Queue<Object> queue = PlatformDependent.newMpscQueue();
+    /**
+     * Slots of each array the queue is made of. The queue only holds what was published since the
+     * loop last ran (a few frames; a 300 ms stall of the loop is about 25 at 30 fps with audio),
+     * and it grows by another array of this size when that is not enough. Netty's default of 1024
+     * slots cost 4 KiB of heap per stream and loop even while nothing is queued, and every player
+     * waiting for a name nobody publishes has a stream of its own: 1000 such players held 4 MiB,
+     * a third of a worker's live heap, and made its small heap collect more often.
+     */
+    static final int QUEUE_CHUNK = 32;
+    /** Effectively unbounded (like Netty's default queue): frames are never refused. */
+    private static final int QUEUE_MAX = 1 << 30;
+
+    private final Queue<Object> queue = PlatformDependent.newMpscQueue(QUEUE_CHUNK, QUEUE_MAX);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /**
      * Subscribers joined and not yet left, counted under the stream's lock (members lags it:

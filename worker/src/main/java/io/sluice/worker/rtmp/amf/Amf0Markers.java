@@ -28,13 +28,26 @@ final class Amf0Markers {
         "recordset", "xml-document", "typed-object", "avmplus-object",
     };
 
+    /**
+     * What {@link #describe} returns, one entry per byte value. Computed once: the readers name
+     * the marker of every value they read (for the message of an exception they rarely throw),
+     * and formatting it per value cost every command of every connection a String.format.
+     */
+    private static final String[] DESCRIPTIONS = new String[256];
+
+    static {
+        for (int m = 0; m < DESCRIPTIONS.length; m++) {
+            DESCRIPTIONS[m] = m < NAMES.length
+                    ? "AMF0 " + NAMES[m] + " (" + AmfBytes.hex(m) + ")"
+                    : "AMF0 marker " + AmfBytes.hex(m);
+        }
+    }
+
     private Amf0Markers() {
     }
 
     /** "AMF0 string (0x02)", or "AMF0 marker 0x42" for a byte that is no AMF0 marker. */
     static String describe(int marker) {
-        return marker < NAMES.length
-                ? "AMF0 " + NAMES[marker] + " (" + AmfBytes.hex(marker) + ")"
-                : "AMF0 marker " + AmfBytes.hex(marker);
+        return DESCRIPTIONS[marker & 0xff];
     }
 }

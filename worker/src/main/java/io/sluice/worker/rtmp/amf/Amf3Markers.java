@@ -34,13 +34,26 @@ final class Amf3Markers {
         "vector-object", "dictionary",
     };
 
+    /**
+     * What {@link #describe} returns, one entry per byte value. Computed once: the readers name
+     * the marker of every value they read (for the message of an exception they rarely throw),
+     * and formatting it per value cost every command of every connection a String.format.
+     */
+    private static final String[] DESCRIPTIONS = new String[256];
+
+    static {
+        for (int m = 0; m < DESCRIPTIONS.length; m++) {
+            DESCRIPTIONS[m] = m < NAMES.length
+                    ? "AMF3 " + NAMES[m] + " (" + AmfBytes.hex(m) + ")"
+                    : "AMF3 marker " + AmfBytes.hex(m);
+        }
+    }
+
     private Amf3Markers() {
     }
 
     /** "AMF3 object (0x0A)", or "AMF3 marker 0x42" for a byte that is no AMF3 marker. */
     static String describe(int marker) {
-        return marker < NAMES.length
-                ? "AMF3 " + NAMES[marker] + " (" + AmfBytes.hex(marker) + ")"
-                : "AMF3 marker " + AmfBytes.hex(marker);
+        return DESCRIPTIONS[marker & 0xff];
     }
 }
