@@ -4,12 +4,14 @@
 # several times each; prints the median, min and max.
 #
 #   bench/browser-ttff.sh [--runs N] [--modes http,ws] [--publish RTMP_URL] URL
-#   bench/browser-ttff.sh [--runs N] [--modes http,ws] --nms
+#   bench/browser-ttff.sh [--runs N] [--modes http,ws] --nms|--nms4
 #     URL            the stream, http://HOST:PORT/APP/NAME.flv (ws:// is derived for ws)
 #     --publish URL  also publish the generated stream to this RTMP URL for the run (otherwise
 #                    the stream must be live already)
 #     --nms          the peer figure: start Node-Media-Server 2.x (installed with npm into
 #                    bench/target/nms when missing) on free ports, publish to it, measure it
+#     --nms4         the same with Node-Media-Server 4.x (bench/target/nms4, as bench/run.sh's flv
+#                    workload installs it; HTTP-FLV and WebSocket-FLV on its one HTTP port)
 #     --runs N       measured runs per mode (default 5; one unmeasured warm-up run comes first)
 #     --modes LIST   http, ws or both (default http,ws)
 #
@@ -27,6 +29,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 NMS_VERSION="2.7.4"
+NMS4_VERSION="4.4.3"
 
 runs=5
 modes="http,ws"
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --modes) modes="$2"; shift 2 ;;
     --publish) publish="$2"; shift 2 ;;
     --nms) nms=1; shift ;;
+    --nms4) nms=4; shift ;;
     -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     -*) echo "browser-ttff.sh: unknown option $1" >&2; exit 2 ;;
     *) url="$1"; shift ;;
@@ -73,7 +77,22 @@ free_port() {
 [ -f "$ROOT/browser-tests/node_modules/playwright-core/package.json" ] \
   || (cd "$ROOT/browser-tests" && npm ci --no-audit --no-fund) >>"$LOG" 2>&1
 
-if [ "$nms" = 1 ]; then
+if [ "$nms" = 4 ]; then
+  if [ ! -f "$BENCH/target/nms4/node_modules/node-media-server/package.json" ]; then
+    say "installing node-media-server@$NMS4_VERSION (npm) into bench/target/nms4"
+    mkdir -p "$BENCH/target/nms4"
+    [ -f "$BENCH/target/nms4/package.json" ] || echo '{"name":"nms4-bench","private":true}' > "$BENCH/target/nms4/package.json"
+    (cd "$BENCH/target/nms4" && npm install --no-audit --no-fund "node-media-server@$NMS4_VERSION") >>"$LOG" 2>&1
+  fi
+  rtmp_port=$(free_port)
+  http_port=$(free_port)
+  node "$BENCH/scripts/nms4-start.js" "$BENCH/target/nms4" "$rtmp_port" "$http_port" >"$OUT/nms.log" 2>&1 &
+  PIDS+=($!)
+  publish="rtmp://127.0.0.1:$rtmp_port/live/ttff"
+  url="http://127.0.0.1:$http_port/live/ttff.flv"
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$rtmp_port") 2>/dev/null && break; sleep 0.1; done
+  say "Node-Media-Server $NMS4_VERSION: rtmp $rtmp_port, http $http_port"
+elif [ "$nms" = 1 ]; then
   if [ ! -f "$BENCH/target/nms/node_modules/node-media-server/package.json" ]; then
     say "installing node-media-server@$NMS_VERSION (npm) into bench/target/nms"
     mkdir -p "$BENCH/target/nms"

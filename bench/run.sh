@@ -6,8 +6,9 @@
 #   bench/run.sh [--quick] [--reps N] [--only LIST] [--profile] [--perf] [--no-docs]
 #     --quick      one repetition, shorter windows, fewer players (about 4 minutes)
 #     --reps N     repetitions of the 100/1000-player workloads (default 3; medians are reported)
-#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile,perf
-#                  (verify alone checks the generator against ffmpeg on all three servers)
+#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile,perf,flv
+#                  (verify alone checks the generator against ffmpeg on all three servers; flv is
+#                  not in the default set)
 #     --profile    also run Sluice at 1000 players under JFR and summarise where its CPU goes
 #     --perf       also run Sluice at 1000 players under Linux perf (system calls counted, samples
 #                  with kernel and JIT frames) and summarise; installs linux-perf if missing
@@ -17,9 +18,12 @@
 #   2000k x 100 and 2000k x 1000 players   CPU-s per delivered Gbit, TTFF, latency, stalls, memory
 #   600k  x 1000..6000 players (steps)      how many players one worker sustains
 #   2000k x 1000 players on 2 workers       Sluice (relays) vs nginx-rtmp (rtmp_auto_push)
+#   flv: 2000k x 1000 players, 1 worker     Sluice HTTP-FLV, Sluice RTMP and Node-Media-Server 4.x
+#                                           HTTP-FLV, latency over audio and video (workload 2000k-flv)
 #
 # Peers are installed when missing: nginx + libnginx-mod-rtmp with apt-get, Node-Media-Server
-# 2.x with npm into bench/target/nms. Nothing else is downloaded. Ports 19350-19379 on 127.0.0.1.
+# 2.x with npm into bench/target/nms (4.x into bench/target/nms4 for flv). Nothing else is
+# downloaded. Ports 19350-19379 on 127.0.0.1.
 #
 # Environment: JAVA (default java), BENCH_GEN_OPTS (generator JVM options), BENCH_SLUICE_JVM
 # (extra worker JVM options for an experiment, e.g. -Dio.netty.recycler.maxCapacityPerThread=0).
@@ -30,9 +34,13 @@ ROOT="$(dirname "$BENCH")"
 JAVA="${JAVA:-java}"
 GEN_OPTS="${BENCH_GEN_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC}"
 NMS_VERSION="2.7.4"
+NMS4_VERSION="4.4.3"
 PORT_SLUICE=19350
+PORT_SLUICE_HTTP=19351
 PORT_NGINX=19360
 PORT_NMS=19370
+PORT_NMS4=19372
+PORT_NMS4_HTTP=19373
 
 quick=0
 reps=3
@@ -112,6 +120,18 @@ ensure_nms() {
   fi
 }
 
+# NMS 4 is a rewrite (HTTP-FLV, WebSocket-FLV, enhanced RTMP) and cannot share a directory with 2.x.
+ensure_nms4() {
+  if [ ! -f "$BENCH/target/nms4/node_modules/node-media-server/package.json" ]; then
+    command -v npm >/dev/null || { say "npm missing; installing nodejs and npm (apt-get)";
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) >>"$LOG" 2>&1; }
+    say "installing node-media-server@$NMS4_VERSION (npm) into bench/target/nms4"
+    mkdir -p "$BENCH/target/nms4"
+    [ -f "$BENCH/target/nms4/package.json" ] || echo '{"name":"nms4-bench","private":true}' > "$BENCH/target/nms4/package.json"
+    (cd "$BENCH/target/nms4" && npm install --no-audit --no-fund "node-media-server@$NMS4_VERSION") >>"$LOG" 2>&1
+  fi
+}
+
 # The test stream: testsrc2 1280x720 30 fps, sine tone, H.264 GOP 60 (2 s, no scene cuts) at a
 # constant rate (nal-hrd=cbr) + AAC; 60 s, looped by the publisher with continuing timestamps.
 media() {
@@ -139,6 +159,9 @@ workers: $workers
 rtmp:
   bind: 127.0.0.1
   port: $PORT_SLUICE
+http:
+  bind: 127.0.0.1
+  port: $PORT_SLUICE_HTTP
 worker:
   jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"$extra]
 log:
@@ -192,6 +215,16 @@ start_nms() {
   wait_port "$PORT_NMS"
 }
 
+start_nms4() {
+  local dir="$OUT/nms4"
+  mkdir -p "$dir"
+  node "$BENCH/scripts/nms4-start.js" "$BENCH/target/nms4" "$PORT_NMS4" "$PORT_NMS4_HTTP" >"$dir/nms.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_KIND=nms
+  wait_port "$PORT_NMS4"
+  wait_port "$PORT_NMS4_HTTP"
+}
+
 stop_server() {
   [ -n "$SERVER_PID" ] || return 0
   case "$SERVER_KIND" in
@@ -212,14 +245,20 @@ wait_port() {
 }
 wait_file() { for _ in $(seq 1 100); do [ -s "$1" ] && return 0; sleep 0.1; done; say "$1 did not appear"; exit 1; }
 
-port_of() { case "$1" in sluice*) echo $PORT_SLUICE ;; nginx*) echo $PORT_NGINX ;; nms*) echo $PORT_NMS ;; esac; }
+port_of() { case "$1" in sluice*) echo $PORT_SLUICE ;; nginx*) echo $PORT_NGINX ;; nms4*) echo $PORT_NMS4 ;;
+  nms*) echo $PORT_NMS ;; esac; }
+# Where the players of a label play: HTTP-FLV labels end in -httpflv; the rest play RTMP.
+play_url() { case "$1" in sluice*-httpflv) echo "http://127.0.0.1:$PORT_SLUICE_HTTP/live/$2.flv" ;;
+  nms4*-httpflv) echo "http://127.0.0.1:$PORT_NMS4_HTTP/live/$2.flv" ;;
+  *) echo "rtmp://127.0.0.1:$(port_of "$1")/live/$2" ;; esac; }
 
 # gen LABEL WORKLOAD KBPS STREAM PLAYERS [generator options...]
 gen() {
   local label="$1" workload="$2" kbps="$3" stream="$4" players="$5"; shift 5
   say "$label $workload: players $players"
   "$JAVA" $GEN_OPTS -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.LoadGenerator \
-    --url "rtmp://127.0.0.1:$(port_of "$label")/live/$stream" --flv "$(media "$kbps")" --players "$players" \
+    --url "rtmp://127.0.0.1:$(port_of "$label")/live/$stream" --play-url "$(play_url "$label" "$stream")" \
+    --flv "$(media "$kbps")" --players "$players" \
     --pids "$SERVER_PID" --label "$label" --workload "$workload" --json-out "$RESULTS" "$@" \
     2>>"$LOG" | grep -v '^{' | tee -a "$LOG" >&2 || say "generator failed ($label $workload)"
 }
@@ -227,12 +266,14 @@ gen() {
 # sluice-1w-mw40: the same server with players.merge_writes: 40ms (SRS-style merged writes).
 start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;;
   sluice-1w-mw40) start_sluice 1 "" $'players:\n  merge_writes: 40ms' ;; nginx-1w) start_nginx 1 ;;
-  nginx-2w) start_nginx 2 ;; nms) start_nms ;; esac; }
+  nginx-2w) start_nginx 2 ;; nms) start_nms ;;
+  sluice-1w-rtmp|sluice-1w-httpflv) start_sluice 1 ;; nms4-httpflv) start_nms4 ;; esac; }
 
 # ---- the run ----
 need_build
 if wants nginx || wants two || wants verify; then ensure_nginx; fi
 if wants nms || wants verify; then ensure_nms; fi
+if wants flv; then ensure_nms4; fi
 media 2000 >/dev/null
 media 600 >/dev/null
 say "results in $OUT (machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -266,6 +307,20 @@ for rep in $(seq 1 "$reps"); do
     stop_server
   done
 done
+
+if wants flv; then
+  # HTTP-FLV beside RTMP on the same build and NMS 4's HTTP-FLV, interleaved per repetition like
+  # the runs above; the latency covers audio and video messages (--latency all) for all three.
+  for rep in $(seq 1 "$reps"); do
+    for s in sluice-1w-httpflv sluice-1w-rtmp nms4-httpflv; do
+      start "$s"
+      heap=""; [ "$rep" = 1 ] && [ "$s" != nms4-httpflv ] && heap="--heap"
+      gen "$s" 2000k-flv 2000 "f${rep}" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" \
+        --latency all $heap
+      stop_server
+    done
+  done
+fi
 
 if wants scale; then
   for s in "${servers[@]}"; do
@@ -319,6 +374,10 @@ if wants perf; then
   say "perf: $OUT/perf.txt"
 fi
 
+if wants flv; then
+  "$JAVA" -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Report \
+    --results "$RESULTS" --flv-only "$OUT/flv.md" >/dev/null 2>>"$LOG" && say "HTTP-FLV table: $OUT/flv.md"
+fi
 if [ "$docs" = 1 ]; then
   "$JAVA" -Djava.awt.headless=true -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Report \
     --results "$RESULTS" --verify "$VERIFY" --docs "$ROOT/docs" --run "$(basename "$OUT")" \

@@ -9,6 +9,8 @@ import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * RTMP load generator: one publisher sends an FLV file in real time, players join at a fixed
+ * Load generator: one RTMP publisher sends an FLV file in real time, players (RTMP or HTTP-FLV,
+ * see {@link Options}) join at a fixed
  * rate, and at each step (a player count) a window is measured: server CPU and memory from
  * /proc, delivered bytes, time to first frame, latency, stalls. Prints a table and one JSON line
  * per step.
@@ -42,7 +45,7 @@ public final class LoadGenerator {
 
     private final Options options;
     private final ProcSampler sampler;
-    private final SendClock clock = new SendClock();
+    private final SendClock clock;
     private final Measuring measuring = new Measuring();
     private final List<Player> players = new ArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
@@ -53,6 +56,7 @@ public final class LoadGenerator {
     private LoadGenerator(Options options) {
         this.options = options;
         this.sampler = new ProcSampler(options.pids());
+        this.clock = new SendClock(options.audioLatency());
     }
 
     public static void main(String[] args) throws Exception {
@@ -138,9 +142,9 @@ public final class LoadGenerator {
         List<Player> warm = new ArrayList<>();
         List<CompletableFuture<Player>> started = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Player p = new Player(clock, measuring);
+            Player p = new Player(clock, measuring, options.audioLatency());
             warm.add(p);
-            started.add(p.start(group, options.address(), options.app(), options.stream(), options.recvBufferMax()));
+            started.add(startPlayer(p));
             Thread.sleep(10);
         }
         try {
@@ -154,6 +158,17 @@ public final class LoadGenerator {
         }
         warm.forEach(Player::close);
         Thread.sleep(1000);
+    }
+
+    private CompletableFuture<Player> startPlayer(Player p) {
+        if (options.httpFlv()) {
+            return p.startHttpFlv(group, options.playUrl(), options.recvBufferMax());
+        }
+        URI play = options.playUrl();
+        String path = play.getPath().substring(1);
+        int slash = path.lastIndexOf('/');
+        return p.start(group, new InetSocketAddress(play.getHost(), play.getPort() < 0 ? 1935 : play.getPort()),
+                path.substring(0, slash), path.substring(slash + 1), options.recvBufferMax());
     }
 
     private static long cpuTicks(Map<Long, ProcSampler.Proc> before, Map<Long, ProcSampler.Proc> after) {
@@ -176,9 +191,9 @@ public final class LoadGenerator {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            Player p = new Player(clock, measuring);
+            Player p = new Player(clock, measuring, options.audioLatency());
             players.add(p);
-            started.add(p.start(group, options.address(), options.app(), options.stream(), options.recvBufferMax()));
+            started.add(startPlayer(p));
         }
         try {
             CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -308,7 +323,8 @@ public final class LoadGenerator {
                 Result.Percentiles.ofSorted(playTimes.stream().mapToLong(Long::longValue).sorted().toArray(), 1e-6),
                 keyStarts,
                 ttff.isEmpty() ? 0 : 100.0 * keyStarts / ttff.size(),
-                Result.Percentiles.of(latency, 1e-3), latency.count(), misses,
+                Result.Percentiles.of(latency, 1e-3), options.audioLatency() ? "audio+video" : "video",
+                latency.count(), misses,
                 publisher.lateness().percentile(0.99) / 1000.0,
                 stalls + stalledNow, stalledPlayers,
                 rssBaseline, rssPeak, hwm, connected == 0 ? 0 : (double) rssPerPlayerBase / connected,

@@ -8,10 +8,14 @@ import java.util.List;
 /** Command line of {@link LoadGenerator}. */
 record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warmupSeconds, double windowSeconds,
                double settleSeconds, List<Long> pids, int threads, String label, String workload, Path jsonOut,
-               boolean heap, int recvBufferMax, int warmPlayers) {
+               boolean heap, int recvBufferMax, int warmPlayers, URI playUrl, boolean audioLatency) {
 
     static final String USAGE = """
             usage: LoadGenerator --url rtmp://127.0.0.1:1935/live/bench --flv FILE [options]
+              --url URL             where the publisher publishes (rtmp://host:port/app/name)
+              --play-url URL        where players play: rtmp://... (RTMP) or http://host:port/app/name.flv
+                                    (HTTP-FLV)                                                 [--url]
+              --latency all|video   which messages the latency covers: video only, or audio too  [video]
               --players N[,N2,...]  players, or steps of a rising count (a window is measured at each)  [100]
               --ramp R              new players per second                                            [200]
               --warmup S            seconds between the end of a ramp and the measuring window          [5]
@@ -43,6 +47,8 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
         Path jsonOut = null;
         boolean heap = false;
         int recvMax = 262144;
+        URI playUrl = null;
+        boolean audioLatency = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--heap")) {
@@ -77,14 +83,33 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
                 case "--json-out" -> jsonOut = Path.of(v);
                 case "--recv-max" -> recvMax = Integer.parseInt(v);
                 case "--warm" -> warm = Integer.parseInt(v);
+                case "--play-url" -> playUrl = URI.create(v);
+                case "--latency" -> {
+                    if (!v.equals("all") && !v.equals("video")) {
+                        throw new IllegalArgumentException("--latency is all or video, not " + v);
+                    }
+                    audioLatency = v.equals("all");
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         if (url == null || flv == null) {
             throw new IllegalArgumentException("--url and --flv are required");
         }
+        if (playUrl == null) {
+            playUrl = url;
+        }
+        String scheme = String.valueOf(playUrl.getScheme());
+        if (!scheme.equals("rtmp") && !scheme.equals("http")) {
+            throw new IllegalArgumentException("--play-url must be rtmp:// or http://, not " + playUrl);
+        }
         return new Options(url, flv, steps, ramp, warmup, window, settle, pids, threads, label, workload, jsonOut,
-                heap, recvMax, warm);
+                heap, recvMax, warm, playUrl, audioLatency);
+    }
+
+    /** Whether players play HTTP-FLV (an http:// play URL) rather than RTMP. */
+    boolean httpFlv() {
+        return "http".equals(playUrl.getScheme());
     }
 
     /** The application part of the URL ("live" in rtmp://host/live/stream). */

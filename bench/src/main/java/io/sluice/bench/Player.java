@@ -12,19 +12,23 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One measuring player. It never decodes media: the client's chunk decoder skims audio and video
- * ({@link MediaSummary#SKIM}: header fields and the first two payload bytes, the payload skipped),
- * and this listener looks only at those two bytes to tell key frames and sequence headers apart. Everything runs on the
+ * One measuring player, over RTMP or HTTP-FLV. It never decodes media: the RTMP client's chunk
+ * decoder ({@link MediaSummary#SKIM}) or the {@link FlvSkimmer} of an HTTP-FLV player keeps header
+ * fields and the first two payload bytes and skips the payload, and this listener looks only at
+ * those two bytes to tell key frames and sequence headers apart. Everything runs on the
  * player's event loop; the results are read after the run.
  */
-final class Player implements ClientListener {
+final class Player implements ClientListener, HttpFlvClient.Listener {
 
     static final long STALL_NANOS = 1_000_000_000L;
 
     private final SendClock clock;
     private final LoadGenerator.Measuring measuring;
+    /** Whether audio messages count in the latency histogram too (video always does). */
+    private final boolean audioLatency;
     final long startNanos;
     volatile Channel channel;
+    private volatile HttpFlvClient http;
     /** When play was sent: messages the publisher sent earlier came from the GOP cache. */
     volatile long playNanos;
     volatile long connectedNanos;
@@ -45,9 +49,10 @@ final class Player implements ClientListener {
     long videoBytes;
     long audioBytes;
 
-    Player(SendClock clock, LoadGenerator.Measuring measuring) {
+    Player(SendClock clock, LoadGenerator.Measuring measuring, boolean audioLatency) {
         this.clock = clock;
         this.measuring = measuring;
+        this.audioLatency = audioLatency;
         this.startNanos = System.nanoTime();
     }
 
@@ -85,6 +90,36 @@ final class Player implements ClientListener {
                 });
     }
 
+    /**
+     * Plays {@code url} (http://host:port/app/name.flv) over HTTP-FLV; completes (never
+     * exceptionally) when the response headers arrived or the start failed.
+     */
+    CompletableFuture<Player> startHttpFlv(EventLoopGroup group, java.net.URI url, int recvBufferMax) {
+        return HttpFlvClient.play(group, url, recvBufferMax, ch -> {
+                    channel = ch;
+                    connectedNanos = System.nanoTime();
+                }, this)
+                .thenApply(client -> {
+                    http = client;
+                    playStartedNanos = System.nanoTime();
+                    return client;
+                })
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        failed = true;
+                        Throwable cause = error.getCause() != null ? error.getCause() : error;
+                        failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                        close();
+                    }
+                    return this;
+                });
+    }
+
+    @Override
+    public void onRequestSent() {
+        playNanos = System.nanoTime();
+    }
+
     @Override
     public void onSkipped(Object summary) {
         if (summary instanceof MediaSummary m) {
@@ -92,7 +127,8 @@ final class Player implements ClientListener {
         }
     }
 
-    private void onMedia(MediaSummary m) {
+    @Override
+    public void onMedia(MediaSummary m) {
         long now = System.nanoTime();
         ThreadStats s = stats;
         if (s == null) {
@@ -109,6 +145,9 @@ final class Player implements ClientListener {
             audioBytes += m.length();
             s.audioFrames++;
             s.mediaBytes += m.length();
+            if (audioLatency) {
+                recordLatency(s, m.timestamp(), now);
+            }
             return;
         }
         if (m.typeId() != MediaSummary.VIDEO) {
@@ -129,8 +168,12 @@ final class Player implements ClientListener {
             s.stalls++;
         }
         lastVideoNanos = now;
+        recordLatency(s, m.timestamp(), now);
+    }
+
+    private void recordLatency(ThreadStats s, long timestamp, long now) {
         if (measuring.on) {
-            long sent = clock.sentAt(m.timestamp());
+            long sent = clock.sentAt(timestamp);
             if (sent == 0) {
                 s.latencyMisses++;
             } else if (sent >= playNanos) {
@@ -166,6 +209,10 @@ final class Player implements ClientListener {
     }
 
     long bytesIn() {
+        HttpFlvClient h = http;
+        if (h != null) {
+            return h.bytesIn();
+        }
         Channel c = channel;
         return c == null ? 0 : Connection.of(c).bytesIn();
     }

@@ -145,9 +145,7 @@ final class Publisher implements AutoCloseable {
         ByteBuf body = tag.payload().retainedDuplicate();
         tagsSent++;
         bytesSent += body.readableBytes();
-        if (tag.type() == FlvTag.VIDEO) {
-            clock.sent(ts, now);
-        }
+        clock.sent(tag.type(), ts, now);
         client.write(RtmpMessage.fromFlvTag(tag.type(), ts, streamId, body));
     }
 

@@ -38,6 +38,12 @@ public final class Report {
         }
         Report r = new Report();
         r.load(Path.of(a.get("--results")), a.containsKey("--verify") ? Path.of(a.get("--verify")) : null);
+        if (a.containsKey("--flv-only")) {
+            // The HTTP-FLV table alone, to a file: a run of only that workload leaves docs/ alone.
+            Files.writeString(Path.of(a.get("--flv-only")), r.flvTable());
+            System.out.println(r.flvTable());
+            return;
+        }
         Path docs = Path.of(a.getOrDefault("--docs", "docs"));
         Files.createDirectories(docs);
         String section = r.markdown(a.getOrDefault("--run", "?"), a.getOrDefault("--load", "?"));
@@ -140,6 +146,11 @@ public final class Report {
                         median(r, field("stallEvents")), median(r, field("failed")), median(r, field("noVideo")),
                         median(r, field("generatorCpuPercent")), median(r, field("machineBusyPercent"))));
             }
+        }
+
+        if (!playerCounts("sluice-1w-httpflv", FLV).isEmpty()) {
+            b.append("\n### HTTP-FLV beside RTMP and Node-Media-Server 4.x (1 publisher at 2 Mbit/s, 1 worker)\n\n");
+            b.append(flvTable());
         }
 
         b.append("\n### 600 kbit/s, rising player count (one window per step, 1 worker each)\n\n");
@@ -257,6 +268,47 @@ public final class Report {
         return true;
     }
 
+    static final String FLV = "2000k-flv";
+
+    /**
+     * The HTTP-FLV workload: Sluice's HTTP-FLV and RTMP players and NMS 4's HTTP-FLV players, with
+     * the issue's goals checked against the medians (HTTP-FLV CPU-s per Gbit within 10 % of
+     * Sluice's RTMP figure, and at most half of NMS's).
+     */
+    String flvTable() {
+        StringBuilder b = new StringBuilder();
+        b.append("| server / players | players | reps | CPU-s per Gbit | marginal CPU-s per Gbit | server CPU % | "
+                + "delivered Mbit/s | TTFF p50 / p99 ms | key-frame starts | latency p50 / p99 ms (audio + video) | "
+                + "stalls | failed / no video | RSS per player KiB | heap per player KiB | generator CPU % |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String label : List.of("sluice-1w-httpflv", "sluice-1w-rtmp", "nms4-httpflv")) {
+            for (int players : playerCounts(label, FLV)) {
+                List<JsonNode> r = runs(label, FLV, players);
+                List<JsonNode> heap = r.stream().filter(n -> n.hasNonNull("heapPerPlayerKb")).toList();
+                b.append(String.format(Locale.ROOT,
+                        "| %s | %d | %d | %s | %.3f | %.0f | %.0f | %.1f / %.1f | %.1f %% | %.2f / %s | %.0f | %.0f / %.0f | %.1f | %s | %.0f |%n",
+                        label, players, r.size(), spread(r, field("cpuSecondsPerGbit"), "%.3f"),
+                        median(r, field("marginalCpuSecondsPerGbit")), median(r, field("serverCpuPercent")),
+                        median(r, field("deliveredMbps")), median(r, field("ttffMs", "p50")),
+                        median(r, field("ttffMs", "p99")), median(r, field("keyframeStartPercent")),
+                        median(r, field("latencyMs", "p50")), spread(r, field("latencyMs", "p99"), "%.1f"),
+                        median(r, field("stallEvents")), median(r, field("failed")), median(r, field("noVideo")),
+                        median(r, field("rssPerPlayerKb")),
+                        heap.isEmpty() ? "–" : String.format(Locale.ROOT, "%.1f", median(heap, field("heapPerPlayerKb"))),
+                        median(r, field("generatorCpuPercent"))));
+            }
+        }
+        double flv = median(runs("sluice-1w-httpflv", FLV, 1000), field("cpuSecondsPerGbit"));
+        double rtmp = median(runs("sluice-1w-rtmp", FLV, 1000), field("cpuSecondsPerGbit"));
+        double nms = median(runs("nms4-httpflv", FLV, 1000), field("cpuSecondsPerGbit"));
+        if (!Double.isNaN(flv) && !Double.isNaN(rtmp) && !Double.isNaN(nms)) {
+            b.append(String.format(Locale.ROOT, "%nGoals at 1000 players (medians): HTTP-FLV / RTMP = %.2f (goal ≤ 1.10: %s); "
+                            + "HTTP-FLV / NMS 4 HTTP-FLV = %.2f (goal ≤ 0.50: %s).%n",
+                    flv / rtmp, flv / rtmp <= 1.10 ? "met" : "not met", flv / nms, flv / nms <= 0.5 ? "met" : "not met"));
+        }
+        return b.toString();
+    }
+
     private static String counts(JsonNode c) {
         if (c.isMissingNode() || c.isNull()) {
             return "–";
@@ -279,6 +331,9 @@ public final class Report {
         }
         cats.sort(Comparator.comparingInt(c -> Integer.parseInt(c.split(" ")[0])));
         for (String l : labels) {
+            if (playerCounts(l, "2000k").isEmpty()) {
+                continue; // e.g. the HTTP-FLV workload's labels, which have their own table
+            }
             double[] v = new double[cats.size()];
             for (int i = 0; i < cats.size(); i++) {
                 v[i] = median(runs(l, "2000k", Integer.parseInt(cats.get(i).split(" ")[0])), field("cpuSecondsPerGbit"));
@@ -291,7 +346,7 @@ public final class Report {
         List<String> lat = List.of("TTFF p50, 100", "TTFF p50, 1000", "latency p99, 100", "latency p99, 1000");
         List<Chart.Series> ls = new ArrayList<>();
         for (String l : labels) {
-            if (l.endsWith("2w")) {
+            if (l.endsWith("2w") || playerCounts(l, "2000k").isEmpty()) {
                 continue;
             }
             ls.add(new Chart.Series(l, new double[] {

@@ -14,7 +14,7 @@ record Result(String label, String workload, int players, int connected, int fai
               double idleCpuPercent, double marginalCpuSecondsPerGbit, List<ProcCpu> processes,
               double generatorCpuPercent, double machineBusyPercent,
               Percentiles ttffMs, Percentiles connectMs, Percentiles playMs, int keyframeStarts, double keyframeStartPercent,
-              Percentiles latencyMs, long latencySamples, long latencyMisses, double publisherLateP99Ms,
+              Percentiles latencyMs, String latencyOf, long latencySamples, long latencyMisses, double publisherLateP99Ms,
               long stallEvents, int stalledPlayers,
               long rssBaselineKb, long rssPeakKb, long vmHwmKb, double rssPerPlayerKb,
               Long heapBaselineKb, Long heapEndKb, Double heapPerPlayerKb,
@@ -66,7 +66,7 @@ record Result(String label, String workload, int players, int connected, int fai
                 ttffMs.p50, ttffMs.p90, ttffMs.p99, ttffMs.max, keyframeStarts, keyframeStartPercent));
         row(b, "  of which connect / play", f("p50 %.1f / %.1f ms, p99 %.1f / %.1f ms", connectMs.p50, playMs.p50,
                 connectMs.p99, playMs.p99));
-        row(b, "latency (video)", f("p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms (%d samples, %d unmatched)",
+        row(b, "latency (" + latencyOf + ")", f("p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms (%d samples, %d unmatched)",
                 latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999, latencyMs.max, latencySamples,
                 latencyMisses));
         row(b, "publisher pacing", f("p99 %.2f ms late", publisherLateP99Ms));

@@ -92,7 +92,7 @@ public final class Verify {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("verify-ffmpeg.log").toFile()).start();
             List<CompletableFuture<Player>> started = new ArrayList<>();
             for (int i = 0; i < playerCount; i++) {
-                Player p = new Player(clock, measuring);
+                Player p = new Player(clock, measuring, false);
                 players.add(p);
                 started.add(p.start(group, o.address(), o.app(), o.stream(), 262144));
             }
