@@ -1,10 +1,9 @@
 package io.sluice.worker.http.flv;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.worker.net.Connection;
-import io.sluice.worker.net.WireBatch;
+import io.sluice.worker.net.PlayerWrites;
 import io.sluice.worker.net.WireSink;
 import io.sluice.worker.stream.FrameGate;
 import io.sluice.worker.stream.LiveStream;
@@ -45,22 +44,19 @@ public final class FlvPlayer implements Subscriber {
     static final int MAX_HELD = 64;
 
     private final ChannelHandlerContext ctx;
-    private final WireSink sink;
     private final FlvTags tags;
     private final FrameGate gate;
     private final StreamRegistry registry;
     private final LiveStream stream;
     private final Runnable onLive;
     private final Connection connection;
-    private final WireBatch batch = new WireBatch();
+    private final PlayerWrites writes;
     private volatile boolean active = true;
     private boolean closed;
 
     private boolean begun;
     private boolean headerSent;
     private final List<MediaFrame> held = new ArrayList<>();
-    private boolean dirty;
-    private boolean pipelineDirty;
 
     /**
      * @param ctx      the player's handler (event loop, channel, allocator)
@@ -72,7 +68,7 @@ public final class FlvPlayer implements Subscriber {
     public FlvPlayer(ChannelHandlerContext ctx, WireSink sink, FlvTags tags, long slowTimeoutNanos,
                      StreamRegistry registry, LiveStream stream, Runnable onLive) {
         this.ctx = ctx;
-        this.sink = sink;
+        this.writes = new PlayerWrites(ctx, sink);
         this.tags = tags;
         this.gate = new FrameGate(slowTimeoutNanos, ctx.executor().ticker());
         this.registry = registry;
@@ -102,7 +98,7 @@ public final class FlvPlayer implements Subscriber {
         }
         closed = true;
         active = false;
-        batch.discard();
+        writes.discard();
         held.forEach(MediaFrame::release);
         held.clear();
         stream.unsubscribe(this);
@@ -156,29 +152,14 @@ public final class FlvPlayer implements Subscriber {
 
     @Override
     public void flush() {
-        if (!dirty) {
-            return;
-        }
-        dirty = false;
-        if (!active || !ctx.channel().isActive()) {
-            batch.discard();
-            return;
-        }
-        if (sink.write(batch)) {
-            pipelineDirty = true;
-        }
-        if (pipelineDirty) {
-            pipelineDirty = false;
-            ctx.flush();
-        }
+        writes.flush(active);
     }
 
     private void begin() {
         if (!begun && ctx.channel().isActive()) {
             begun = true;
             onLive.run();
-            pipelineDirty = true;
-            dirty = true;
+            writes.wrotePipeline();
         }
     }
 
@@ -206,10 +187,7 @@ public final class FlvPlayer implements Subscriber {
             audio |= f.kind() == MediaFrame.Kind.AUDIO;
             video |= f.kind() == MediaFrame.Kind.VIDEO;
         }
-        sink.toPipeline(batch);
-        sink.write(tags.header(ctx.alloc(), audio, video));
-        pipelineDirty = true;
-        dirty = true;
+        writes.bytes(tags.header(ctx.alloc(), audio, video));
         List<MediaFrame> frames = new ArrayList<>(held);
         held.clear();
         try {
@@ -226,7 +204,7 @@ public final class FlvPlayer implements Subscriber {
             return;
         }
         switch (gate.admit(frame, ctx.channel().isWritable())) {
-            case SEND -> write(frame.encoded(tags));
+            case SEND -> writes.shared(frame.encoded(tags));
             case SKIP -> {
             }
             case DISCONNECT -> {
@@ -239,17 +217,5 @@ public final class FlvPlayer implements Subscriber {
             }
             default -> throw new IllegalStateException();
         }
-    }
-
-    private void write(ByteBuf shared) {
-        if (pipelineDirty || !batch.hasRoom()) {
-            // Behind something already in the pipeline: stay behind it.
-            sink.write(shared.retainedDuplicate());
-            pipelineDirty = true;
-        } else {
-            // Written at the flush, with one writev when the sink may and the channel has nothing queued.
-            batch.add(shared.retain());
-        }
-        dirty = true;
     }
 }

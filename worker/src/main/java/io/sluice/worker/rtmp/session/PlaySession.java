@@ -1,10 +1,9 @@
 package io.sluice.worker.rtmp.session;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.worker.net.Connection;
-import io.sluice.worker.net.WireBatch;
+import io.sluice.worker.net.PlayerWrites;
 import io.sluice.worker.net.WireSink;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.UserControl;
@@ -37,7 +36,6 @@ final class PlaySession implements Subscriber {
     private static final Logger log = LoggerFactory.getLogger(PlaySession.class);
 
     private final ChannelHandlerContext ctx;
-    private final WireSink sink;
     private final Connection connection;
     private final int streamId;
     /** The encoding this player's frames are sent in (the connection's chunk size). */
@@ -48,15 +46,12 @@ final class PlaySession implements Subscriber {
 
     private boolean live;
     private boolean paused;
-    private boolean dirty;
-    /** Something was written to the pipeline since the last flush (media then joins it there). */
-    private boolean pipelineDirty;
-    private final WireBatch batch = new WireBatch();
+    private final PlayerWrites writes;
 
     PlaySession(ChannelHandlerContext ctx, WireSink sink, int streamId, int chunkSize, long slowTimeoutNanos,
                 LiveStream stream) {
         this.ctx = ctx;
-        this.sink = sink;
+        this.writes = new PlayerWrites(ctx, sink);
         this.connection = Connection.of(ctx.channel());
         this.streamId = streamId;
         this.chunks = RtmpChunks.of(chunkSize);
@@ -75,7 +70,7 @@ final class PlaySession implements Subscriber {
     /** Stops receiving; the caller unsubscribes and releases the stream. */
     void deactivate() {
         active = false;
-        batch.discard();
+        writes.discard();
     }
 
     @Override
@@ -120,21 +115,7 @@ final class PlaySession implements Subscriber {
 
     @Override
     public void flush() {
-        if (!dirty) {
-            return;
-        }
-        dirty = false;
-        if (!active || !ctx.channel().isActive()) {
-            batch.discard();
-            return;
-        }
-        if (sink.write(batch)) {
-            pipelineDirty = true;
-        }
-        if (pipelineDirty) {
-            pipelineDirty = false;
-            ctx.flush();
-        }
+        writes.flush(active);
     }
 
     /** Sends the replies to {@code play}; media follows from the fan-out. */
@@ -198,26 +179,14 @@ final class PlaySession implements Subscriber {
     private void writeFrame(MediaFrame frame) {
         // Players on the shared message stream id share the frame's encoding at their chunk size
         // (made once per worker); any other gets bytes of its own.
-        ByteBuf shared = streamId == RtmpChunks.SHARED_STREAM_ID ? frame.encoded(chunks) : null;
-        if (pipelineDirty || !batch.hasRoom()) {
-            // Behind something already in the pipeline: stay behind it.
-            sink.write(shared != null ? shared.retainedDuplicate() : encode(frame));
-            pipelineDirty = true;
+        if (streamId == RtmpChunks.SHARED_STREAM_ID) {
+            writes.shared(frame.encoded(chunks));
         } else {
-            // Written at the flush, with one writev when the sink may and the channel has nothing queued.
-            batch.add(shared != null ? shared.retain() : encode(frame));
+            writes.owned(chunks.encodeFor(ctx.alloc(), frame, streamId));
         }
-        dirty = true;
-    }
-
-    private ByteBuf encode(MediaFrame frame) {
-        return chunks.encodeFor(ctx.alloc(), frame, streamId);
     }
 
     private void write(Object message) {
-        sink.toPipeline(batch); // media given earlier goes first
-        ctx.write(message, ctx.voidPromise());
-        pipelineDirty = true;
-        dirty = true;
+        writes.message(message); // media given earlier goes first
     }
 }
