@@ -1,11 +1,6 @@
 package io.sluice.worker.http;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.worker.runtime.Listener;
 import io.sluice.worker.runtime.WorkerRuntime;
@@ -37,23 +32,8 @@ public final class HttpListener implements Listener {
 
     /** Binds the HTTP port; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(runtime.group())
-                .channel(EpollServerSocketChannel.class)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        runtime.connections().track(ch);
-                        ch.pipeline().addLast(new HttpServerInitializer(() -> settings, runtime.registry(),
-                                runtime::cluster, runtime.limits()));
-                    }
-                });
-        listener = b.bind(host, port).sync().channel();
+        listener = runtime.bindTcp(host, port, b -> { }, ch -> ch.pipeline().addLast(
+                new HttpServerInitializer(() -> settings, runtime.registry(), runtime::cluster, runtime.limits())));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, epoll)", host, bound.getPort());
         return bound;

@@ -1,9 +1,15 @@
 package io.sluice.worker.runtime;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.WorkerDump;
@@ -20,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One worker's machinery, shared by every way in: the event loops (Netty's native epoll
@@ -82,6 +89,33 @@ public final class WorkerRuntime implements AutoCloseable {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /**
+     * Binds a client-facing TCP port on this runtime's loops, shared with the other workers
+     * ({@code SO_REUSEPORT}, epoll; no Nagle, keep-alive). Every accepted connection is tracked
+     * ({@link #connections}), then {@code init} builds its pipeline; {@code options} may set more
+     * child options. Returns the listening channel.
+     */
+    public Channel bindTcp(String host, int port, Consumer<ServerBootstrap> options, Consumer<Channel> init)
+            throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerSocketChannel.class)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.track(ch);
+                        init.accept(ch);
+                    }
+                });
+        options.accept(b);
+        return b.bind(host, port).sync().channel();
     }
 
     /** Event loop threads. */

@@ -3,11 +3,9 @@ package io.sluice.worker.rtmp.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
@@ -56,26 +54,11 @@ public final class RtmpListener implements Listener {
 
     /** Binds the client port; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(runtime.group())
-                .channel(EpollServerSocketChannel.class)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                // Re-armed after each read during session setup (TrafficCountingHandler): Linux's
-                // delayed ACKs would hold each step of ffmpeg's connect/createStream for ~40 ms.
-                .childOption(EpollChannelOption.TCP_QUICKACK, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        runtime.connections().track(ch);
-                        ch.pipeline().addLast(new RtmpServerInitializer(() -> settings, runtime.registry(),
-                                runtime.cluster(), runtime.limits(), budget, false));
-                    }
-                });
-        listener = b.bind(host, port).sync().channel();
+        // TCP_QUICKACK is re-armed after each read during session setup (TrafficCountingHandler):
+        // Linux's delayed ACKs would hold each step of ffmpeg's connect/createStream for ~40 ms.
+        listener = runtime.bindTcp(host, port, b -> b.childOption(EpollChannelOption.TCP_QUICKACK, true),
+                ch -> ch.pipeline().addLast(new RtmpServerInitializer(() -> settings, runtime.registry(),
+                        runtime.cluster(), runtime.limits(), budget, false)));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("RTMP listening on {}:{} (SO_REUSEPORT, epoll, {} event loop threads)", host, bound.getPort(),
                 runtime.threads());
