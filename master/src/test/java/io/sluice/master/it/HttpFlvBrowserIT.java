@@ -1,6 +1,5 @@
 package io.sluice.master.it;
 
-import io.sluice.common.testing.Ffmpeg;
 import io.sluice.common.testing.Processes;
 import io.sluice.worker.it.TestMedia;
 import org.junit.jupiter.api.Test;
@@ -8,7 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,11 +32,7 @@ class HttpFlvBrowserIT {
             throws Exception {
         BrowserPlayer.requireTools();
         try (Processes processes = new Processes(); SluiceServer s = SluiceServer.start(dir, "workers: 2\n")) {
-            List<String> publish = new ArrayList<>(List.of(Ffmpeg.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel",
-                    "warning"));
-            publish.addAll(TestMedia.generatedInput(true, 120));
-            publish.addAll(TestMedia.h264Aac());
-            publish.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + s.port() + "/live/web"));
+            List<String> publish = TestMedia.publishCommand(120, "rtmp://127.0.0.1:" + s.port() + "/live/web");
             processes.start(dir.resolve("publisher.log"), publish);
             s.awaitLog("publish started", 30);
             long owner = ownerPid(s, "live/web");

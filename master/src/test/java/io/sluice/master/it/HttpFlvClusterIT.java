@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +44,7 @@ class HttpFlvClusterIT {
     void aPlayerOnTheOtherWorkerIsServedThroughTheRelayAndShownAsHttpFlv(@TempDir Path dir) throws Exception {
         Ffmpeg.ffmpeg();
         try (Processes processes = new Processes(); SluiceServer s = SluiceServer.start(dir, "workers: 2\n")) {
-            List<String> publish = new ArrayList<>(List.of(Ffmpeg.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel",
-                    "warning"));
-            publish.addAll(TestMedia.generatedInput(true, 90));
-            publish.addAll(TestMedia.h264Aac());
-            publish.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + s.port() + "/live/it"));
+            List<String> publish = TestMedia.publishCommand(90, "rtmp://127.0.0.1:" + s.port() + "/live/it");
             processes.start(dir.resolve("publisher.log"), publish);
             s.awaitLog("publish started", 30);
             long owner = ownerPid(s);

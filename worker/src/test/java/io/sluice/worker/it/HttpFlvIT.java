@@ -33,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -62,10 +61,7 @@ class HttpFlvIT {
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         worker = WorkerProcess.start(dir, "log:\n  level: debug\n");
         worker.awaitLog("HTTP-FLV listening", 20);
-        List<String> publish = new ArrayList<>(List.of(Ffmpeg.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "warning"));
-        publish.addAll(TestMedia.generatedInput(true, 90));
-        publish.addAll(TestMedia.h264Aac());
-        publish.addAll(List.of("-f", "flv", worker.url("it")));
+        List<String> publish = TestMedia.publishCommand(90, worker.url("it"));
         processes.start(dir.resolve("publisher.log"), publish);
         worker.awaitLog("publish started", 20);
     }

@@ -37,6 +37,15 @@ public final class TestMedia {
                 "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k");
     }
 
+    /** ffmpeg publishing a generated H.264 + AAC stream of {@code seconds}, in real time, to {@code rtmpUrl}. */
+    public static List<String> publishCommand(int seconds, String rtmpUrl) {
+        List<String> cmd = new ArrayList<>(List.of(Ffmpeg.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "warning"));
+        cmd.addAll(generatedInput(true, seconds));
+        cmd.addAll(h264Aac());
+        cmd.addAll(List.of("-f", "flv", rtmpUrl));
+        return cmd;
+    }
+
     /** Writes a generated FLV file of {@code seconds}. */
     public static void writeFlv(Processes processes, Path out, int seconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Ffmpeg.ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"));
