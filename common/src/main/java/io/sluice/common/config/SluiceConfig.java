@@ -16,7 +16,8 @@ import java.util.Objects;
 @JsonDeserialize(using = ConfigJson.Deserializer.class)
 public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http,
                            GopCacheSettings gopCache, PlayerSettings players,
-                           WorkerSettings worker, LogSettings log, PathSettings paths) {
+                           WorkerSettings worker, LogSettings log, PathSettings paths,
+                           ApiSettings api) {
 
     public SluiceConfig {
         Objects.requireNonNull(workers, "workers");
@@ -27,12 +28,14 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         Objects.requireNonNull(worker, "worker");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(paths, "paths");
+        Objects.requireNonNull(api, "api");
     }
 
     /** The built-in configuration, used when there is no file; the shipped conf/sluice.yaml says the same. */
     public static SluiceConfig defaults() {
         return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), HttpSettings.defaults(),
                 GopCacheSettings.defaults(),
-                PlayerSettings.defaults(), WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults());
+                PlayerSettings.defaults(), WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults(),
+                ApiSettings.defaults());
     }
 }
