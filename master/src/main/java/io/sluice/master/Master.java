@@ -20,8 +20,6 @@ import io.sluice.common.protocol.control.SummaryView;
 import io.sluice.common.protocol.control.ClientView;
 import io.sluice.common.protocol.control.KickResult;
 import io.sluice.common.protocol.ClientRef;
-import io.sluice.common.channel.ChannelRequestException;
-import io.sluice.common.channel.ErrorCode;
 import io.sluice.master.channel.WorkerLink;
 import io.sluice.master.control.ControlServer;
 import io.sluice.master.control.Reloader;
@@ -30,6 +28,8 @@ import io.sluice.master.control.WorkerQueries;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.http.ApiBackend;
 import io.sluice.master.http.ApiServer;
+import io.sluice.master.http.MetricsPage;
+import io.sluice.master.process.MasterCounters;
 import io.sluice.master.process.GenerationSwap;
 import io.sluice.master.process.HeartbeatMonitor;
 import io.sluice.master.process.MasterLoop;
@@ -46,6 +46,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -269,9 +270,20 @@ final class Master {
 
         @Override
         public CompletableFuture<String> metrics() {
-            return CompletableFuture.failedFuture(new ChannelRequestException(ErrorCode.NOT_FOUND,
-                    "metrics are not there yet"));
+            return CompletableFuture.supplyAsync(() -> {
+                List<MetricsPage.WorkerSample> workers = supervisor.workers().stream()
+                        .map(w -> new MetricsPage.WorkerSample(w.id(), w.generation(),
+                                w.state().name().toLowerCase(Locale.ROOT), w.load())).toList();
+                MetricsPage.MasterSample master = new MetricsPage.MasterSample(Version.current(),
+                        (System.nanoTime() - startedNanos) / 1_000_000, supervisor.generation(), directory.all().size(),
+                        MasterCounters.respawns(), MasterCounters.reloads(), MasterCounters.RTT_BOUNDS,
+                        MasterCounters.rttBuckets(), MasterCounters.rttSum());
+                return new MetricsInput(master, workers);
+            }, loop).thenApply(in -> MetricsPage.render(in.master, in.workers));
         }
+    }
+
+    private record MetricsInput(MetricsPage.MasterSample master, List<MetricsPage.WorkerSample> workers) {
     }
 
     private void shutdownResources() {

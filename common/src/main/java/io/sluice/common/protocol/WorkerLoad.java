@@ -18,12 +18,21 @@ import java.util.Map;
  * @param admitted    client connections admitted and open: what the connection limits count (not
  *                    relays between workers, nor connections still in their handshake)
  * @param playersByProtocol players by what they speak (rtmp, http-flv, ws-flv); empty without players
+ * @param counts      the counters for the master's /metrics
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
                          long heapUsed, boolean draining, long refused, int admitted,
-                         Map<String, Integer> playersByProtocol) {
+                         Map<String, Integer> playersByProtocol, WorkerCounts counts) {
 
     public WorkerLoad {
         playersByProtocol = playersByProtocol == null ? Map.of() : Map.copyOf(playersByProtocol);
+        counts = counts == null ? WorkerCounts.NONE : counts;
+    }
+
+    /** Without counters (tests, and figures made up before the first heartbeat). */
+    public WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
+                      long heapUsed, boolean draining, long refused, int admitted, Map<String, Integer> playersByProtocol) {
+        this(connections, publishers, players, streams, bytesIn, bytesOut, heapUsed, draining, refused, admitted,
+                playersByProtocol, WorkerCounts.NONE);
     }
 }

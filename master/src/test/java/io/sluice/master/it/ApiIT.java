@@ -130,6 +130,68 @@ class ApiIT {
         }
     }
 
+    private String text(SluiceServer s, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.apiPort() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+        return r.body();
+    }
+
+    @Test
+    void metricsCountWhatHappenedAndPromtoolAcceptsThem(@TempDir Path dir) throws Exception {
+        try (SluiceServer s = SluiceServer.start(dir, "workers: 2\n");
+             TestPublisher publisher = TestPublisher.publish(group, s.port(), "live", "cam", flv);
+             TestPlayer player = TestPlayer.play(group, s.port(), "live", "cam")) {
+            assertTrue(TestPlayer.await(() -> player.video() > 5, 15), "the player receives");
+            // A second publisher of the same name is refused (BadName); a client that sends garbage fails its handshake.
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> TestPublisher.publish(group, s.port(), "live", "cam", flv).close());
+            assertNotNull(refused);
+            try (java.net.Socket garbage = new java.net.Socket("127.0.0.1", s.port())) {
+                garbage.getOutputStream().write(new byte[] {9, 9, 9, 9});
+                garbage.getOutputStream().flush();
+                garbage.setSoTimeout(10_000);
+                assertEquals(-1, garbage.getInputStream().read(), "the server closes after the bad version byte");
+            }
+            String page = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < deadline) {
+                page = text(s, "/metrics");
+                if (sum(page, "sluice_publish_refused_total", "reason=\"BadName\"") >= 1
+                        && sum(page, "sluice_handshake_errors_total", "") >= 1
+                        && sum(page, "sluice_connections", "role=\"player\"") >= 1) {
+                    break;
+                }
+                Thread.sleep(200); // the figures come with the next heartbeat (every second)
+            }
+            assertEquals(1, sum(page, "sluice_publish_refused_total", "reason=\"BadName\""), page);
+            assertEquals(1, sum(page, "sluice_handshake_errors_total", ""), page);
+            assertEquals(1, sum(page, "sluice_connections", "role=\"publisher\""), page);
+            assertEquals(1, sum(page, "sluice_connections", "role=\"player\""), page);
+            assertEquals(1, sum(page, "sluice_streams", ""), page);
+            assertEquals(2, sum(page, "sluice_workers", "state=\"running\""), page);
+            assertTrue(sum(page, "sluice_sent_bytes_total", "") > 10_000, page);
+            assertTrue(sum(page, "sluice_heartbeat_rtt_seconds_count", "") >= 2, page);
+            assertTrue(sum(page, "sluice_worker_heap_used_bytes", "") > 0, page);
+            io.sluice.master.http.Promtool.check(page);
+        }
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain {@code labelPart}. */
+    private static double sum(String page, String name, String labelPart) {
+        double total = 0;
+        for (String line : page.lines().toList()) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String labels = line.startsWith(name + "{") ? line.substring(name.length(), line.indexOf('}') + 1) : "";
+                if (labels.contains(labelPart)) {
+                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return total;
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);

@@ -1,6 +1,8 @@
 package io.sluice.worker.runtime;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -13,13 +15,17 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.WorkerDump;
+import io.sluice.common.protocol.WorkerCounts;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.worker.net.ConnectionLimits;
+import io.sluice.worker.stats.WorkerCounters;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -172,9 +178,28 @@ public final class WorkerRuntime implements AutoCloseable {
     public WorkerLoad load() {
         Connections.Totals t = connections.totals();
         Runtime rt = Runtime.getRuntime();
+        WorkerCounts counts = new WorkerCounts(WorkerCounters.framesDropped(), WorkerCounters.slowPlayersDisconnected(),
+                WorkerCounters.handshakeErrors(), WorkerCounters.protocolErrors(), WorkerCounters.publishRefused(),
+                WorkerCounters.playRefused(), t.byProtocolAndRole, t.relays, directMemory());
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
                 rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
-                t.playersByProtocol);
+                t.playersByProtocol, counts);
+    }
+
+    /**
+     * Direct memory in use: what Netty's allocator holds (its pooled arenas, which never show in
+     * the JVM's own buffer pool figures) plus the JVM's direct ByteBuffers; -1 when neither is known.
+     */
+    private static long directMemory() {
+        long netty = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+                ? p.metric().usedDirectMemory() : -1;
+        long jvm = -1;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                jvm = pool.getMemoryUsed();
+            }
+        }
+        return netty < 0 && jvm < 0 ? -1 : Math.max(0, netty) + Math.max(0, jvm);
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */
