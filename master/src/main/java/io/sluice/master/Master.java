@@ -45,7 +45,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -275,12 +277,18 @@ final class Master {
                         .map(w -> new MetricsPage.WorkerSample(w.id(), w.generation(),
                                 w.state().name().toLowerCase(Locale.ROOT), w.load())).toList();
                 MetricsPage.MasterSample master = new MetricsPage.MasterSample(Version.current(),
-                        (System.nanoTime() - startedNanos) / 1_000_000, supervisor.generation(), directory.all().size(),
-                        MasterCounters.respawns(), MasterCounters.reloads(), MasterCounters.RTT_BOUNDS,
+                        (System.nanoTime() - startedNanos) / 1_000_000, supervisor.generation(), owners(),
+                        api.settings().streamMetrics() ? api.settings().streamMetricsMax() : 0, MasterCounters.respawns(), MasterCounters.reloads(), MasterCounters.RTT_BOUNDS,
                         MasterCounters.rttBuckets(), MasterCounters.rttSum());
                 return new MetricsInput(master, workers);
             }, loop).thenApply(in -> MetricsPage.render(in.master, in.workers));
         }
+    }
+
+    private Map<String, Integer> owners() {
+        Map<String, Integer> owners = new HashMap<>();
+        directory.all().forEach(w -> owners.put(w.app() + "/" + w.name(), w.owner()));
+        return owners;
     }
 
     private record MetricsInput(MetricsPage.MasterSample master, List<MetricsPage.WorkerSample> workers) {

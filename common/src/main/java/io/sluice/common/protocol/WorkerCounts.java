@@ -16,17 +16,31 @@ import java.util.Map;
  * @param connections             open connections by protocol, then role (gauge)
  * @param relays                  relay connections this worker serves to other workers (gauge)
  * @param directMemory            direct memory the worker's allocator holds, bytes (gauge); -1 unknown
+ * @param streams                 per stream ("app/name"), only with {@code api.stream_metrics}, at most
+ *                                {@code api.stream_metrics_max} of them; empty otherwise
  */
 public record WorkerCounts(long framesDropped, long slowPlayersDisconnected, long handshakeErrors, long protocolErrors,
                            Map<String, Long> publishRefused, Map<String, Long> playRefused,
-                           Map<String, Map<String, Integer>> connections, int relays, long directMemory) {
+                           Map<String, Map<String, Integer>> connections, int relays, long directMemory,
+                           Map<String, StreamCounts> streams) {
 
     /** Before the first heartbeat, and from a worker that sends none. */
-    public static final WorkerCounts NONE = new WorkerCounts(0, 0, 0, 0, Map.of(), Map.of(), Map.of(), 0, -1);
+    public static final WorkerCounts NONE = new WorkerCounts(0, 0, 0, 0, Map.of(), Map.of(), Map.of(), 0, -1, Map.of());
+
+    /**
+     * One stream on one worker.
+     *
+     * @param bytesIn payload bytes received from its current source here (the publisher on the
+     *                owner, the relay elsewhere)
+     * @param players players of it on this worker
+     */
+    public record StreamCounts(long bytesIn, int players) {
+    }
 
     public WorkerCounts {
         publishRefused = publishRefused == null ? Map.of() : Map.copyOf(publishRefused);
         playRefused = playRefused == null ? Map.of() : Map.copyOf(playRefused);
         connections = connections == null ? Map.of() : Map.copyOf(connections);
+        streams = streams == null ? Map.of() : Map.copyOf(streams);
     }
 }

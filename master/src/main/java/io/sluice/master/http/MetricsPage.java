@@ -37,9 +37,15 @@ public final class MetricsPage {
     public record WorkerSample(int id, int generation, String state, WorkerLoad load) {
     }
 
-    /** What the master knows of itself. */
-    public record MasterSample(String version, long uptimeMillis, int generation, int streams,
-                               Map<String, Long> respawns, Map<String, Long> reloads,
+    /**
+     * What the master knows of itself.
+     *
+     * @param streamOwners     published streams ("app/name") and the worker that has the publisher
+     * @param streamMetricsMax streams that get series of their own (api.stream_metrics_max); 0: none
+     *                         (api.stream_metrics off)
+     */
+    public record MasterSample(String version, long uptimeMillis, int generation, Map<String, Integer> streamOwners,
+                               int streamMetricsMax, Map<String, Long> respawns, Map<String, Long> reloads,
                                double[] rttBounds, long[] rttBuckets, double rttSum) {
     }
 
@@ -61,7 +67,10 @@ public final class MetricsPage {
         states.forEach((state, n) -> byState.dataPoint(gauge(Labels.of("state", state), n)));
         out.metricSnapshot(byState.build());
         out.metricSnapshot(GaugeSnapshot.builder().name("sluice_streams").help("Streams published (the master's directory)")
-                .dataPoint(gauge(Labels.EMPTY, master.streams)).build());
+                .dataPoint(gauge(Labels.EMPTY, master.streamOwners.size())).build());
+        if (master.streamMetricsMax > 0) {
+            perStream(out, master, reporting);
+        }
 
         GaugeSnapshot.Builder connections = GaugeSnapshot.builder().name("sluice_connections")
                 .help("Open client connections by protocol and role");
@@ -111,6 +120,43 @@ public final class MetricsPage {
                         .sum(master.rttSum).build())
                 .build());
         return write(out.build());
+    }
+
+    /**
+     * Series per stream (api.stream_metrics), for the first streams by name up to the cap; the
+     * number left out is a gauge of its own, so a cap that bites is visible.
+     */
+    private static void perStream(MetricSnapshots.Builder out, MasterSample master, List<WorkerSample> workers) {
+        GaugeSnapshot.Builder players = GaugeSnapshot.builder().name("sluice_stream_players")
+                .help("Players of a stream on all workers");
+        CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("sluice_stream_received_bytes").unit(Unit.BYTES)
+                .help("Bytes received from a stream's current publisher");
+        int shown = 0;
+        for (Map.Entry<String, Integer> e : new TreeMap<>(master.streamOwners).entrySet()) {
+            if (shown == master.streamMetricsMax) {
+                break;
+            }
+            shown++;
+            String stream = e.getKey();
+            int sum = 0;
+            long in = 0;
+            for (WorkerSample w : workers) {
+                WorkerCounts.StreamCounts c = w.load.counts().streams().get(stream);
+                if (c != null) {
+                    sum += c.players();
+                    if (w.id == e.getValue()) {
+                        in = Math.max(in, c.bytesIn());
+                    }
+                }
+            }
+            players.dataPoint(gauge(Labels.of("stream", stream), sum));
+            bytes.dataPoint(counter(Labels.of("stream", stream), in));
+        }
+        out.metricSnapshot(players.build());
+        out.metricSnapshot(bytes.build());
+        out.metricSnapshot(GaugeSnapshot.builder().name("sluice_stream_series_dropped")
+                .help("Streams without series of their own: over api.stream_metrics_max")
+                .dataPoint(gauge(Labels.EMPTY, master.streamOwners.size() - shown)).build());
     }
 
     private static String write(MetricSnapshots snapshots) {

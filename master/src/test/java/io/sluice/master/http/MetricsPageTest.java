@@ -24,15 +24,21 @@ class MetricsPageTest {
             "sluice_reloads_total", "sluice_heartbeat_rtt_seconds");
 
     private static String page() {
+        return page(0);
+    }
+
+    private static String page(int streamMetricsMax) {
         WorkerCounts counts1 = new WorkerCounts(12, 1, 3, 2, Map.of("BadName", 4L), Map.of("StreamNotFound", 5L),
-                Map.of("rtmp", Map.of("publisher", 1, "player", 7), "http-flv", Map.of("player", 2)), 1, 1 << 20);
+                Map.of("rtmp", Map.of("publisher", 1, "player", 7), "http-flv", Map.of("player", 2)), 1, 1 << 20,
+                Map.of("live/a", new WorkerCounts.StreamCounts(5000, 9), "live/b", new WorkerCounts.StreamCounts(10, 0)));
         WorkerLoad load1 = new WorkerLoad(10, 1, 9, 1, 1000, 90_000, 30 << 20, false, 6, 10,
                 Map.of("rtmp", 7, "http-flv", 2), counts1);
         WorkerLoad load2 = new WorkerLoad(0, 0, 0, 0, 0, 0, 20 << 20, true, 0, 0, Map.of());
         long[] buckets = new long[MasterCounters.RTT_BOUNDS.length];
         buckets[3] = 40;
         buckets[5] = 2;
-        MetricsPage.MasterSample master = new MetricsPage.MasterSample("0.1.0-SNAPSHOT", 61_500, 2, 1,
+        MetricsPage.MasterSample master = new MetricsPage.MasterSample("0.1.0-SNAPSHOT", 61_500, 2,
+                Map.of("live/a", 1, "live/b", 1, "live/c", 2), streamMetricsMax,
                 Map.of("exit", 1L, "heartbeat", 2L), Map.of("in_place", 3L, "InvalidConfig", 1L),
                 MasterCounters.RTT_BOUNDS, buckets, 0.05);
         // Two workers with id 1 (generations 1 and 2): a reload in progress.
@@ -62,8 +68,20 @@ class MetricsPageTest {
     }
 
     @Test
+    void perStreamSeriesOnlyWhenAskedAndCapped() {
+        assertFalse(page().contains("sluice_stream_"), "off by default");
+        String page = page(2);
+        assertTrue(page.contains("sluice_stream_players{stream=\"live/a\"} 9.0"), page);
+        assertTrue(page.contains("sluice_stream_received_bytes_total{stream=\"live/a\"} 5000.0"), page);
+        assertTrue(page.contains("sluice_stream_players{stream=\"live/b\"} 0.0"), page);
+        assertFalse(page.contains("live/c"), "over the cap of 2: " + page);
+        assertTrue(page.contains("sluice_stream_series_dropped 1.0"), page);
+    }
+
+    @Test
     @Timeout(60)
     void promtoolAcceptsThePage() throws Exception {
         Promtool.check(page());
+        Promtool.check(page(2));
     }
 }

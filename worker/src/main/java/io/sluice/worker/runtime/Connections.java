@@ -67,6 +67,9 @@ public final class Connections {
             if (c.role() == Connection.Role.RELAY) {
                 t.relays++;
             }
+            if (c.role() == Connection.Role.PLAYER && c.stream() != null) {
+                t.playersByStream.merge(c.stream(), 1, Integer::sum);
+            }
             if (c.role() == Connection.Role.PUBLISHER) {
                 t.publishers++;
             } else if (c.role() == Connection.Role.PLAYER) {
@@ -85,6 +88,8 @@ public final class Connections {
         /** Open connections by protocol, then role (lower case), for metrics. */
         final Map<String, Map<String, Integer>> byProtocolAndRole = new TreeMap<>();
         int relays;
+        /** Players by stream ("app/name"), for per-stream metrics. */
+        final Map<String, Integer> playersByStream = new java.util.HashMap<>();
         long bytesIn;
         long bytesOut;
     }

@@ -52,6 +52,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile ClusterView cluster = ClusterView.STANDALONE;
     private volatile boolean draining;
+    /** Streams the heartbeat carries figures of (api.stream_metrics_max), 0 when api.stream_metrics is off. */
+    private volatile int streamMetricsMax;
 
     /**
      * @param threads             event loops
@@ -75,6 +77,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         runtime.registry.audioBatch(config.players().audioBatch());
         runtime.registry.mergeWrites(config.players().mergeWrites());
+        runtime.streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         return runtime;
     }
 
@@ -157,6 +160,7 @@ public final class WorkerRuntime implements AutoCloseable {
      * once, each listener's own settings to connections opened from now on.
      */
     public void updateSettings(SluiceConfig config) {
+        streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         limits.update(config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
         registry.audioBatch(config.players().audioBatch());
@@ -180,10 +184,29 @@ public final class WorkerRuntime implements AutoCloseable {
         Runtime rt = Runtime.getRuntime();
         WorkerCounts counts = new WorkerCounts(WorkerCounters.framesDropped(), WorkerCounters.slowPlayersDisconnected(),
                 WorkerCounters.handshakeErrors(), WorkerCounters.protocolErrors(), WorkerCounters.publishRefused(),
-                WorkerCounters.playRefused(), t.byProtocolAndRole, t.relays, directMemory());
+                WorkerCounters.playRefused(), t.byProtocolAndRole, t.relays, directMemory(),
+                streamCounts(t.playersByStream));
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
                 rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
                 t.playersByProtocol, counts);
+    }
+
+    /** Per-stream figures for metrics, at most {@code api.stream_metrics_max} streams; none when off. */
+    private Map<String, WorkerCounts.StreamCounts> streamCounts(Map<String, Integer> players) {
+        int max = streamMetricsMax;
+        if (max == 0) {
+            return Map.of();
+        }
+        Map<String, WorkerCounts.StreamCounts> out = new HashMap<>();
+        for (LiveStream stream : registry.all()) {
+            if (out.size() == max) {
+                break;
+            }
+            LiveStream.StreamStats st = stream.stats();
+            String key = st.key().toString();
+            out.put(key, new WorkerCounts.StreamCounts(st.bytesIn(), players.getOrDefault(key, 0)));
+        }
+        return out;
     }
 
     /**
