@@ -1,7 +1,9 @@
 package io.sluice.master.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -10,25 +12,25 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.sluice.common.config.ApiSettings;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sluice.common.config.ApiSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The master's operator listener ({@code api.listen}): HTTP/1.1 on its own event loop thread, so
@@ -49,9 +51,10 @@ public final class ApiServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
-    private volatile ApiSettings settings;
+    /** Set before the bind, so a connection accepted at once already reads it; replaced on reload. */
+    private final AtomicReference<ApiSettings> settings;
 
-    private ApiServer(EventLoopGroup group, Channel server, ApiSettings settings) {
+    private ApiServer(EventLoopGroup group, Channel server, AtomicReference<ApiSettings> settings) {
         this.group = group;
         this.server = server;
         this.settings = settings;
@@ -62,20 +65,20 @@ public final class ApiServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api"),
                 EpollIoHandler.newFactory());
         DashboardFiles dashboard = new DashboardFiles();
-        ApiServer[] self = new ApiServer[1];
+        AtomicReference<ApiSettings> current = new AtomicReference<>(settings);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        pipeline(ch.pipeline(), backend, dashboard, () -> self[0].settings);
+                        pipeline(ch.pipeline(), backend, dashboard, current::get);
                     }
                 });
         try {
             Channel server = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
-            self[0] = new ApiServer(group, server, settings);
+            ApiServer api = new ApiServer(group, server, current);
             log.info("HTTP API, metrics and dashboard on http://{}/ ({})", settings.listen(),
                     settings.token().isEmpty() ? "no token" : "bearer token required");
-            return self[0];
+            return api;
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot listen on " + settings.listen() + " (api.listen): " + e.getMessage(), e);
@@ -84,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** The handlers of one connection; tests build the same pipeline on an {@code EmbeddedChannel}. */
     static void pipeline(ChannelPipeline p, ApiBackend backend, DashboardFiles dashboard,
-                         java.util.function.Supplier<ApiSettings> settings) {
+                         Supplier<ApiSettings> settings) {
         p.addLast(new ReadTimeoutHandler(IDLE_SECONDS));
         p.addLast(new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_SIZE, 8192));
         p.addLast(new HttpObjectAggregator(MAX_BODY, true) {
@@ -107,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Takes a reloaded configuration's token, deadline and metric settings (not its address). */
     public void update(ApiSettings next) {
-        settings = next;
+        settings.set(next);
     }
 
     /** The address actually bound (port 0 in tests becomes a real one). */
@@ -116,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiSettings settings() {
-        return settings;
+        return settings.get();
     }
 
     @Override
