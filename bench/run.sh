@@ -96,8 +96,10 @@ trap 'exit 130' INT TERM
 need_build() {
   if [ ! -f "$BENCH/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target/sluice-master.jar" ] \
      || [ -n "$(find "$ROOT"/*/src/main "$ROOT"/*/pom.xml -newer "$BENCH/target/sluice-bench.jar" -print -quit 2>/dev/null)" ]; then
-    say "building (mvn -B -q -o install -DskipTests)"
-    (cd "$ROOT" && { mvn -B -q -o install -DskipTests || mvn -B -q install -DskipTests; }) >>"$LOG" 2>&1
+    # package, never install: a bench run must not put this tree's jars into ~/.m2 for others.
+    say "building (mvn -B -q -DskipTests package -pl master,bench -am)"
+    (cd "$ROOT" && { mvn -B -q -o -DskipTests package -pl master,bench -am \
+      || mvn -B -q -DskipTests package -pl master,bench -am; }) >>"$LOG" 2>&1
   fi
 }
 
