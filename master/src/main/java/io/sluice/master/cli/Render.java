@@ -26,7 +26,11 @@ final class Render {
         out.append("uptime       ").append(Table.duration(a.uptimeMillis())).append('\n');
         out.append("generation   ").append(a.generation()).append('\n');
         out.append("config file  ").append(a.configFile()).append('\n');
-        out.append("listening    ").append(a.bind()).append(':').append(a.port()).append('\n');
+        out.append("listening    ").append(a.bind()).append(':').append(a.port()).append(" (RTMP)");
+        if (a.http() != null) {
+            out.append(", ").append(a.http()).append(" (HTTP)");
+        }
+        out.append('\n');
         out.append('\n').append(workers(a));
         Map<Integer, String> givenUp = a.givenUp() == null ? Map.of() : new TreeMap<>(a.givenUp());
         givenUp.forEach((slot, why) -> out.append("worker slot ").append(slot)

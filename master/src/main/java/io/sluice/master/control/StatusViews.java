@@ -33,6 +33,7 @@ public final class StatusViews {
         }
         SluiceConfig c = supervisor.config();
         return new StatusView(ProcessHandle.current().pid(), uptimeMillis, supervisor.generation(), configFile.toString(),
-                c.rtmp().bind(), c.rtmp().port(), workers, supervisor.givenUp());
+                c.rtmp().bind(), c.rtmp().port(), c.http().enabled() ? c.http().bind() + ":" + c.http().port() : null,
+                workers, supervisor.givenUp());
     }
 }

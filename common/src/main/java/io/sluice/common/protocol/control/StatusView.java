@@ -7,10 +7,12 @@ import java.util.Map;
  * {@code master.status} response data, what {@code bin/ctl status} and {@code workers} show: the
  * master and its workers.
  *
- * @param givenUp worker slots no longer respawned, with the reason
+ * @param bind     the RTMP listener's address ({@code rtmp.bind}), with {@code port}
+ * @param http     the HTTP listener's {@code host:port}, or null when {@code http.enabled} is false
+ * @param givenUp  worker slots no longer respawned, with the reason
  */
 public record StatusView(long pid, long uptimeMillis, int generation, String configFile, String bind, int port,
-                         List<WorkerView> workers, Map<Integer, String> givenUp) {
+                         String http, List<WorkerView> workers, Map<Integer, String> givenUp) {
 
     /**
      * One worker process.
