@@ -193,12 +193,16 @@ final class ConfigSchema {
     static final Key<WorkerSettings, Boolean> MIGRATE_QUEUED_CONNECTIONS = Key.of("migrate_queued_connections",
             IN_PLACE, ScalarTypes.bool(), WorkerSettings::migrateQueuedConnections);
 
+    static final Key<WorkerSettings, TransportChoice> TRANSPORT = Key.of("transport", NEW_GENERATION,
+            ScalarTypes.transport(), WorkerSettings::transport);
+
     static final SectionType<WorkerSettings> WORKER = new SectionType<>(WorkerSettings.defaults(),
             List.of(THREADS, JVM_OPTIONS, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, STOP_TIMEOUT, DRAIN_TIMEOUT,
-                    RESPAWN_MAX_FAILURES, RESPAWN_WINDOW, MIGRATE_QUEUED_CONNECTIONS),
+                    RESPAWN_MAX_FAILURES, RESPAWN_WINDOW, MIGRATE_QUEUED_CONNECTIONS, TRANSPORT),
             v -> new WorkerSettings(v.get(THREADS), v.get(JVM_OPTIONS), v.get(HEARTBEAT_INTERVAL),
                     v.get(HEARTBEAT_TIMEOUT), v.get(STOP_TIMEOUT), v.get(DRAIN_TIMEOUT),
-                    v.get(RESPAWN_MAX_FAILURES), v.get(RESPAWN_WINDOW), v.get(MIGRATE_QUEUED_CONNECTIONS)),
+                    v.get(RESPAWN_MAX_FAILURES), v.get(RESPAWN_WINDOW), v.get(MIGRATE_QUEUED_CONNECTIONS),
+                    v.get(TRANSPORT)),
             List.of(new CrossCheck<>(List.of(HEARTBEAT_TIMEOUT, HEARTBEAT_INTERVAL),
                     v -> v.get(HEARTBEAT_TIMEOUT).compareTo(v.get(HEARTBEAT_INTERVAL)) > 0 ? null
                             : "heartbeat_timeout (" + DurationUtil.format(v.get(HEARTBEAT_TIMEOUT))

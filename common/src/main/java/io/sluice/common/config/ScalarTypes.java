@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -113,16 +114,25 @@ final class ScalarTypes {
 
     /** A log level name, in any case. */
     static ScalarType<LogLevel> logLevel() {
-        String expected = "one of " + Arrays.stream(LogLevel.values()).map(LogLevel::text)
-                .collect(Collectors.joining(", "));
-        return new ScalarType<>(expected, text -> {
-            for (LogLevel level : LogLevel.values()) {
-                if (level.text().equals(text.toLowerCase(Locale.ROOT))) {
-                    return level;
+        return oneOf(LogLevel.values(), LogLevel::text);
+    }
+
+    /** A socket transport name: {@code auto}, {@code epoll} or {@code io_uring}, in any case. */
+    static ScalarType<TransportChoice> transport() {
+        return oneOf(TransportChoice.values(), TransportChoice::text);
+    }
+
+    /** One of {@code values}, by its text, in any case. */
+    private static <V> ScalarType<V> oneOf(V[] values, Function<V, String> text) {
+        String expected = "one of " + Arrays.stream(values).map(text).collect(Collectors.joining(", "));
+        return new ScalarType<>(expected, written -> {
+            for (V value : values) {
+                if (text.apply(value).equals(written.toLowerCase(Locale.ROOT))) {
+                    return value;
                 }
             }
-            throw malformed(expected, text);
-        }, LogLevel::text);
+            throw malformed(expected, written);
+        }, text);
     }
 
     /** {@code auto} or a whole number in {@code 1..max}. */

@@ -211,7 +211,7 @@ class ConfigErrorsTest {
         WorkerSettings w = WorkerSettings.defaults();
         assertThrows(IllegalArgumentException.class, () -> new WorkerSettings(w.threads(), w.jvmOptions(),
                 w.heartbeatInterval(), w.heartbeatInterval(), w.stopTimeout(), w.drainTimeout(),
-                w.respawnMaxFailures(), w.respawnWindow(), true));
+                w.respawnMaxFailures(), w.respawnWindow(), true, w.transport()));
         assertThrows(IllegalArgumentException.class, () -> WorkerCount.of(0));
         assertThrows(IllegalArgumentException.class, () -> new ThreadCount(true, 4));
     }

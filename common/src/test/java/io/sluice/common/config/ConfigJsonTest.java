@@ -32,7 +32,7 @@ class ConfigJsonTest {
             + "\"-XX:MaxDirectMemorySize=256m\",\"-Xss512k\"],"
             + "\"heartbeat_interval\":\"1s\",\"heartbeat_timeout\":\"3s\",\"stop_timeout\":\"10s\","
             + "\"drain_timeout\":\"5m\",\"respawn_max_failures\":5,\"respawn_window\":\"30s\","
-            + "\"migrate_queued_connections\":true},"
+            + "\"migrate_queued_connections\":true,\"transport\":\"auto\"},"
             + "\"log\":{\"level\":\"info\"},"
             + "\"paths\":{\"run_dir\":\"run\",\"log_dir\":\"logs\"}}";
 

@@ -35,7 +35,7 @@ public final class HttpListener implements Listener {
         listener = runtime.bindTcp(host, port, b -> { }, ch -> ch.pipeline().addLast(
                 new HttpServerInitializer(() -> settings, runtime.registry(), runtime::cluster, runtime.limits())));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-        log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, epoll)", host, bound.getPort());
+        log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, {})", host, bound.getPort(), runtime.transport());
         return bound;
     }
 
