@@ -14,6 +14,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
@@ -42,6 +43,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final EventLoopGroup group;
     private final StreamRegistry registry;
     private final ConnectionLimits limits;
+    private volatile AccessControl access = AccessControl.open();
     private final Connections connections = new Connections();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile ClusterView cluster = ClusterView.STANDALONE;
@@ -69,6 +71,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         runtime.registry.audioBatch(config.players().audioBatch());
         runtime.registry.mergeWrites(config.players().mergeWrites());
+        runtime.access = AccessControl.from(config);
         return runtime;
     }
 
@@ -132,6 +135,11 @@ public final class WorkerRuntime implements AutoCloseable {
         return limits;
     }
 
+    /** Who may connect, publish and play: every listener asks it. */
+    public AccessControl access() {
+        return access;
+    }
+
     /** Every open connection. */
     public Connections connections() {
         return connections;
@@ -155,6 +163,7 @@ public final class WorkerRuntime implements AutoCloseable {
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
         registry.audioBatch(config.players().audioBatch());
         registry.mergeWrites(config.players().mergeWrites());
+        access.update(config);
         listeners.forEach(l -> l.settingsChanged(config));
     }
 

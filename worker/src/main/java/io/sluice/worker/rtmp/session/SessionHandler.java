@@ -9,6 +9,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.sluice.worker.access.AccessControl;
+import io.sluice.worker.access.Client;
+import io.sluice.worker.access.Refusal;
+import io.sluice.worker.access.Verdict;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.ConnectionReady;
 import io.sluice.worker.net.WireSink;
@@ -23,7 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The last handler of a server connection: the NetConnection and its NetStreams. Commands are
@@ -35,6 +43,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     static final String PUBLISHER_TIMEOUT_HANDLER = "publisherTimeout";
+    /**
+     * Messages held at most while an access decision is pending (reading stops meanwhile, so only
+     * what one read decoded can arrive); a client that sends more without waiting is broken.
+     */
+    static final int MAX_HELD_MESSAGES = 256;
 
     /** Where the session is in the NetConnection's life. */
     enum State { AWAIT_CONNECT, CONNECTED }
@@ -42,6 +55,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     final SessionSettings settings;
     final StreamRegistry registry;
     final ClusterView cluster;
+    final AccessControl access;
     /** A connection on the relay endpoint: another worker of this server, playing only. */
     final boolean internal;
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
@@ -49,6 +63,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     ChannelHandlerContext ctx;
     State state = State.AWAIT_CONNECT;
     String app;
+    /** Who the client is, for access checks and hooks; set by connect. */
+    Client client;
+    /** The connect's query arguments (from its app or tcUrl), under each publish's and play's own. */
+    Map<String, String> connectArgs = Map.of();
+    /** Messages read while an access decision was pending, in order; null when none is. */
+    private ArrayDeque<Object> held;
     private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
@@ -68,10 +88,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     public SessionHandler(SessionSettings settings, StreamRegistry registry, ClusterView cluster,
                           boolean internal) {
+        this(settings, registry, cluster, internal, AccessControl.open());
+    }
+
+    /** @param access who may connect, publish and play (the relay endpoint's connections are not asked) */
+    public SessionHandler(SessionSettings settings, StreamRegistry registry, ClusterView cluster,
+                          boolean internal, AccessControl access) {
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
         this.internal = internal;
+        this.access = access;
     }
 
     @Override
@@ -97,6 +124,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null) {
+            hold(msg);
+            return;
+        }
         try {
             if (msg instanceof CommandMessage command) {
                 onCommand(command);
@@ -154,6 +185,81 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             ns.publishing.onData(data);
         } else {
             log.debug("ignoring data message {} outside a publish [conn:{}]", data.name(), connection.id());
+        }
+    }
+
+    private void hold(Object msg) {
+        if (held.size() >= MAX_HELD_MESSAGES) {
+            ReferenceCountUtil.release(msg);
+            throw new RtmpProtocolException("more than " + MAX_HELD_MESSAGES
+                    + " messages sent while an access check was pending");
+        }
+        held.add(msg);
+    }
+
+    /**
+     * Runs {@code then} with the access decision {@code verdict}: at once when it is already made
+     * (no hook asked), else on this connection's loop when it arrives. Meanwhile reading stops and
+     * what was already read is held, then handled in order: a client that sends createStream and
+     * publish without waiting for the connect's answer sees them answered as before.
+     */
+    void decide(CompletableFuture<Verdict> verdict, Consumer<Verdict> then) {
+        if (verdict.isDone()) {
+            then.accept(verdict.join());
+            return;
+        }
+        held = new ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+        verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
+            if (!ctx.channel().isActive()) {
+                releaseHeld();
+                return;
+            }
+            try {
+                then.accept(error == null ? v : access.refuse(Refusal.HOOK, "The access check failed."));
+            } catch (RuntimeException e) {
+                releaseHeld();
+                exceptionCaught(ctx, e);
+                return;
+            }
+            replayHeld();
+        }));
+    }
+
+    private void replayHeld() {
+        ArrayDeque<Object> queue = held;
+        held = null;
+        while (queue != null && !queue.isEmpty()) {
+            if (closing || !ctx.channel().isActive()) {
+                queue.forEach(ReferenceCountUtil::release);
+                return;
+            }
+            if (held != null) {
+                held.addAll(queue); // a held message asked for another decision: the rest waits again
+                return;
+            }
+            Object msg = queue.poll();
+            try {
+                channelRead(ctx, msg);
+            } catch (RuntimeException e) {
+                queue.forEach(ReferenceCountUtil::release);
+                exceptionCaught(ctx, e);
+                return;
+            }
+        }
+        if (wrote) {
+            wrote = false;
+            ctx.flush();
+        }
+        if (held == null) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
         }
     }
 
@@ -238,6 +344,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             streamCommands.stop(ns);
         }
         netStreams.clear();
+        releaseHeld();
         idleTimeout.disarm();
         log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
                 connection.bytesIn(), connection.bytesOut());
@@ -268,6 +375,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         final int id;
         PublishSession publishing;
         PlaySession playing;
+        /** The query arguments the publish or play was admitted with, for its done-hook. */
+        Map<String, String> args = Map.of();
 
         NetStream(int id) {
             this.id = id;
