@@ -69,7 +69,7 @@ class WorkerLayeringTest {
             // Relays play with the RTMP client and publish as a publishing session does.
             entry("relay", Set.of("rtmp.client", "rtmp.message", "rtmp.session.RtmpIngest", "stream")),
             // The worker end of the channel: talks to the runtime and the relays below it, never up.
-            entry("channel", Set.of("relay", "runtime", "stream")),
+            entry("channel", Set.of("relay", "runtime", "stream", "access")),
             // WorkerMain and WarmUp wire the rest.
             entry("", ANY));
 

@@ -23,10 +23,14 @@ import java.util.Objects;
  * @param onPlay        the same, for play
  * @param onPublishDone the same, when a publish ends
  * @param onPlayDone    the same, when a play ends
+ * @param maxStreams    streams the app may have published at once, all workers together; 0 for no limit
+ * @param maxPlayersPerStream players one stream may have, all workers and protocols together; 0 for no limit
+ * @param maxPublishersPerIp publishers one client address may have in the app at once; 0 for no limit
  */
 public record AppSettings(List<AccessRule> publish, List<AccessRule> play, List<String> secrets, Signed signed,
                           boolean nmsSign, String onConnect, String onPublish, String onPlay,
-                          String onPublishDone, String onPlayDone) {
+                          String onPublishDone, String onPlayDone, int maxStreams, int maxPlayersPerStream,
+                          int maxPublishersPerIp) {
 
     /** An app's hook key that takes the URL from the {@code hooks} section. */
     public static final String INHERIT = "inherit";
@@ -63,7 +67,12 @@ public record AppSettings(List<AccessRule> publish, List<AccessRule> play, List<
     /** An app that lets everyone publish and play, with the global hooks: what {@code live: {}} means. */
     public static AppSettings defaults() {
         return new AppSettings(List.of(), List.of(), List.of(), Signed.NONE, false, INHERIT, INHERIT, INHERIT,
-                INHERIT, INHERIT);
+                INHERIT, INHERIT, 0, 0, 0);
+    }
+
+    /** Whether any limit is set, so that admissions must be counted (cluster-wide, at the master). */
+    public boolean hasLimits() {
+        return maxStreams > 0 || maxPlayersPerStream > 0 || maxPublishersPerIp > 0;
     }
 
     /**
@@ -73,7 +82,7 @@ public record AppSettings(List<AccessRule> publish, List<AccessRule> play, List<
     AppSettings redacted() {
         List<String> shown = secrets.stream().map(AppSettings::fingerprint).toList();
         return new AppSettings(publish, play, shown, signed, nmsSign, onConnect, onPublish, onPlay, onPublishDone,
-                onPlayDone);
+                onPlayDone, maxStreams, maxPlayersPerStream, maxPublishersPerIp);
     }
 
     private static String fingerprint(String secret) {

@@ -193,13 +193,21 @@ final class ConfigSchema {
             Key.of("on_publish_done", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onPublishDone);
     static final Key<AppSettings, String> APP_ON_PLAY_DONE =
             Key.of("on_play_done", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onPlayDone);
+    static final Key<AppSettings, Integer> APP_MAX_STREAMS =
+            Key.of("max_streams", IN_PLACE, integer(0, 1_000_000), AppSettings::maxStreams);
+    static final Key<AppSettings, Integer> APP_MAX_PLAYERS_PER_STREAM =
+            Key.of("max_players_per_stream", IN_PLACE, integer(0, 100_000_000), AppSettings::maxPlayersPerStream);
+    static final Key<AppSettings, Integer> APP_MAX_PUBLISHERS_PER_IP =
+            Key.of("max_publishers_per_ip", IN_PLACE, integer(0, 1_000_000), AppSettings::maxPublishersPerIp);
 
     static final SectionType<AppSettings> APP = new SectionType<>(AppSettings.defaults(),
             List.of(APP_PUBLISH, APP_PLAY, APP_SECRETS, APP_SIGNED, APP_NMS_SIGN, APP_ON_CONNECT, APP_ON_PUBLISH,
-                    APP_ON_PLAY, APP_ON_PUBLISH_DONE, APP_ON_PLAY_DONE),
+                    APP_ON_PLAY, APP_ON_PUBLISH_DONE, APP_ON_PLAY_DONE, APP_MAX_STREAMS, APP_MAX_PLAYERS_PER_STREAM,
+                    APP_MAX_PUBLISHERS_PER_IP),
             v -> new AppSettings(v.get(APP_PUBLISH), v.get(APP_PLAY), v.get(APP_SECRETS), v.get(APP_SIGNED),
                     v.get(APP_NMS_SIGN), v.get(APP_ON_CONNECT), v.get(APP_ON_PUBLISH), v.get(APP_ON_PLAY),
-                    v.get(APP_ON_PUBLISH_DONE), v.get(APP_ON_PLAY_DONE)),
+                    v.get(APP_ON_PUBLISH_DONE), v.get(APP_ON_PLAY_DONE), v.get(APP_MAX_STREAMS),
+                    v.get(APP_MAX_PLAYERS_PER_STREAM), v.get(APP_MAX_PUBLISHERS_PER_IP)),
             List.of(new CrossCheck<>(List.of(APP_SIGNED, APP_SECRETS),
                     v -> v.get(APP_SIGNED) == AppSettings.Signed.NONE || !v.get(APP_SECRETS).isEmpty() ? null
                             : "signed is " + v.get(APP_SIGNED).text() + " but secrets is empty: no URL could be valid"),

@@ -310,6 +310,47 @@ class AccessControlIT {
         }
     }
 
+    @Test
+    void limitsHoldAcrossWorkers(@TempDir Path dir) throws Exception {
+        String yaml = "workers: 2\napps:\n  live:\n    max_players_per_stream: 1\n    max_streams: 1\n";
+        try (Processes processes = new Processes(); SluiceServer s = SluiceServer.start(dir, yaml)) {
+            processes.start(dir.resolve("publisher.log"),
+                    TestMedia.publishCommand(60, "rtmp://127.0.0.1:" + s.port() + "/live/cam"));
+            s.awaitLog("publish started", 30);
+            ExecutionException second = assertThrows(ExecutionException.class,
+                    () -> TestPublisher.publish(group, s.port(), "live", "other", flv).close());
+            RtmpStatusException streams = (RtmpStatusException) second.getCause();
+            assertEquals("NetStream.Publish.BadName", streams.code());
+            assertTrue(streams.getMessage().contains("max_streams"), streams.getMessage());
+
+            TestPlayer first = TestPlayer.play(group, s.port(), "live", "cam");
+            long firstWorker = s.serverPidFor(first.localPort()).orElseThrow();
+            try (PinnedProxy elsewhere = new PinnedProxy(() -> s.connectAvoiding(s.port(), firstWorker))) {
+                ExecutionException over = assertThrows(ExecutionException.class,
+                        () -> TestPlayer.play(group, elsewhere.port(), "live", "cam").close());
+                RtmpStatusException players = (RtmpStatusException) over.getCause();
+                assertEquals("NetStream.Play.Failed", players.code());
+                assertTrue(players.getMessage().contains("max_players_per_stream"), players.getMessage());
+                s.awaitLog("refused on worker", 5); // the master counted it
+
+                first.close(); // its place is given back at the master
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                TestPlayer next = null;
+                while (next == null && System.nanoTime() < deadline) {
+                    try {
+                        next = TestPlayer.play(group, elsewhere.port(), "live", "cam");
+                    } catch (ExecutionException stillCounted) {
+                        Thread.sleep(100); // the leave may still be on its way to the master
+                    }
+                }
+                assertTrue(next != null, "a player on the other worker is admitted once the first left");
+                try (TestPlayer admitted = next) {
+                    assertTrue(TestPlayer.await(() -> admitted.video() > 5, 20));
+                }
+            }
+        }
+    }
+
     private static void assertRefused(HttpClient http, String url, int status, String because) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -51,6 +51,11 @@ public final class AccessControl {
 
     private volatile Policy policy;
     private final Supplier<Hooks> hookFactory;
+    private volatile Limits limits = new LocalLimits(() -> {
+        Policy p = policy;
+        return p == null ? Map.of() : p.apps();
+    });
+    private final java.util.concurrent.atomic.AtomicLong tickets = new java.util.concurrent.atomic.AtomicLong();
     private volatile Hooks hooks;
     private final LongSupplier nanoClock;
     private final LongSupplier unixSeconds;
@@ -83,6 +88,18 @@ public final class AccessControl {
         return new AccessControl(null, () -> {
             throw new IllegalStateException("no hooks without a configuration");
         }, System::nanoTime, () -> System.currentTimeMillis() / 1000);
+    }
+
+    /** Where limits are counted: the master's, once the worker has one (set before any client is served). */
+    public void limits(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** Gives back what an admission counted against the app's limits; harmless when nothing was. */
+    public void release(Verdict.Allowed allowed) {
+        if (allowed != null && allowed.admission() != null) {
+            limits.leave(allowed.admission());
+        }
     }
 
     /** A reload: questions asked from now on get the new apps, rules and hooks; the cache is dropped. */
@@ -127,6 +144,45 @@ public final class AccessControl {
      */
     public CompletableFuture<Verdict> check(Call call, Client client, String app, String name, Map<String, String> args) {
         Policy p = policy;
+        AppSettings settings = p == null ? null : p.apps().get(app);
+        CompletableFuture<Verdict> v = decide(p, call, client, app, name, args);
+        if (settings == null || !settings.hasLimits() || !(call == Call.PUBLISH || call == Call.PLAY)) {
+            return v;
+        }
+        // Counted last, once everything else said yes and the name is final: a refusal above
+        // takes nothing from the limits.
+        if (v.isDone() && v.join() instanceof Verdict.Refused) {
+            return v;
+        }
+        return v.thenCompose(verdict -> verdict instanceof Verdict.Allowed a ? count(call, client, app, a.name())
+                : CompletableFuture.completedFuture(verdict));
+    }
+
+    private CompletableFuture<Verdict> count(Call call, Client client, String app, String name) {
+        io.sluice.common.protocol.AdmitOrder order = new io.sluice.common.protocol.AdmitOrder(
+                "t" + tickets.incrementAndGet(), call == Call.PUBLISH ? "publish" : "play", app, name, client.addr());
+        String what = (call == Call.PUBLISH ? "Publishing " : "Playing ") + app + "/" + name;
+        CompletableFuture<String> asked;
+        try {
+            asked = limits.admit(order);
+        } catch (RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        return asked.handle((reason, error) -> {
+            if (error != null) {
+                log.warn("limits of {} could not be checked, refused [conn:{}, stream:{}/{}]: {}", app, client.id(), app,
+                        name, unwrap(error).toString());
+                return refuse(Refusal.LIMIT, what + " was refused: its limits could not be checked.");
+            }
+            if (reason != null) {
+                return refuse(Refusal.LIMIT, what + " was refused: " + reason + ".");
+            }
+            return new Verdict.Allowed(name, order);
+        });
+    }
+
+    private CompletableFuture<Verdict> decide(Policy p, Call call, Client client, String app, String name,
+                                              Map<String, String> args) {
         if (p == null) {
             return CompletableFuture.completedFuture(new Verdict.Allowed(name));
         }

@@ -57,11 +57,12 @@ public final class HttpAccess {
                 "http://" + host + path, request.headers().get(HttpHeaderNames.REFERER, ""), "", "");
     }
 
-    /** How HTTP says each refusal: 404 for an app not served, 400 for an unusable request, else 403. */
+    /** How HTTP says each refusal: 404 for an app not served, 400 for an unusable request, 503 over a limit, else 403. */
     public static HttpResponseStatus status(Refusal why) {
         return switch (why) {
             case UNKNOWN_APP -> HttpResponseStatus.NOT_FOUND;
             case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case LIMIT -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             case RULE, SIGNATURE, HOOK -> HttpResponseStatus.FORBIDDEN;
         };
     }

@@ -10,6 +10,8 @@ public enum Refusal {
     SIGNATURE,
     /** The hook answered no, or could not be asked: HTTP 403. */
     HOOK,
+    /** Over one of the app's limits (streams, players per stream, publishers per address): HTTP 503. */
+    LIMIT,
     /** The request itself is unusable (a token too long): HTTP 400. */
     BAD_REQUEST
 }

@@ -91,6 +91,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     /** The request and stream a player was admitted for, for its on_play_done hook. */
     private HttpRequest admitted;
     private StreamKey admittedKey;
+    private Verdict.Allowed admission;
 
     HttpRequestHandler(HttpServerSettings settings, StreamRegistry registry, ClusterView cluster,
                        ConnectionLimits limits, AccessControl access) {
@@ -204,6 +205,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
                 if (ctx.channel().isActive()) {
                     checked(ctx, request, asked, error == null ? v
                             : access.refuse(Refusal.HOOK, "The access check failed."));
+                } else if (v instanceof Verdict.Allowed allowed) {
+                    access.release(allowed); // admitted for a player that has left
                 }
             }));
         }
@@ -215,7 +218,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, HttpAccess.status(r.why()), false, r.description());
             return;
         }
-        StreamKey key = new StreamKey(asked.app(), ((Verdict.Allowed) verdict).name());
+        admission = (Verdict.Allowed) verdict;
+        StreamKey key = new StreamKey(asked.app(), admission.name());
         admitted = request;
         admittedKey = key;
         if (isWebSocketUpgrade(request)) {
@@ -380,6 +384,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             player.close();
         }
         if (admitted != null) {
+            access.release(admission);
             HttpAccess.ended(access, ctx.channel(), admitted, admittedKey.app(), admittedKey.name());
         }
         ctx.fireChannelInactive();

@@ -217,6 +217,43 @@ class AccessControlTest {
     }
 
     @Test
+    void limitsCountAdmissionsAndTheirRelease() throws Exception {
+        AccessControl a = access("apps:\n  live:\n    max_players_per_stream: 1\n    play: [deny 10.0.0.0/8]\n");
+        Verdict.Allowed first = assertInstanceOf(Verdict.Allowed.class,
+                now(a.check(Call.PLAY, client("127.0.0.1"), "live", "cam", Map.of())));
+        assertNotNull(first.admission(), "counted");
+        Verdict.Refused second = assertInstanceOf(Verdict.Refused.class,
+                now(a.check(Call.PLAY, client("127.0.0.2"), "live", "cam", Map.of())));
+        assertEquals(Refusal.LIMIT, second.why());
+        assertEquals("Playing live/cam was refused: live/cam has 1 players, the most a stream of live may"
+                + " (apps.live.max_players_per_stream).", second.description());
+        assertInstanceOf(Verdict.Allowed.class, now(a.check(Call.PLAY, client("127.0.0.2"), "live", "other", Map.of())));
+        assertEquals(Refusal.RULE, ((Verdict.Refused) now(a.check(Call.PLAY, client("10.0.0.1"), "live", "x",
+                Map.of()))).why(), "a rule refuses before anything is counted");
+        a.release(first);
+        assertInstanceOf(Verdict.Allowed.class, now(a.check(Call.PLAY, client("127.0.0.2"), "live", "cam", Map.of())));
+        assertEquals(1, a.refusedCount(Refusal.LIMIT));
+    }
+
+    @Test
+    void aLimitThatCannotBeCheckedRefuses() throws Exception {
+        AccessControl a = access("apps:\n  live:\n    max_streams: 5\n");
+        a.limits(new Limits() {
+            @Override
+            public CompletableFuture<String> admit(io.sluice.common.protocol.AdmitOrder order) {
+                return CompletableFuture.failedFuture(new IOException("channel closed"));
+            }
+
+            @Override
+            public void leave(io.sluice.common.protocol.AdmitOrder order) {
+            }
+        });
+        Verdict.Refused r = assertInstanceOf(Verdict.Refused.class,
+                now(a.check(Call.PUBLISH, client("127.0.0.1"), "live", "cam", Map.of())));
+        assertEquals(Refusal.LIMIT, r.why());
+    }
+
+    @Test
     void reloadAppliesToLaterQuestions() throws Exception {
         AccessControl a = access("workers: 1\n");
         assertFalse(a.serves("studio"));

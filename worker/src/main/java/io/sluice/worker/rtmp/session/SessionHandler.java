@@ -213,6 +213,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
             if (!ctx.channel().isActive()) {
                 releaseHeld();
+                if (v instanceof Verdict.Allowed allowed) {
+                    access.release(allowed); // admitted for a client that has left
+                }
                 return;
             }
             try {
@@ -377,6 +380,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         PlaySession playing;
         /** The query arguments the publish or play was admitted with, for its done-hook. */
         Map<String, String> args = Map.of();
+        /** The admission of the current publish or play, given back when it stops. */
+        Verdict.Allowed admitted;
 
         NetStream(int id) {
             this.id = id;

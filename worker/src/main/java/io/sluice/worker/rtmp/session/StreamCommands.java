@@ -131,7 +131,10 @@ final class StreamCommands {
                         "publish of " + session.app + "/" + name + " refused: " + r.description());
             } else if (ns.publishing == null && ns.playing == null) {
                 ns.args = args;
-                startPublish(ns, ((Verdict.Allowed) v).name(), type);
+                ns.admitted = (Verdict.Allowed) v;
+                startPublish(ns, ns.admitted.name(), type);
+            } else {
+                session.access.release((Verdict.Allowed) v);
             }
         });
     }
@@ -244,7 +247,10 @@ final class StreamCommands {
                         "play of " + session.app + "/" + name + " refused: " + r.description());
             } else if (ns.publishing == null && ns.playing == null) {
                 ns.args = args;
-                startPlay(ns, ((Verdict.Allowed) v).name(), start);
+                ns.admitted = (Verdict.Allowed) v;
+                startPlay(ns, ns.admitted.name(), start);
+            } else {
+                session.access.release((Verdict.Allowed) v);
             }
         });
     }
@@ -292,6 +298,10 @@ final class StreamCommands {
 
     /** Ends whatever the net stream does; its id stays allocated. */
     void stop(SessionHandler.NetStream ns) {
+        if (ns.admitted != null) {
+            session.access.release(ns.admitted);
+            ns.admitted = null;
+        }
         if (ns.publishing != null) {
             PublishSession p = ns.publishing;
             ns.publishing = null;

@@ -139,6 +139,26 @@ class SessionAccessTest {
     }
 
     @Test
+    void aPlayerOverTheLimitIsRefusedAndItsPlaceIsFreedWhenOneLeaves() throws ConfigException {
+        AccessControl access = new AccessControl(ConfigLoader.parse(
+                "apps:\n  live:\n    max_players_per_stream: 1\n", "t.yaml"), () -> this::post, System::nanoTime,
+                () -> System.currentTimeMillis() / 1000);
+        EmbeddedRtmpPeer first = new EmbeddedRtmpPeer(registry, SessionSettings.defaults(), access);
+        EmbeddedRtmpPeer second = new EmbeddedRtmpPeer(registry, SessionSettings.defaults(), access);
+        EmbeddedRtmpPeer third = new EmbeddedRtmpPeer(registry, SessionSettings.defaults(), access);
+        peers.addAll(List.of(first, second, third));
+        assertTrue(statusCodes(releaseAll(first.play("live", "cam"))).contains("NetStream.Play.Start"));
+        List<RtmpMessage> refused = releaseAll(second.play("live", "cam"));
+        assertEquals(List.of("NetStream.Play.Failed"), statusCodes(refused));
+        assertTrue(String.valueOf(((Map<?, ?>) only(refused, "onStatus").argument(0)).get("description"))
+                .contains("max_players_per_stream"));
+        assertFalse(second.isOpen());
+        first.close();
+        assertTrue(statusCodes(releaseAll(third.play("live", "cam"))).contains("NetStream.Play.Start"),
+                "the place of a player that left is free again");
+    }
+
+    @Test
     void messagesHeldDuringAConnectHookAreAnsweredInOrder() throws ConfigException {
         EmbeddedRtmpPeer client = peer("hooks:\n  on_connect: http://127.0.0.1:9/c\n");
         client.send(CommandMessage.of(0, "connect", 1, Amf.object("app", "live?tok=1", "tcUrl", "rtmp://h/live?tok=1",
