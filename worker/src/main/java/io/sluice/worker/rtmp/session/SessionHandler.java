@@ -297,6 +297,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Sends an error status and closes once it is written (refused publish, bad name). */
     void refuseAndClose(CommandMessage status, String why) {
         closing = true;
+        why = why.endsWith(".") ? why.substring(0, why.length() - 1) : why; // descriptions end with one
         log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
         ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
         wrote = false;
