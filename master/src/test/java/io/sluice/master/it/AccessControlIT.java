@@ -283,6 +283,16 @@ class AccessControlIT {
             ExecutionException unsigned = assertThrows(ExecutionException.class,
                     () -> TestPlayer.play(group, s.port(), "live", "cam").close());
             assertEquals("NetStream.Play.Failed", ((RtmpStatusException) unsigned.getCause()).code());
+
+            // Counted by reason, and shown by bin/ctl workers once a heartbeat carried it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String workers = s.ctl("workers").out();
+            while (!workers.contains("signature 5") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                workers = s.ctl("workers").out();
+            }
+            assertTrue(workers.contains("DENIED")
+                    && workers.contains("(bad request 1, rule 1, signature 5, unknown app 2)"), workers);
         }
     }
 

@@ -183,7 +183,7 @@ public final class WorkerRuntime implements AutoCloseable {
         Runtime rt = Runtime.getRuntime();
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
                 rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
-                t.playersByProtocol);
+                t.playersByProtocol, access.refusedCounts());
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */
