@@ -267,7 +267,10 @@ public final class AccessControl {
     private CompletableFuture<Verdict> ask(Call call, String url, Client client, String app, String name,
                                            Map<String, String> args, HookSettings h) {
         Map<String, String> form = form(call, client, app, name, args);
-        String cacheKey = h.cache().isZero() ? null : url + "\n" + form;
+        // The question, not the asker: the same call, app, name, address and arguments from another
+        // connection (its own clientid, tcurl) gets the same answer.
+        String cacheKey = h.cache().isZero() ? null
+                : String.join("\n", url, call.text(), app, name == null ? "" : name, client.addr(), args.toString());
         if (cacheKey != null) {
             Cached hit = cache.get(cacheKey);
             if (hit != null && hit.untilNanos - nanoClock.getAsLong() > 0) {

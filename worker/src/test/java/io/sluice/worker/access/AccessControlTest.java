@@ -191,6 +191,12 @@ class AccessControlTest {
         hooks.next().answer().complete(new Hooks.Answer(200, null));
         assertEquals(new Verdict.Allowed("x"), first.get(5, TimeUnit.SECONDS));
         assertEquals(new Verdict.Allowed("x"), now(a.check(Call.PLAY, client("127.0.0.1"), "live", "x", Map.of("t", "1"))));
+        Client otherConnection = new Client("c2", InetAddress.getByName("127.0.0.1"), "rtmp://other/live", "p", "", "");
+        assertEquals(new Verdict.Allowed("x"), now(a.check(Call.PLAY, otherConnection, "live", "x", Map.of("t", "1"))),
+                "another connection asking the same question is answered from the cache");
+        assertFalse(a.check(Call.PLAY, client("127.0.0.2"), "live", "x", Map.of("t", "1")).isDone(),
+                "another address is another question");
+        hooks.next().answer().complete(new Hooks.Answer(200, null));
         CompletableFuture<Verdict> otherToken = a.check(Call.PLAY, client("127.0.0.1"), "live", "x", Map.of("t", "2"));
         assertFalse(otherToken.isDone(), "another token is another question");
         hooks.next().answer().complete(new Hooks.Answer(403, null));

@@ -47,7 +47,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      * Messages held at most while an access decision is pending (reading stops meanwhile, so only
      * what one read decoded can arrive); a client that sends more without waiting is broken.
      */
-    static final int MAX_HELD_MESSAGES = 256;
+    static final int MAX_HELD_MESSAGES = 1024;
 
     /** Where the session is in the NetConnection's life. */
     enum State { AWAIT_CONNECT, CONNECTED }
