@@ -35,6 +35,23 @@ public final class HttpAccess {
         return access.check(Call.PLAY, client(channel, request), app, name, args(request));
     }
 
+    /**
+     * The same checks for a request that is not a session (an HLS playlist or segment): nothing
+     * stays counted against the limits, so a stream at {@code max_players_per_stream} refuses it
+     * but it takes no place. With a hook, {@code hooks.cache} keeps a player's requests from
+     * asking the back-end each time.
+     */
+    public static CompletableFuture<Verdict> request(AccessControl access, Channel channel, HttpRequest request,
+                                                     String app, String name) {
+        return play(access, channel, request, app, name).thenApply(v -> {
+            if (v instanceof Verdict.Allowed a && a.admission() != null) {
+                access.release(a);
+                return new Verdict.Allowed(a.name());
+            }
+            return v;
+        });
+    }
+
     /** Tells the on_play_done hook that a player admitted by {@link #play} left. */
     public static void ended(AccessControl access, Channel channel, HttpRequest request, String app, String name) {
         access.ended(Call.PLAY_DONE, client(channel, request), app, name, args(request));

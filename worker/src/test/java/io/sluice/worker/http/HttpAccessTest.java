@@ -5,7 +5,13 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.worker.access.AccessControl;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.worker.access.Hooks;
+import io.sluice.worker.access.HttpAccess;
+import io.sluice.worker.access.Verdict;
 import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
@@ -87,6 +93,27 @@ class HttpAccessTest {
         assertNotNull(registry.find(new StreamKey("live", "public")), "the player waits for the renamed stream");
         assertNull(registry.find(new StreamKey("live", "secret")));
         assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void aRequestThatIsNotASessionTakesNoPlace() throws Exception {
+        AccessControl access = new AccessControl(ConfigLoader.parse("apps:\n  live:\n    max_players_per_stream: 1\n",
+                "t.yaml"), () -> null, System::nanoTime, () -> 0L);
+        EmbeddedChannel ch = new EmbeddedChannel();
+        channels.add(ch);
+        HttpRequest get = new DefaultHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.GET,
+                "/live/cam/index.m3u8?t=1");
+        for (int i = 0; i < 3; i++) {
+            Verdict v = HttpAccess.request(access, ch, get, "live", "cam")
+                    .join();
+            assertEquals(new Verdict.Allowed("cam"), v, "request " + i);
+        }
+        Verdict session = HttpAccess.play(access, ch, get, "live", "cam")
+                .join();
+        assertTrue(session instanceof Verdict.Allowed a && a.admission() != null);
+        assertTrue(HttpAccess.request(access, ch, get, "live", "cam").join()
+                instanceof Verdict.Refused, "at the limit, a request is refused too");
     }
 
     @Test
