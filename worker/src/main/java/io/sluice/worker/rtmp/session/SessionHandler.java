@@ -11,7 +11,6 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.access.Client;
-import io.sluice.worker.access.Refusal;
 import io.sluice.worker.access.Verdict;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.ConnectionReady;
@@ -27,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +41,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     static final String PUBLISHER_TIMEOUT_HANDLER = "publisherTimeout";
-    /**
-     * Messages held at most while an access decision is pending (reading stops meanwhile, so only
-     * what one read decoded can arrive); a client that sends more without waiting is broken.
-     */
-    static final int MAX_HELD_MESSAGES = 1024;
 
     /** Where the session is in the NetConnection's life. */
     enum State { AWAIT_CONNECT, CONNECTED }
@@ -67,8 +60,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     Client client;
     /** The connect's query arguments (from its app or tcUrl), under each publish's and play's own. */
     Map<String, String> connectArgs = Map.of();
-    /** Messages read while an access decision was pending, in order; null when none is. */
-    private ArrayDeque<Object> held;
+    private final AccessWait accessWait = new AccessWait(this);
     private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
@@ -124,8 +116,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (held != null) {
-            hold(msg);
+        if (accessWait.hold(msg)) {
             return;
         }
         try {
@@ -188,81 +179,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void hold(Object msg) {
-        if (held.size() >= MAX_HELD_MESSAGES) {
-            ReferenceCountUtil.release(msg);
-            throw new RtmpProtocolException("more than " + MAX_HELD_MESSAGES
-                    + " messages sent while an access check was pending");
-        }
-        held.add(msg);
-    }
-
     /**
-     * Runs {@code then} with the access decision {@code verdict}: at once when it is already made
-     * (no hook asked), else on this connection's loop when it arrives. Meanwhile reading stops and
-     * what was already read is held, then handled in order: a client that sends createStream and
-     * publish without waiting for the connect's answer sees them answered as before.
+     * Runs {@code then} with the access decision {@code verdict}: at once when it is already made,
+     * else on this connection's loop once it arrives, reading paused meanwhile ({@link AccessWait}).
      */
     void decide(CompletableFuture<Verdict> verdict, Consumer<Verdict> then) {
-        if (verdict.isDone()) {
-            then.accept(verdict.join());
-            return;
-        }
-        held = new ArrayDeque<>();
-        ctx.channel().config().setAutoRead(false);
-        verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
-            if (!ctx.channel().isActive()) {
-                releaseHeld();
-                if (v instanceof Verdict.Allowed allowed) {
-                    access.release(allowed); // admitted for a client that has left
-                }
-                return;
-            }
-            try {
-                then.accept(error == null ? v : access.refuse(Refusal.HOOK, "The access check failed."));
-            } catch (RuntimeException e) {
-                releaseHeld();
-                exceptionCaught(ctx, e);
-                return;
-            }
-            replayHeld();
-        }));
+        accessWait.decide(verdict, then);
     }
 
-    private void replayHeld() {
-        ArrayDeque<Object> queue = held;
-        held = null;
-        while (queue != null && !queue.isEmpty()) {
-            if (closing || !ctx.channel().isActive()) {
-                queue.forEach(ReferenceCountUtil::release);
-                return;
-            }
-            if (held != null) {
-                held.addAll(queue); // a held message asked for another decision: the rest waits again
-                return;
-            }
-            Object msg = queue.poll();
-            try {
-                channelRead(ctx, msg);
-            } catch (RuntimeException e) {
-                queue.forEach(ReferenceCountUtil::release);
-                exceptionCaught(ctx, e);
-                return;
-            }
-        }
+    /** Whether the connection is being closed for a reason already logged. */
+    boolean closing() {
+        return closing;
+    }
+
+    /** Flushes what the session wrote since the last flush (replies to held messages). */
+    void flushIfWritten() {
         if (wrote) {
             wrote = false;
             ctx.flush();
-        }
-        if (held == null) {
-            ctx.channel().config().setAutoRead(true);
-        }
-    }
-
-    private void releaseHeld() {
-        if (held != null) {
-            held.forEach(ReferenceCountUtil::release);
-            held = null;
         }
     }
 
@@ -348,7 +282,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             streamCommands.stop(ns);
         }
         netStreams.clear();
-        releaseHeld();
+        accessWait.releaseHeld();
         idleTimeout.disarm();
         log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
                 connection.bytesIn(), connection.bytesOut());
