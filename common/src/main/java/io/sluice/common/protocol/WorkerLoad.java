@@ -18,12 +18,24 @@ import java.util.Map;
  * @param admitted    client connections admitted and open: what the connection limits count (not
  *                    relays between workers, nor connections still in their handshake)
  * @param playersByProtocol players by what they speak (rtmp, http-flv, ws-flv); empty without players
+ * @param denied      connects, publishes and plays refused by access control since the worker
+ *                    started, by reason (unknown_app, rule, signature, hook, limit, bad_request);
+ *                    reasons without refusals are left out
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
                          long heapUsed, boolean draining, long refused, int admitted,
-                         Map<String, Integer> playersByProtocol) {
+                         Map<String, Integer> playersByProtocol, Map<String, Long> denied) {
 
     public WorkerLoad {
         playersByProtocol = playersByProtocol == null ? Map.of() : Map.copyOf(playersByProtocol);
+        denied = denied == null ? Map.of() : Map.copyOf(denied);
+    }
+
+    /** A load without access refusals (tests, and what older code built). */
+    public WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
+                      long heapUsed, boolean draining, long refused, int admitted,
+                      Map<String, Integer> playersByProtocol) {
+        this(connections, publishers, players, streams, bytesIn, bytesOut, heapUsed, draining, refused, admitted,
+                playersByProtocol, null);
     }
 }

@@ -29,7 +29,7 @@ public final class StatusViews {
             workers.add(new StatusView.WorkerView(w.id(), w.pid(), w.generation(),
                     w.state().name().toLowerCase(Locale.ROOT), w.runningMillis(now), l.connections(), l.publishers(),
                     l.players(), l.playersByProtocol(), l.streams(), l.bytesIn(), l.bytesOut(), l.heapUsed(), w.rttMicros(50), w.rttMicros(99),
-                    l.refused()));
+                    l.refused(), l.denied()));
         }
         SluiceConfig c = supervisor.config();
         return new StatusView(ProcessHandle.current().pid(), uptimeMillis, supervisor.generation(), configFile.toString(),

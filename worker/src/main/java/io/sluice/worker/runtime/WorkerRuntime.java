@@ -12,6 +12,7 @@ import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.config.TransportChoice;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.net.Transport;
 import io.sluice.worker.stream.GopSettings;
@@ -42,6 +43,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final EventLoopGroup group;
     private final StreamRegistry registry;
     private final ConnectionLimits limits;
+    private volatile AccessControl access = AccessControl.open();
     private final Connections connections = new Connections();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile ClusterView cluster = ClusterView.STANDALONE;
@@ -76,6 +78,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         runtime.registry.audioBatch(config.players().audioBatch());
         runtime.registry.mergeWrites(config.players().mergeWrites());
+        runtime.access = AccessControl.from(config);
         return runtime;
     }
 
@@ -134,6 +137,11 @@ public final class WorkerRuntime implements AutoCloseable {
         return limits;
     }
 
+    /** Who may connect, publish and play: every listener asks it. */
+    public AccessControl access() {
+        return access;
+    }
+
     /** Every open connection. */
     public Connections connections() {
         return connections;
@@ -157,6 +165,7 @@ public final class WorkerRuntime implements AutoCloseable {
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
         registry.audioBatch(config.players().audioBatch());
         registry.mergeWrites(config.players().mergeWrites());
+        access.update(config);
         listeners.forEach(l -> l.settingsChanged(config));
     }
 
@@ -176,7 +185,7 @@ public final class WorkerRuntime implements AutoCloseable {
         Runtime rt = Runtime.getRuntime();
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
                 rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
-                t.playersByProtocol);
+                t.playersByProtocol, access.refusedCounts());
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */

@@ -21,9 +21,13 @@ public record StatusView(long pid, long uptimeMillis, int generation, String con
      * @param rttP99Micros ... and 99th percentile
      * @param refused      connections refused by a connection limit since the worker started
      * @param playersByProtocol players by what they speak (rtmp, http-flv, ws-flv)
+     * @param denied       connects, publishes and plays refused by access control, by reason
      */
     public record WorkerView(int id, long pid, int generation, String state, long uptimeMillis, int connections,
                              int publishers, int players, Map<String, Integer> playersByProtocol, int streams, long bytesIn, long bytesOut, long heapUsed,
-                             long rttP50Micros, long rttP99Micros, long refused) {
+                             long rttP50Micros, long rttP99Micros, long refused, Map<String, Long> denied) {
+        public WorkerView {
+            denied = denied == null ? Map.of() : Map.copyOf(denied);
+        }
     }
 }

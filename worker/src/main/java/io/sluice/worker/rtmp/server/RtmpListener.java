@@ -56,7 +56,7 @@ public final class RtmpListener implements Listener {
         // Linux's delayed ACKs would hold each step of ffmpeg's connect/createStream for ~40 ms.
         listener = runtime.bindTcp(host, port, b -> b.childOption(runtime.transport().tcpQuickAck(), true),
                 ch -> ch.pipeline().addLast(new RtmpServerInitializer(() -> settings, runtime.registry(),
-                        runtime.cluster(), runtime.limits(), budget, false)));
+                        runtime.cluster(), runtime.limits(), budget, false, runtime.access())));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("RTMP listening on {}:{} (SO_REUSEPORT, {}, {} event loop threads)", host, bound.getPort(),
                 runtime.transport(), runtime.threads());
