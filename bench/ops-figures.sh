@@ -7,7 +7,7 @@
 #
 #   bench/ops-figures.sh [--workers N]      (default 2; port 19390; prints a markdown table)
 #
-# Needs the server built (mvn -B -DskipTests install). Starts and stops its own server.
+# Needs the server built (mvn -B -DskipTests package). Starts and stops its own server.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workers=2

@@ -6,7 +6,7 @@
 #   bench/run.sh [--quick] [--reps N] [--only LIST] [--profile] [--perf] [--no-docs]
 #     --quick      one repetition, shorter windows, fewer players (about 4 minutes)
 #     --reps N     repetitions of the 100/1000-player workloads (default 3; medians are reported)
-#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile,perf,flv
+#     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile,perf,flv,transport
 #                  (verify alone checks the generator against ffmpeg on all three servers; flv is
 #                  not in the default set)
 #     --profile    also run Sluice at 1000 players under JFR and summarise where its CPU goes
@@ -96,8 +96,10 @@ trap 'exit 130' INT TERM
 need_build() {
   if [ ! -f "$BENCH/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target/sluice-master.jar" ] \
      || [ -n "$(find "$ROOT"/*/src/main "$ROOT"/*/pom.xml -newer "$BENCH/target/sluice-bench.jar" -print -quit 2>/dev/null)" ]; then
-    say "building (mvn -B -q -o install -DskipTests)"
-    (cd "$ROOT" && { mvn -B -q -o install -DskipTests || mvn -B -q install -DskipTests; }) >>"$LOG" 2>&1
+    # package, never install: a bench run must not put this tree's jars into ~/.m2 for others.
+    say "building (mvn -B -q -DskipTests package -pl master,bench -am)"
+    (cd "$ROOT" && { mvn -B -q -o -DskipTests package -pl master,bench -am \
+      || mvn -B -q -DskipTests package -pl master,bench -am; }) >>"$LOG" 2>&1
   fi
 }
 
@@ -150,7 +152,7 @@ media() {
 
 # ---- servers ----
 start_sluice() {
-  local workers="$1" extra="${2:-}" players_yaml="${3:-}" dir="$OUT/sluice-${1}w" opt
+  local workers="$1" extra="${2:-}" players_yaml="${3:-}" transport="${4:-auto}" dir="$OUT/sluice-${1}w" opt
   for opt in ${BENCH_SLUICE_JVM:-}; do extra="$extra, \"$opt\""; done
   mkdir -p "$dir"
   SERVER_CONF="$dir/sluice.yaml"
@@ -164,6 +166,7 @@ http:
   port: $PORT_SLUICE_HTTP
 worker:
   jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"$extra]
+  transport: $transport
 log:
   level: info
 $players_yaml
@@ -267,7 +270,8 @@ gen() {
 start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;;
   sluice-1w-mw40) start_sluice 1 "" $'players:\n  merge_writes: 40ms' ;; nginx-1w) start_nginx 1 ;;
   nginx-2w) start_nginx 2 ;; nms) start_nms ;;
-  sluice-1w-rtmp|sluice-1w-httpflv) start_sluice 1 ;; nms4-httpflv) start_nms4 ;; esac; }
+  sluice-1w-rtmp|sluice-1w-httpflv) start_sluice 1 ;; nms4-httpflv) start_nms4 ;;
+  sluice-1w-epoll) start_sluice 1 "" "" epoll ;; sluice-1w-uring) start_sluice 1 "" "" io_uring ;; esac; }
 
 # ---- the run ----
 need_build
@@ -317,6 +321,20 @@ if wants flv; then
       heap=""; [ "$rep" = 1 ] && [ "$s" != nms4-httpflv ] && heap="--heap"
       gen "$s" 2000k-flv 2000 "f${rep}" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" \
         --latency all $heap
+      stop_server
+    done
+  done
+fi
+
+if wants transport; then
+  # worker.transport: the same build on epoll and on io_uring, interleaved per repetition, 100 and
+  # 1000 RTMP players, latency over audio and video.
+  for rep in $(seq 1 "$reps"); do
+    for s in sluice-1w-epoll sluice-1w-uring; do
+      start "$s"
+      gen "$s" 2000k-transport 2000 "t${rep}a" 100 --ramp 100 --warmup "$WARM" --window "$W_SMALL" --latency all
+      gen "$s" 2000k-transport 2000 "t${rep}b" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" \
+        --latency all
       stop_server
     done
   done

@@ -83,7 +83,9 @@ final class Lifecycle implements MasterCycle.Handler {
             return;
         }
         state = State.RUNNING;
-        String where = config.rtmp().bind() + ":" + config.rtmp().port() + ", master pid " + ProcessHandle.current().pid();
+        String where = config.rtmp().bind() + ":" + config.rtmp().port() + " (RTMP)"
+                + (config.http().enabled() ? " and " + config.http().bind() + ":" + config.http().port() + " (HTTP)" : "")
+                + ", master pid " + ProcessHandle.current().pid();
         if (result.complete()) {
             startStop.info("Sluice started: {} worker(s) on {}", result.slots(), where);
         } else {

@@ -24,6 +24,7 @@ import io.sluice.master.channel.WorkerLink;
 import io.sluice.master.control.ControlServer;
 import io.sluice.master.control.Reloader;
 import io.sluice.master.control.StatusViews;
+import io.sluice.master.directory.Admissions;
 import io.sluice.master.control.WorkerQueries;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.http.ApiBackend;
@@ -71,6 +72,7 @@ final class Master {
             new DefaultThreadFactory("master"));
     private final MasterLoop loop = MasterLoop.of(executor);
     private final StreamDirectory directory = new StreamDirectory();
+    private Admissions admissions;
     private final TcpMigrate tcpMigrate = new TcpMigrate(TcpMigrate.SYSCTL);
     private final long startedNanos = System.nanoTime();
     private RunDirectory run;
@@ -131,8 +133,12 @@ final class Master {
     private void wire() throws IOException {
         io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
         cds = new WorkerCds(run.dir());
+        admissions = new Admissions(() -> supervisor.config().apps());
         supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket(), cds), config,
-                exit -> cycle.exited(exit), directory::workerGone,
+                exit -> cycle.exited(exit), worker -> {
+                    directory.workerGone(worker);
+                    admissions.workerGone(worker);
+                },
                 (id, generation) -> run.relaySocket(id, generation).toString());
         HeartbeatMonitor heartbeat = new HeartbeatMonitor(loop, supervisor, HeartbeatMonitor.Pinger.overChannel());
         Stopper stopper = new Stopper(loop, () -> supervisor.config().worker());
@@ -141,7 +147,8 @@ final class Master {
         lifecycle = new Lifecycle(loop, supervisor, heartbeat, stopper, reloader,
                 () -> cds.prepare(config.worker().jvmOptions()));
         cycle = new MasterCycle(loop, lifecycle);
-        channel = ChannelTransport.listen(run.channelSocket(), io, WorkerLink.factory(loop, supervisor, directory));
+        channel = ChannelTransport.listen(run.channelSocket(), io,
+                WorkerLink.factory(loop, supervisor, directory, admissions));
         queries = new WorkerQueries(loop, supervisor, directory);
         control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, queries, new Actions());
         if (config.api().enabled()) {

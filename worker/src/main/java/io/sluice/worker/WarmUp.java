@@ -6,6 +6,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.ProtocolWarmUp;
+import io.sluice.worker.http.HttpListener;
+import io.sluice.worker.http.HttpServerSettings;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.message.AudioData;
@@ -15,7 +17,10 @@ import io.sluice.worker.rtmp.server.RtmpListener;
 import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.runtime.WorkerRuntime;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A short training run for the class-data-sharing archive of the worker JVMs: serves one
  * publish and one play on a loopback port and runs the channel's JSON paths, so that the classes
- * a worker needs at start are loaded, then exits. Run with {@code -XX:ArchiveClassesAtExit}, the
+ * a worker needs at start are loaded, then exits. An HTTP-FLV player joins too, so the first
+ * browser of a fresh worker does not pay for loading the HTTP codec either. Run with {@code -XX:ArchiveClassesAtExit}, the
  * JVM writes those classes to an archive that later workers map instead of loading and verifying
  * them again: a worker starts in about half the CPU time (master's {@code WorkerCds}).
  */
@@ -37,6 +43,7 @@ final class WarmUp {
         ProtocolWarmUp.run(config, "/tmp/warm-up.sock");
         WorkerRuntime runtime = WorkerRuntime.from(config, 1);
         RtmpListener rtmp = new RtmpListener(runtime, SessionSettings.from(config));
+        HttpListener http = new HttpListener(runtime, HttpServerSettings.from(config));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             InetSocketAddress address = rtmp.bind("127.0.0.1", 0);
@@ -58,6 +65,7 @@ final class WarmUp {
             publisher.write(new VideoData(0, 1, Unpooled.wrappedBuffer(new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65})));
             publisher.writeAndFlush(new AudioData(0, 1, Unpooled.wrappedBuffer(new byte[] {(byte) 0xAF, 1, 0x21})));
             received.await(10, TimeUnit.SECONDS);
+            playHttpFlv(http.bind("127.0.0.1", 0).getPort());
             runtime.load();
             runtime.dump();
             player.close();
@@ -66,6 +74,19 @@ final class WarmUp {
         } finally {
             group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).syncUninterruptibly();
             runtime.close();
+        }
+    }
+
+    /** Reads the head of the live stream over HTTP-FLV: the response headers and the FLV header. */
+    private static void playHttpFlv(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /live/warm-up.flv HTTP/1.1\r\nHost: warm-up\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readNBytes(64), StandardCharsets.ISO_8859_1);
+            if (!head.startsWith("HTTP/1.1 200")) {
+                throw new IOException("warm-up HTTP-FLV play answered: " + head.lines().findFirst().orElse(""));
+            }
         }
     }
 }

@@ -173,6 +173,9 @@ public final class WorkerMain {
             return Started.failed(ExitCodes.BAD_CONFIG);
         }
         runtime.cluster(cluster);
+        if (cluster instanceof MasterClusterView managed) {
+            runtime.access().limits(managed.limits()); // before any client is accepted
+        }
         RtmpListener rtmp = new RtmpListener(runtime, SessionSettings.from(config));
         String where = "rtmp.port / rtmp.bind";
         String host = config.rtmp().bind();

@@ -172,6 +172,74 @@ final class ConfigSchema {
                             + ") must be less than write_buffer_high ("
                             + ByteSizeUtil.format(v.get(WRITE_BUFFER_HIGH)) + ")")));
 
+    // ---- apps: each entry one application and what it allows
+    static final Key<AppSettings, List<io.sluice.common.access.AccessRule>> APP_PUBLISH = Key.of("publish", IN_PLACE,
+            new ScalarListType<>(ScalarTypes.accessRule(), "access rules"), AppSettings::publish);
+    static final Key<AppSettings, List<io.sluice.common.access.AccessRule>> APP_PLAY = Key.of("play", IN_PLACE,
+            new ScalarListType<>(ScalarTypes.accessRule(), "access rules"), AppSettings::play);
+    static final Key<AppSettings, List<String>> APP_SECRETS = Key.of("secrets", IN_PLACE,
+            new ScalarListType<>(ScalarTypes.secret(), "secrets"), AppSettings::secrets);
+    static final Key<AppSettings, AppSettings.Signed> APP_SIGNED =
+            Key.of("signed", IN_PLACE, ScalarTypes.signed(), AppSettings::signed);
+    static final Key<AppSettings, Boolean> APP_NMS_SIGN =
+            Key.of("nms_sign", IN_PLACE, ScalarTypes.bool(), AppSettings::nmsSign);
+    static final Key<AppSettings, String> APP_ON_CONNECT =
+            Key.of("on_connect", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onConnect);
+    static final Key<AppSettings, String> APP_ON_PUBLISH =
+            Key.of("on_publish", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onPublish);
+    static final Key<AppSettings, String> APP_ON_PLAY =
+            Key.of("on_play", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onPlay);
+    static final Key<AppSettings, String> APP_ON_PUBLISH_DONE =
+            Key.of("on_publish_done", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onPublishDone);
+    static final Key<AppSettings, String> APP_ON_PLAY_DONE =
+            Key.of("on_play_done", IN_PLACE, ScalarTypes.hookUrl(true), AppSettings::onPlayDone);
+    static final Key<AppSettings, Integer> APP_MAX_STREAMS =
+            Key.of("max_streams", IN_PLACE, integer(0, 1_000_000), AppSettings::maxStreams);
+    static final Key<AppSettings, Integer> APP_MAX_PLAYERS_PER_STREAM =
+            Key.of("max_players_per_stream", IN_PLACE, integer(0, 100_000_000), AppSettings::maxPlayersPerStream);
+    static final Key<AppSettings, Integer> APP_MAX_PUBLISHERS_PER_IP =
+            Key.of("max_publishers_per_ip", IN_PLACE, integer(0, 1_000_000), AppSettings::maxPublishersPerIp);
+
+    static final SectionType<AppSettings> APP = new SectionType<>(AppSettings.defaults(),
+            List.of(APP_PUBLISH, APP_PLAY, APP_SECRETS, APP_SIGNED, APP_NMS_SIGN, APP_ON_CONNECT, APP_ON_PUBLISH,
+                    APP_ON_PLAY, APP_ON_PUBLISH_DONE, APP_ON_PLAY_DONE, APP_MAX_STREAMS, APP_MAX_PLAYERS_PER_STREAM,
+                    APP_MAX_PUBLISHERS_PER_IP),
+            v -> new AppSettings(v.get(APP_PUBLISH), v.get(APP_PLAY), v.get(APP_SECRETS), v.get(APP_SIGNED),
+                    v.get(APP_NMS_SIGN), v.get(APP_ON_CONNECT), v.get(APP_ON_PUBLISH), v.get(APP_ON_PLAY),
+                    v.get(APP_ON_PUBLISH_DONE), v.get(APP_ON_PLAY_DONE), v.get(APP_MAX_STREAMS),
+                    v.get(APP_MAX_PLAYERS_PER_STREAM), v.get(APP_MAX_PUBLISHERS_PER_IP)),
+            List.of(new CrossCheck<>(List.of(APP_SIGNED, APP_SECRETS),
+                    v -> v.get(APP_SIGNED) == AppSettings.Signed.NONE || !v.get(APP_SECRETS).isEmpty() ? null
+                            : "signed is " + v.get(APP_SIGNED).text() + " but secrets is empty: no URL could be valid"),
+                    new CrossCheck<>(List.of(APP_NMS_SIGN, APP_SIGNED),
+                            v -> !v.get(APP_NMS_SIGN) || v.get(APP_SIGNED) != AppSettings.Signed.NONE ? null
+                                    : "nms_sign accepts another form of signed URL, but signed is none")));
+
+    // ---- hooks
+    static final Key<HookSettings, String> ON_CONNECT =
+            Key.of("on_connect", IN_PLACE, ScalarTypes.hookUrl(false), HookSettings::onConnect);
+    static final Key<HookSettings, String> ON_PUBLISH =
+            Key.of("on_publish", IN_PLACE, ScalarTypes.hookUrl(false), HookSettings::onPublish);
+    static final Key<HookSettings, String> ON_PLAY =
+            Key.of("on_play", IN_PLACE, ScalarTypes.hookUrl(false), HookSettings::onPlay);
+    static final Key<HookSettings, String> ON_PUBLISH_DONE =
+            Key.of("on_publish_done", IN_PLACE, ScalarTypes.hookUrl(false), HookSettings::onPublishDone);
+    static final Key<HookSettings, String> ON_PLAY_DONE =
+            Key.of("on_play_done", IN_PLACE, ScalarTypes.hookUrl(false), HookSettings::onPlayDone);
+    static final Key<HookSettings, Duration> HOOK_TIMEOUT =
+            Key.of("timeout", IN_PLACE, duration(ms(100), min(1)), HookSettings::timeout);
+    static final Key<HookSettings, Duration> HOOK_CACHE =
+            Key.of("cache", IN_PLACE, duration(ZERO, h(1)), HookSettings::cache);
+    static final Key<HookSettings, Integer> HOOK_RETRIES =
+            Key.of("retries", IN_PLACE, integer(0, 10), HookSettings::retries);
+
+    static final SectionType<HookSettings> HOOKS = new SectionType<>(HookSettings.defaults(),
+            List.of(ON_CONNECT, ON_PUBLISH, ON_PLAY, ON_PUBLISH_DONE, ON_PLAY_DONE, HOOK_TIMEOUT, HOOK_CACHE,
+                    HOOK_RETRIES),
+            v -> new HookSettings(v.get(ON_CONNECT), v.get(ON_PUBLISH), v.get(ON_PLAY), v.get(ON_PUBLISH_DONE),
+                    v.get(ON_PLAY_DONE), v.get(HOOK_TIMEOUT), v.get(HOOK_CACHE), v.get(HOOK_RETRIES)),
+            List.of());
+
     // ---- worker
     static final Key<WorkerSettings, ThreadCount> THREADS = Key.of("threads", NEW_GENERATION,
             ScalarTypes.autoOrCount(ThreadCount.MAX, ThreadCount.AUTO, ThreadCount::of), WorkerSettings::threads);
@@ -193,12 +261,16 @@ final class ConfigSchema {
     static final Key<WorkerSettings, Boolean> MIGRATE_QUEUED_CONNECTIONS = Key.of("migrate_queued_connections",
             IN_PLACE, ScalarTypes.bool(), WorkerSettings::migrateQueuedConnections);
 
+    static final Key<WorkerSettings, TransportChoice> TRANSPORT = Key.of("transport", NEW_GENERATION,
+            ScalarTypes.transport(), WorkerSettings::transport);
+
     static final SectionType<WorkerSettings> WORKER = new SectionType<>(WorkerSettings.defaults(),
             List.of(THREADS, JVM_OPTIONS, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, STOP_TIMEOUT, DRAIN_TIMEOUT,
-                    RESPAWN_MAX_FAILURES, RESPAWN_WINDOW, MIGRATE_QUEUED_CONNECTIONS),
+                    RESPAWN_MAX_FAILURES, RESPAWN_WINDOW, MIGRATE_QUEUED_CONNECTIONS, TRANSPORT),
             v -> new WorkerSettings(v.get(THREADS), v.get(JVM_OPTIONS), v.get(HEARTBEAT_INTERVAL),
                     v.get(HEARTBEAT_TIMEOUT), v.get(STOP_TIMEOUT), v.get(DRAIN_TIMEOUT),
-                    v.get(RESPAWN_MAX_FAILURES), v.get(RESPAWN_WINDOW), v.get(MIGRATE_QUEUED_CONNECTIONS)),
+                    v.get(RESPAWN_MAX_FAILURES), v.get(RESPAWN_WINDOW), v.get(MIGRATE_QUEUED_CONNECTIONS),
+                    v.get(TRANSPORT)),
             List.of(new CrossCheck<>(List.of(HEARTBEAT_TIMEOUT, HEARTBEAT_INTERVAL),
                     v -> v.get(HEARTBEAT_TIMEOUT).compareTo(v.get(HEARTBEAT_INTERVAL)) > 0 ? null
                             : "heartbeat_timeout (" + DurationUtil.format(v.get(HEARTBEAT_TIMEOUT))
@@ -254,6 +326,10 @@ final class ConfigSchema {
             Key.section("gop_cache", GOP_CACHE, SluiceConfig::gopCache);
     private static final Key<SluiceConfig, PlayerSettings> IN_PLAYERS =
             Key.section("players", PLAYERS, SluiceConfig::players);
+    static final Key<SluiceConfig, java.util.Map<String, AppSettings>> APPS =
+            Key.of("apps", IN_PLACE, new AppMapType(APP), SluiceConfig::apps);
+    private static final Key<SluiceConfig, HookSettings> IN_HOOKS =
+            Key.section("hooks", HOOKS, SluiceConfig::hooks);
     private static final Key<SluiceConfig, WorkerSettings> IN_WORKER =
             Key.section("worker", WORKER, SluiceConfig::worker);
     private static final Key<SluiceConfig, LogSettings> IN_LOG =
@@ -264,8 +340,9 @@ final class ConfigSchema {
             Key.section("api", API, SluiceConfig::api);
 
     static final SectionType<SluiceConfig> ROOT = new SectionType<>(SluiceConfig.defaults(),
-            List.of(WORKERS, IN_RTMP, IN_HTTP, IN_GOP_CACHE, IN_PLAYERS, IN_WORKER, IN_LOG, IN_PATHS, IN_API),
+            List.of(WORKERS, IN_RTMP, IN_HTTP, IN_GOP_CACHE, IN_PLAYERS, APPS, IN_HOOKS, IN_WORKER, IN_LOG,
+                    IN_PATHS, IN_API),
             v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_HTTP), v.get(IN_GOP_CACHE), v.get(IN_PLAYERS),
-                    v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS), v.get(IN_API)),
+                    v.get(APPS), v.get(IN_HOOKS), v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS), v.get(IN_API)),
             List.of());
 }

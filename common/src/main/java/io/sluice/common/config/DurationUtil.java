@@ -27,7 +27,7 @@ public final class DurationUtil {
      * Parses a duration; null when the text does not have the form. Absurdly long numbers give
      * {@link #TOO_LONG} so the caller reports them as out of range.
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
             return null;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -155,16 +156,25 @@ final class ScalarTypes {
 
     /** A log level name, in any case. */
     static ScalarType<LogLevel> logLevel() {
-        String expected = "one of " + Arrays.stream(LogLevel.values()).map(LogLevel::text)
-                .collect(Collectors.joining(", "));
-        return new ScalarType<>(expected, text -> {
-            for (LogLevel level : LogLevel.values()) {
-                if (level.text().equals(text.toLowerCase(Locale.ROOT))) {
-                    return level;
+        return oneOf(LogLevel.values(), LogLevel::text);
+    }
+
+    /** A socket transport name: {@code auto}, {@code epoll} or {@code io_uring}, in any case. */
+    static ScalarType<TransportChoice> transport() {
+        return oneOf(TransportChoice.values(), TransportChoice::text);
+    }
+
+    /** One of {@code values}, by its text, in any case. */
+    private static <V> ScalarType<V> oneOf(V[] values, Function<V, String> text) {
+        String expected = "one of " + Arrays.stream(values).map(text).collect(Collectors.joining(", "));
+        return new ScalarType<>(expected, written -> {
+            for (V value : values) {
+                if (text.apply(value).equals(written.toLowerCase(Locale.ROOT))) {
+                    return value;
                 }
             }
-            throw malformed(expected, text);
-        }, LogLevel::text);
+            throw malformed(expected, written);
+        }, text);
     }
 
     /** {@code auto} or a whole number in {@code 1..max}. */
@@ -172,6 +182,68 @@ final class ScalarTypes {
         String expected = "'auto' or an integer 1.." + max;
         return new ScalarType<>(expected, text -> text.equals("auto")
                 ? auto : fixed.apply(checkedInt(text, 1, max, expected)), String::valueOf);
+    }
+
+    /** One {@code allow}/{@code deny} line of an app's publish or play rules. */
+    static ScalarType<io.sluice.common.access.AccessRule> accessRule() {
+        String expected = "'allow' or 'deny' and then 'all', an IP address or a CIDR block, e.g. 'deny 10.0.0.0/8'";
+        return new ScalarType<>(expected, text -> {
+            try {
+                return io.sluice.common.access.AccessRule.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ScalarType.BadValue(e.getMessage() + ", got " + ConfigNode.Scalar.quote(text));
+            }
+        }, io.sluice.common.access.AccessRule::toString);
+    }
+
+    /** A secret for signed URLs: long enough not to be guessed, and printable (it is typed into configs). */
+    static ScalarType<String> secret() {
+        String expected = "a secret of 16..256 printable ASCII characters";
+        return new ScalarType<>(expected, text -> {
+            if (text.length() < 16 || text.length() > 256 || !text.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                // The secret itself stays out of the message.
+                throw new ScalarType.BadValue("expected " + expected + ", got one of " + text.length() + " characters");
+            }
+            return text;
+        }, text -> text);
+    }
+
+    /** Which actions of an app need a signed URL. */
+    static ScalarType<AppSettings.Signed> signed() {
+        String expected = "one of none, publish, play, all";
+        return new ScalarType<>(expected, text -> {
+            for (AppSettings.Signed s : AppSettings.Signed.values()) {
+                if (s.text().equals(text)) {
+                    return s;
+                }
+            }
+            throw malformed(expected, text);
+        }, AppSettings.Signed::text);
+    }
+
+    /**
+     * A hook: an http:// or https:// URL with a host, or {@code off}; with {@code inherit} too for
+     * an app's own hooks (then the URL in the hooks section applies).
+     */
+    static ScalarType<String> hookUrl(boolean perApp) {
+        String expected = perApp ? "an http:// or https:// URL, 'off' or 'inherit'" : "an http:// or https:// URL or 'off'";
+        return new ScalarType<>(expected, text -> {
+            if (text.equals(HookSettings.OFF) || (perApp && text.equals(AppSettings.INHERIT))) {
+                return text;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(text);
+                String scheme = uri.getScheme();
+                if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null
+                        || uri.getRawFragment() != null) {
+                    throw malformed(expected, text);
+                }
+                return text;
+            } catch (java.net.URISyntaxException e) {
+                throw new ScalarType.BadValue("expected " + expected + ", got " + ConfigNode.Scalar.quote(text)
+                        + " (" + e.getReason() + ")");
+            }
+        }, text -> text);
     }
 
     private static int checkedInt(String text, int min, int max, String expected) throws ScalarType.BadValue {

@@ -3,6 +3,9 @@ package io.sluice.common.config;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +19,7 @@ import java.util.Objects;
 @JsonDeserialize(using = ConfigJson.Deserializer.class)
 public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http,
                            GopCacheSettings gopCache, PlayerSettings players,
+                           Map<String, AppSettings> apps, HookSettings hooks,
                            WorkerSettings worker, LogSettings log, PathSettings paths,
                            ApiSettings api) {
 
@@ -25,17 +29,26 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(players, "players");
+        apps = Collections.unmodifiableMap(new LinkedHashMap<>(apps));
+        if (apps.isEmpty()) {
+            throw new IllegalArgumentException("apps must name at least one application");
+        }
+        Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(worker, "worker");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(api, "api");
     }
 
+    /** The one application served when the configuration names none: {@code rtmp://host/live/NAME}. */
+    public static final String DEFAULT_APP = "live";
+
     /** The built-in configuration, used when there is no file; the shipped conf/sluice.yaml says the same. */
     public static SluiceConfig defaults() {
         return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), HttpSettings.defaults(),
                 GopCacheSettings.defaults(),
-                PlayerSettings.defaults(), WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults(),
+                PlayerSettings.defaults(), Map.of(DEFAULT_APP, AppSettings.defaults()), HookSettings.defaults(),
+                WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults(),
                 ApiSettings.defaults());
     }
 }

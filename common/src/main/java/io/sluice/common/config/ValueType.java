@@ -8,7 +8,7 @@ import java.io.IOException;
  * How one kind of configuration value is read from the tree, checked, and written back in the
  * same text form it is read in ({@code 5s}, {@code 16MiB}, {@code auto}).
  */
-sealed interface ValueType<V> permits ScalarType, StringListType, SectionType {
+sealed interface ValueType<V> permits ScalarType, StringListType, ScalarListType, SectionType, AppMapType {
 
     /** What a valid value looks like, for messages: {@code an integer 1..65535}. */
     String expected();

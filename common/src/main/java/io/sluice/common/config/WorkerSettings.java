@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param respawnWindow      the window those failures are counted in
  * @param migrateQueuedConnections whether the master sets {@code net.ipv4.tcp_migrate_req=1}, so that
  *                           connections queued on a draining worker's listener move to another worker
+ * @param transport          the native socket transport of the workers (auto, epoll, io_uring)
  */
 public record WorkerSettings(ThreadCount threads, List<String> jvmOptions, Duration heartbeatInterval,
                              Duration heartbeatTimeout, Duration stopTimeout, Duration drainTimeout,
-                             int respawnMaxFailures, Duration respawnWindow, boolean migrateQueuedConnections) {
+                             int respawnMaxFailures, Duration respawnWindow, boolean migrateQueuedConnections,
+                             TransportChoice transport) {
 
     public WorkerSettings {
         Objects.requireNonNull(threads, "threads");
@@ -30,6 +32,7 @@ public record WorkerSettings(ThreadCount threads, List<String> jvmOptions, Durat
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(respawnWindow, "respawnWindow");
+        Objects.requireNonNull(transport, "transport");
         // A timeout not above the interval would kill healthy workers between two pings.
         if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
             throw new IllegalArgumentException("heartbeatTimeout (" + heartbeatTimeout
@@ -42,6 +45,6 @@ public record WorkerSettings(ThreadCount threads, List<String> jvmOptions, Durat
         return new WorkerSettings(ThreadCount.AUTO,
                 List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"),
                 Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofMinutes(5),
-                5, Duration.ofSeconds(30), true);
+                5, Duration.ofSeconds(30), true, TransportChoice.AUTO);
     }
 }

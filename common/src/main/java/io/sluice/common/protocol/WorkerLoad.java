@@ -18,21 +18,34 @@ import java.util.Map;
  * @param admitted    client connections admitted and open: what the connection limits count (not
  *                    relays between workers, nor connections still in their handshake)
  * @param playersByProtocol players by what they speak (rtmp, http-flv, ws-flv); empty without players
+ * @param denied      connects, publishes and plays refused by access control since the worker
+ *                    started, by reason (unknown_app, rule, signature, hook, limit, bad_request);
+ *                    reasons without refusals are left out
  * @param counts      the counters for the master's /metrics
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
                          long heapUsed, boolean draining, long refused, int admitted,
-                         Map<String, Integer> playersByProtocol, WorkerCounts counts) {
+                         Map<String, Integer> playersByProtocol, Map<String, Long> denied, WorkerCounts counts) {
 
     public WorkerLoad {
         playersByProtocol = playersByProtocol == null ? Map.of() : Map.copyOf(playersByProtocol);
+        denied = denied == null ? Map.of() : Map.copyOf(denied);
         counts = counts == null ? WorkerCounts.NONE : counts;
     }
 
-    /** Without counters (tests, and figures made up before the first heartbeat). */
+    /** A load without access refusals nor counters (tests, and what older code built). */
     public WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
-                      long heapUsed, boolean draining, long refused, int admitted, Map<String, Integer> playersByProtocol) {
+                      long heapUsed, boolean draining, long refused, int admitted,
+                      Map<String, Integer> playersByProtocol) {
         this(connections, publishers, players, streams, bytesIn, bytesOut, heapUsed, draining, refused, admitted,
-                playersByProtocol, WorkerCounts.NONE);
+                playersByProtocol, null, null);
+    }
+
+    /** A load without counters. */
+    public WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
+                      long heapUsed, boolean draining, long refused, int admitted,
+                      Map<String, Integer> playersByProtocol, Map<String, Long> denied) {
+        this(connections, publishers, players, streams, bytesIn, bytesOut, heapUsed, draining, refused, admitted,
+                playersByProtocol, denied, null);
     }
 }

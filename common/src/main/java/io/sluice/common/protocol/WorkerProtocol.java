@@ -33,6 +33,11 @@ public final class WorkerProtocol {
      */
     public static final Method<StreamRef, StreamLocation> LOCATE =
             Method.of("stream.locate", StreamRef.class, StreamLocation.class);
+    /** Count a publisher or player against its app's limits, cluster-wide (issue 15). */
+    public static final Method<AdmitOrder, AdmitReply> ADMIT =
+            Method.of("access.admit", AdmitOrder.class, AdmitReply.class);
+    /** Give back what {@link #ADMIT} counted: the session ended (only the ticket is read). */
+    public static final Method<AdmitOrder, Void> LEAVE = Method.of("access.leave", AdmitOrder.class, Void.class);
 
     // ---- master → worker
 
@@ -66,6 +71,6 @@ public final class WorkerProtocol {
     public static final Event<StreamRef> WAIT_CANCELLED = Event.of("stream.waitCancelled", StreamRef.class);
 
     public static final Protocol PROTOCOL = Protocol.of("worker channel",
-            List.of(IDENTIFY, CLAIM, RELEASE, LOCATE, PING, DUMP, UPDATE_SETTINGS, DRAIN, CLOSE, KICK),
+            List.of(IDENTIFY, CLAIM, RELEASE, LOCATE, ADMIT, LEAVE, PING, DUMP, UPDATE_SETTINGS, DRAIN, CLOSE, KICK),
             List.of(RUNNING, PUBLISHED, UNPUBLISHED, RELAY_OPENED, RELAY_CLOSED, WAIT_CANCELLED));
 }

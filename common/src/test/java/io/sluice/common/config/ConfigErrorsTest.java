@@ -52,7 +52,7 @@ class ConfigErrorsTest {
     @Test
     void unknownTopLevelKey() {
         assertError(rejected("workers: 2\nrtmpp:\n  port: 1\n"), 2, 1, "rtmpp",
-                "unknown key (known top-level keys: workers, rtmp, http, gop_cache, players, worker, log, paths, api)");
+                "unknown key (known top-level keys: workers, rtmp, http, gop_cache, players, apps, hooks, worker, log, paths, api)");
     }
 
     @Test
@@ -211,7 +211,7 @@ class ConfigErrorsTest {
         WorkerSettings w = WorkerSettings.defaults();
         assertThrows(IllegalArgumentException.class, () -> new WorkerSettings(w.threads(), w.jvmOptions(),
                 w.heartbeatInterval(), w.heartbeatInterval(), w.stopTimeout(), w.drainTimeout(),
-                w.respawnMaxFailures(), w.respawnWindow(), true));
+                w.respawnMaxFailures(), w.respawnWindow(), true, w.transport()));
         assertThrows(IllegalArgumentException.class, () -> WorkerCount.of(0));
         assertThrows(IllegalArgumentException.class, () -> new ThreadCount(true, 4));
     }

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
                 c.players());
         assertEquals(new WorkerSettings(ThreadCount.of(2), List.of("-Xmx1g", "-Dsluice.test=a b"),
                 Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO, 3,
-                Duration.ofMinutes(2), false), c.worker());
+                Duration.ofMinutes(2), false, TransportChoice.IO_URING), c.worker());
         assertEquals(LogLevel.DEBUG, c.log().level());
         assertEquals(new PathSettings(Path.of("/var/run/sluice"), Path.of("/var/log/sluice")), c.paths());
     }

@@ -23,7 +23,8 @@ class ProtocolsTest {
     @Test
     void workerProtocolHasTheArchitecturesMethodsAndEvents() {
         assertEquals(Set.of("worker.identify", "worker.ping", "worker.dump", "worker.updateSettings", "worker.drain",
-                        "worker.close", "client.kick", "stream.claim", "stream.release", "stream.locate"),
+                        "worker.close", "client.kick", "stream.claim", "stream.release", "stream.locate", "access.admit",
+                        "access.leave"),
                 WorkerProtocol.PROTOCOL.methods().stream().map(Method::wireName).collect(Collectors.toSet()));
         assertEquals(Set.of("worker.running", "stream.published", "stream.unpublished", "stream.relayOpened",
                         "stream.relayClosed", "stream.waitCancelled"),
@@ -55,6 +56,8 @@ class ProtocolsTest {
                 new StreamLocation("live", "cam", true, 2, "/run/worker-2.g3.sock"),
                 new StreamGone("live", "cam", 2, "/run/worker-2.g3.sock"),
                 new ClaimReply(false, 1),
+                new AdmitOrder("c1/1", "play", "live", "cam", "192.0.2.1"),
+                new AdmitReply(false, "live/cam has 10 players"),
                 new PingOrder(10),
                 new StopOrder(false, true));
         for (Object value : values) {
@@ -67,6 +70,7 @@ class ProtocolsTest {
     void recordsRefuseWhatCannotBeRight() {
         assertThrows(IllegalArgumentException.class, () -> new StreamRef("", "cam"));
         assertThrows(IllegalArgumentException.class, () -> new ClientRef(" "));
+        assertThrows(IllegalArgumentException.class, () -> new AdmitOrder("t", "watch", "live", "cam", ""));
         assertThrows(IllegalArgumentException.class, () -> new Heartbeat(-2));
         assertThrows(IllegalArgumentException.class, () -> new PingOrder(0));
         assertThrows(IllegalArgumentException.class, () -> new StopOrder(true, true));

@@ -4,6 +4,7 @@ import io.sluice.common.channel.ChannelPeer;
 import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ErrorCode;
 import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.master.directory.Admissions;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerHandle;
@@ -31,7 +32,7 @@ public final class WorkerLink {
     private final Executor loop;
     private final Supervisor supervisor;
 
-    private WorkerLink(Executor loop, Supervisor supervisor, StreamDirectory directory) {
+    private WorkerLink(Executor loop, Supervisor supervisor, StreamDirectory directory, Admissions admissions) {
         this.loop = loop;
         this.supervisor = supervisor;
         peer.onRequestAsync(WorkerProtocol.IDENTIFY, (who, context) -> onLoop(() -> supervisor.identify(peer, who)));
@@ -39,6 +40,11 @@ public final class WorkerLink {
         peer.onRequestAsync(WorkerProtocol.CLAIM, (ref, context) -> onLoop(() -> directory.claim(worker(), ref)));
         peer.onRequestAsync(WorkerProtocol.RELEASE, (ref, context) -> onLoop(() -> {
             directory.release(worker(), ref);
+            return null;
+        }));
+        peer.onRequestAsync(WorkerProtocol.ADMIT, (order, context) -> onLoop(() -> admissions.admit(worker(), order)));
+        peer.onRequestAsync(WorkerProtocol.LEAVE, (order, context) -> onLoop(() -> {
+            admissions.leave(worker(), order);
             return null;
         }));
         peer.onRequestAsync(WorkerProtocol.LOCATE, (ref, context) -> onLoop(() -> directory.locate(worker(), ref)));
@@ -52,8 +58,9 @@ public final class WorkerLink {
     }
 
     /** A new peer for each worker connection to the channel socket. */
-    public static Supplier<ChannelPeer> factory(Executor loop, Supervisor supervisor, StreamDirectory directory) {
-        return () -> new WorkerLink(loop, supervisor, directory).peer;
+    public static Supplier<ChannelPeer> factory(Executor loop, Supervisor supervisor, StreamDirectory directory,
+                                                Admissions admissions) {
+        return () -> new WorkerLink(loop, supervisor, directory, admissions).peer;
     }
 
     /** The identified worker on this connection; refuses requests from a connection that did not identify. */

@@ -55,6 +55,8 @@ public final class CtlMain {
               reload              re-read the configuration and apply it (like kill -HUP)
               ping [-n COUNT]     channel round trips master -> worker -> master, p50/p99 per worker
               kick CLIENT-ID      disconnect a client session (ids from 'clients')
+              sign APP/NAME [--ttl 1h] [--host HOST]
+                                  print signed URLs for a stream (apps.APP.secrets); no server needed
               stop [--now|--drain]
                                   stop the server (--now: no graceful worker.close; --drain: let
                                   the sessions end first, like nginx's QUIT)
@@ -86,6 +88,7 @@ public final class CtlMain {
             "ping", "bin/ctl ping [-n COUNT] [--json]\n  Sends COUNT (default 1000) worker.ping requests to each worker, one after the\n"
                     + "  other, and prints the round trip master -> worker -> master: p50, p99, max.",
             "kick", "bin/ctl kick CLIENT-ID\n  Disconnects one client session (ids from bin/ctl clients).",
+            "sign", SignCommand.HELP,
             "stop", "bin/ctl stop [--now|--drain]\n  Stops the server: workers get worker.close, then SIGTERM, then SIGKILL after\n"
                     + "  worker.stop_timeout. --now skips worker.close. --drain is the graceful stop (nginx's QUIT,\n"
                     + "  which the JVM keeps for itself): workers close their listeners and stop once their\n"
@@ -148,6 +151,14 @@ public final class CtlMain {
             }
             config = null;
             runDir = hinted;
+        }
+        if (command.equals("sign")) {
+            if (config == null) {
+                err.println("sluice ctl: invalid configuration, cannot sign");
+                return ExitCodes.BAD_CONFIG;
+            }
+            return SignCommand.run(config, rest.subList(1, rest.size()), () -> System.currentTimeMillis() / 1000,
+                    out, err);
         }
         // After an edit of paths.run_dir, the master started with this file still runs in the old one.
         runDir = RunDirectoryRecord.locate(home, configFile, runDir);

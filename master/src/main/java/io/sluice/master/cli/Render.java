@@ -26,7 +26,11 @@ final class Render {
         out.append("uptime       ").append(Table.duration(a.uptimeMillis())).append('\n');
         out.append("generation   ").append(a.generation()).append('\n');
         out.append("config file  ").append(a.configFile()).append('\n');
-        out.append("listening    ").append(a.bind()).append(':').append(a.port()).append('\n');
+        out.append("listening    ").append(a.bind()).append(':').append(a.port()).append(" (RTMP)");
+        if (a.http() != null) {
+            out.append(", ").append(a.http()).append(" (HTTP)");
+        }
+        out.append('\n');
         out.append('\n').append(workers(a));
         Map<Integer, String> givenUp = a.givenUp() == null ? Map.of() : new TreeMap<>(a.givenUp());
         givenUp.forEach((slot, why) -> out.append("worker slot ").append(slot)
@@ -36,14 +40,26 @@ final class Render {
 
     static Table workers(StatusView a) {
         Table t = new Table("WORKER", "PID", "GEN", "STATE", "UPTIME", "CONNS", "PUB", "PLAY", "STREAMS", "HEAP",
-                "IN", "OUT", "REFUSED", "RTT p50/p99");
+                "IN", "OUT", "REFUSED", "DENIED", "RTT p50/p99");
         for (StatusView.WorkerView w : a.workers()) {
             t.row(w.id(), w.pid(), w.generation(), w.state(), Table.duration(w.uptimeMillis()), w.connections(),
                     w.publishers(), players(w.players(), w.playersByProtocol()), w.streams(), Table.bytes(w.heapUsed()), Table.bytes(w.bytesIn()),
-                    Table.bytes(w.bytesOut()), w.refused(),
+                    Table.bytes(w.bytesOut()), w.refused(), denied(w.denied()),
                     w.rttP50Micros() < 0 ? "-" : w.rttP50Micros() + "/" + w.rttP99Micros() + " us");
         }
         return t;
+    }
+
+    /** Access refusals: the total, and by reason when there are any ({@code 3 (hook 2, rule 1)}). */
+    static String denied(Map<String, Long> byReason) {
+        long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return "0";
+        }
+        StringBuilder out = new StringBuilder().append(total).append(" (");
+        new TreeMap<>(byReason).forEach((why, n) -> out.append(out.charAt(out.length() - 1) == '(' ? "" : ", ")
+                .append(why.replace('_', ' ')).append(' ').append(n));
+        return out.append(')').toString();
     }
 
     static String streams(List<StreamView> a) {

@@ -30,11 +30,12 @@ public final class StatusViews {
             workers.add(new StatusView.WorkerView(w.id(), w.pid(), w.generation(),
                     w.state().name().toLowerCase(Locale.ROOT), w.runningMillis(now), l.connections(), l.publishers(),
                     l.players(), l.playersByProtocol(), l.streams(), l.bytesIn(), l.bytesOut(), l.heapUsed(), w.rttMicros(50), w.rttMicros(99),
-                    l.refused()));
+                    l.refused(), l.denied()));
         }
         SluiceConfig c = supervisor.config();
         return new StatusView(ProcessHandle.current().pid(), uptimeMillis, supervisor.generation(), configFile.toString(),
-                c.rtmp().bind(), c.rtmp().port(), workers, supervisor.givenUp());
+                c.rtmp().bind(), c.rtmp().port(), c.http().enabled() ? c.http().bind() + ":" + c.http().port() : null,
+                workers, supervisor.givenUp());
     }
 
     /** Totals of a status ({@code GET /api/v1/summary}); {@code streams} from the directory. */

@@ -98,6 +98,12 @@ public final class MetricsPage {
                 reporting, WorkerCounts::publishRefused));
         out.metricSnapshot(byReason("sluice_play_refused", "Plays refused, by reason (the RTMP status code)",
                 reporting, WorkerCounts::playRefused));
+        CounterSnapshot.Builder denied = CounterSnapshot.builder().name("sluice_access_denied")
+                .help("Connects, publishes and plays refused by access control, by reason");
+        for (WorkerSample w : reporting) {
+            w.load.denied().forEach((reason, n) -> denied.dataPoint(counter(labels(w).add("reason", reason), n)));
+        }
+        out.metricSnapshot(denied.build());
         out.metricSnapshot(perWorkerCounter("sluice_handshake_errors", null, "RTMP handshakes failed or timed out",
                 reporting, w -> w.load.counts().handshakeErrors()));
         out.metricSnapshot(perWorkerCounter("sluice_protocol_errors", null,

@@ -267,11 +267,11 @@ class ApiRequestHandlerTest {
         public CompletableFuture<StatusView> status() {
             List<StatusView.WorkerView> workers = List.of(
                     new StatusView.WorkerView(1, 101, 1, "running", 4000, 5, 1, 3, Map.of("rtmp", 3), 1, 500, 4000,
-                            30_000_000, 80, 300, 0),
+                            30_000_000, 80, 300, 0, Map.of("rule", 2L)),
                     new StatusView.WorkerView(2, 102, 1, "running", 4000, 4, 0, 4, Map.of("http-flv", 4), 1, 500, 5000,
-                            31_000_000, -1, -1, 0));
+                            31_000_000, -1, -1, 0, Map.of()));
             return CompletableFuture.completedFuture(new StatusView(42, 5000, 1, "conf/sluice.yaml", "0.0.0.0", 1935,
-                    workers, Map.of()));
+                    "0.0.0.0:8080", workers, Map.of()));
         }
 
         @Override

@@ -21,7 +21,7 @@ class MetricsPageTest {
             "sluice_slow_players_disconnected_total", "sluice_connections_refused_total", "sluice_publish_refused_total",
             "sluice_play_refused_total", "sluice_handshake_errors_total", "sluice_protocol_errors_total",
             "sluice_worker_heap_used_bytes", "sluice_worker_direct_memory_bytes", "sluice_worker_respawns_total",
-            "sluice_reloads_total", "sluice_heartbeat_rtt_seconds");
+            "sluice_reloads_total", "sluice_heartbeat_rtt_seconds", "sluice_access_denied_total");
 
     private static String page() {
         return page(0);
@@ -32,7 +32,7 @@ class MetricsPageTest {
                 Map.of("rtmp", Map.of("publisher", 1, "player", 7), "http-flv", Map.of("player", 2)), 1, 1 << 20,
                 Map.of("live/a", new WorkerCounts.StreamCounts(5000, 9), "live/b", new WorkerCounts.StreamCounts(10, 0)));
         WorkerLoad load1 = new WorkerLoad(10, 1, 9, 1, 1000, 90_000, 30 << 20, false, 6, 10,
-                Map.of("rtmp", 7, "http-flv", 2), counts1);
+                Map.of("rtmp", 7, "http-flv", 2), Map.of("signature", 3L), counts1);
         WorkerLoad load2 = new WorkerLoad(0, 0, 0, 0, 0, 0, 20 << 20, true, 0, 0, Map.of());
         long[] buckets = new long[MasterCounters.RTT_BOUNDS.length];
         buckets[3] = 40;
@@ -62,6 +62,7 @@ class MetricsPageTest {
         assertTrue(page.contains("sluice_heartbeat_rtt_seconds_bucket{le=\"0.005\"} 42"), page);
         assertTrue(page.contains("sluice_heartbeat_rtt_seconds_count 42"), page);
         assertTrue(page.contains("sluice_uptime_seconds 61.5"), page);
+        assertTrue(page.contains("sluice_access_denied_total{generation=\"2\",reason=\"signature\",worker=\"1\"} 3.0"), page);
         // The worker without a heartbeat yet has no per-worker series; the draining one has no direct memory figure.
         assertFalse(page.contains("worker=\"2\""), page);
         assertFalse(page.contains("sluice_worker_direct_memory_bytes{generation=\"1\""), page);

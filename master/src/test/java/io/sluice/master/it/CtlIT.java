@@ -61,7 +61,8 @@ class CtlIT {
             assertEquals(0, status.exitCode(), status.err());
             assertTrue(status.out().contains("master pid   " + s.masterPid()), status.out());
             assertTrue(status.out().contains("generation   1"), status.out());
-            assertTrue(status.out().contains("listening    0.0.0.0:" + s.port()), status.out());
+            assertTrue(status.out().contains("listening    0.0.0.0:" + s.port() + " (RTMP), 0.0.0.0:" + s.httpPort()
+                    + " (HTTP)"), status.out());
 
             SluiceServer.Result workers = s.ctl("workers");
             assertEquals(0, workers.exitCode(), workers.err());

@@ -30,6 +30,11 @@ public final class MasterClusterView implements ClusterView, RelayDirectory {
         this.master = master;
     }
 
+    /** The apps' limits, counted at the master for all workers. */
+    public MasterLimits limits() {
+        return new MasterLimits(master);
+    }
+
     /** Wires the relays, and the master's notifications to them. Call once, before serving. */
     public void relays(RelayManager relays) {
         this.relays = relays;

@@ -33,9 +33,10 @@ public final class HttpListener implements Listener {
     /** Binds the HTTP port; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         listener = runtime.bindTcp(host, port, b -> { }, ch -> ch.pipeline().addLast(
-                new HttpServerInitializer(() -> settings, runtime.registry(), runtime::cluster, runtime.limits())));
+                new HttpServerInitializer(() -> settings, runtime.registry(), runtime::cluster, runtime.limits(),
+                        runtime.access())));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-        log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, epoll)", host, bound.getPort());
+        log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, {})", host, bound.getPort(), runtime.transport());
         return bound;
     }
 

@@ -28,6 +28,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.worker.access.AccessControl;
+import io.sluice.worker.access.HttpAccess;
+import io.sluice.worker.access.Refusal;
+import io.sluice.worker.access.Verdict;
 import io.sluice.worker.http.flv.FlvPlayer;
 import io.sluice.worker.http.flv.FlvTags;
 import io.sluice.worker.net.Connection;
@@ -35,6 +39,7 @@ import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.net.WireSink;
 import io.sluice.worker.stats.WorkerCounters;
 import io.sluice.worker.stream.ClusterView;
+import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +48,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -72,19 +78,25 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9\\-, ]{1,512}");
     private static final String FLV_TYPE = "video/x-flv";
 
-    private enum State { REQUEST, ANSWERED, PLAYING, WEBSOCKET }
+    private enum State { REQUEST, CHECKING, ANSWERED, PLAYING, WEBSOCKET }
 
     private final HttpServerSettings settings;
     private final StreamRegistry registry;
     private final ClusterView cluster;
     private final ConnectionLimits limits;
+    private final AccessControl access;
     private State state = State.REQUEST;
     private ScheduledFuture<?> requestTimer;
     private FlvPlayer player;
     private Connection connection;
+    /** The request and stream a player was admitted for, for its on_play_done hook. */
+    private HttpRequest admitted;
+    private StreamKey admittedKey;
+    private Verdict.Allowed admission;
 
     HttpRequestHandler(HttpServerSettings settings, StreamRegistry registry, ClusterView cluster,
-                       ConnectionLimits limits) {
+                       ConnectionLimits limits, AccessControl access) {
+        this.access = access;
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
@@ -170,6 +182,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (method.equals(HttpMethod.HEAD)) {
+            if (!access.serves(path.key().app())) {
+                refuse(ctx, HttpResponseStatus.NOT_FOUND, false, "application " + path.key().app() + " is not served");
+                return;
+            }
             HttpResponse head = flvHead(request.protocolVersion());
             HttpUtil.setTransferEncodingChunked(head, false);
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -180,10 +196,37 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         if (!admit(ctx)) {
             return;
         }
-        if (isWebSocketUpgrade(request)) {
-            upgrade(ctx, request, path);
+        state = State.CHECKING;
+        StreamKey asked = path.key();
+        CompletableFuture<Verdict> verdict = HttpAccess.play(access, ctx.channel(), request, asked.app(), asked.name());
+        if (verdict.isDone()) {
+            checked(ctx, request, asked, verdict.join());
         } else {
-            play(ctx, request, path);
+            verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
+                if (ctx.channel().isActive()) {
+                    checked(ctx, request, asked, error == null ? v
+                            : access.refuse(Refusal.HOOK, "The access check failed."));
+                } else if (v instanceof Verdict.Allowed allowed) {
+                    access.release(allowed); // admitted for a player that has left
+                }
+            }));
+        }
+    }
+
+    /** The access decision for a player is in: refuse, or play the (maybe renamed) stream. */
+    private void checked(ChannelHandlerContext ctx, HttpRequest request, StreamKey asked, Verdict verdict) {
+        if (verdict instanceof Verdict.Refused r) {
+            refuse(ctx, HttpAccess.status(r.why()), false, r.description());
+            return;
+        }
+        admission = (Verdict.Allowed) verdict;
+        StreamKey key = new StreamKey(asked.app(), admission.name());
+        admitted = request;
+        admittedKey = key;
+        if (isWebSocketUpgrade(request)) {
+            upgrade(ctx, request, key);
+        } else {
+            play(ctx, request, key);
         }
     }
 
@@ -210,17 +253,17 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private void play(ChannelHandlerContext ctx, HttpRequest request, StreamPath path) {
+    private void play(ChannelHandlerContext ctx, HttpRequest request, StreamKey key) {
         state = State.PLAYING;
         HttpVersion version = request.protocolVersion();
         boolean chunked = !version.equals(HttpVersion.HTTP_1_0);
         // The FLV bytes go in below the HTTP codec, already framed as chunks: made once per frame
         // and worker and shared by every player (the codec would copy and frame them per player).
         WireSink sink = WireSink.at(ctx.pipeline().context(HttpServerCodec.class));
-        player = Playback.start(ctx, path.key(), sink, chunked ? FlvTags.CHUNKED : FlvTags.PLAIN, "http-flv",
+        player = Playback.start(ctx, key, sink, chunked ? FlvTags.CHUNKED : FlvTags.PLAIN, "http-flv",
                 settings, registry, cluster,
                 () -> ctx.write(flvHead(version), ctx.voidPromise()),
-                () -> refusePlay(ctx, path.key() + " is not published (waited "
+                () -> refusePlay(ctx, key + " is not published (waited "
                         + settings.playWaitTimeout().toMillis() + " ms)"));
     }
 
@@ -245,7 +288,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         return head;
     }
 
-    private void upgrade(ChannelHandlerContext ctx, HttpRequest request, StreamPath path) {
+    private void upgrade(ChannelHandlerContext ctx, HttpRequest request, StreamKey key) {
         state = State.WEBSOCKET;
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(request.uri())
@@ -265,7 +308,7 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         String name = ctx.name();
         ctx.pipeline().addAfter(name, "websocket", new WebSocketServerProtocolHandler(config));
         ctx.pipeline().addAfter("websocket", "websocketPlayer",
-                new WebSocketFlvHandler(path.key(), settings, registry, cluster));
+                new WebSocketFlvHandler(key, settings, registry, cluster));
         // Netty's handshake takes a whole request; a GET upgrade has no body to wait for.
         ctx.fireChannelRead(new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE));
@@ -346,6 +389,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         }
         if (player != null) {
             player.close();
+        }
+        if (admitted != null) {
+            access.release(admission);
+            HttpAccess.ended(access, ctx.channel(), admitted, admittedKey.app(), admittedKey.name());
         }
         ctx.fireChannelInactive();
     }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.net.TrafficCountingHandler;
@@ -35,10 +36,18 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final StreamRegistry registry;
     private final Supplier<ClusterView> cluster;
     private final ConnectionLimits limits;
+    private final AccessControl access;
 
     /** @param limits the worker's connection limits, null for none (tests) */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
                                  Supplier<ClusterView> cluster, ConnectionLimits limits) {
+        this(settings, registry, cluster, limits, AccessControl.open());
+    }
+
+    /** @param access who may play (the worker's, shared with RTMP) */
+    public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
+                                 Supplier<ClusterView> cluster, ConnectionLimits limits, AccessControl access) {
+        this.access = access;
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
@@ -56,6 +65,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(s.maxRequestLine())
                 .setMaxHeaderSize(s.maxHeaderSize())
                 .setMaxChunkSize(MAX_CHUNK)));
-        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits));
+        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits, access));
     }
 }

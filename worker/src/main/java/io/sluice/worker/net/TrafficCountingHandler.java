@@ -8,7 +8,6 @@ import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.epoll.EpollSocketChannel;
 
 /**
  * First handler of a connection's pipeline: counts the bytes that cross the socket, for
@@ -42,13 +41,12 @@ public final class TrafficCountingHandler extends ChannelDuplexHandler {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         Connection.Role role = connection.role();
-        if ((role == Connection.Role.CONNECTING || role == Connection.Role.IDLE)
-                && ctx.channel() instanceof EpollSocketChannel epoll && epoll.isActive()) {
+        if (role == Connection.Role.CONNECTING || role == Connection.Role.IDLE) {
             // Linux delays ACKs in the first round trips, which held ffmpeg's connect/createStream
             // exchange for about 40 ms per step; it also leaves quick-ack mode by itself, so it is
             // re-armed after every read while the connection is set up (ffmpeg: 130 ms -> 8 ms).
             try {
-                epoll.config().setTcpQuickAck(true);
+                Transport.quickAck(ctx.channel());
             } catch (ChannelException closedMeanwhile) {
                 // the socket went away; channelInactive follows
             }

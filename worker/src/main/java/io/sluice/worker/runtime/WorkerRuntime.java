@@ -8,16 +8,16 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.common.config.TransportChoice;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerCounts;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.ConnectionLimits;
+import io.sluice.worker.net.Transport;
 import io.sluice.worker.stats.WorkerCounters;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One worker's machinery, shared by every way in: the event loops (Netty's native epoll
- * transport), the live streams, the connections of all listeners with their limits, and the
+ * One worker's machinery, shared by every way in: the event loops (Netty's native epoll or
+ * io_uring transport, {@link Transport}), the live streams, the connections of all listeners with their limits, and the
  * worker's view of the cluster. Listeners ({@link Listener}) take what they need from here; the
  * channel to the master reads load figures, dumps, kicks and drains through it.
  *
@@ -45,9 +45,11 @@ import java.util.function.Consumer;
 public final class WorkerRuntime implements AutoCloseable {
 
     private final int threads;
+    private final Transport transport;
     private final EventLoopGroup group;
     private final StreamRegistry registry;
     private final ConnectionLimits limits;
+    private volatile AccessControl access = AccessControl.open();
     private final Connections connections = new Connections();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile ClusterView cluster = ClusterView.STANDALONE;
@@ -55,40 +57,38 @@ public final class WorkerRuntime implements AutoCloseable {
     /** Streams the heartbeat carries figures of (api.stream_metrics_max), 0 when api.stream_metrics is off. */
     private volatile int streamMetricsMax;
 
+    /** A runtime on epoll (tests). */
+    public WorkerRuntime(int threads, GopSettings gopSettings, int maxConnections, int maxConnectionsPerIp) {
+        this(threads, Transport.choose(TransportChoice.EPOLL), gopSettings, maxConnections, maxConnectionsPerIp);
+    }
+
     /**
      * @param threads             event loops
+     * @param transport           what the loops and every socket of this runtime use
      * @param maxConnections      {@code rtmp.max_connections}, 0 = no limit
      * @param maxConnectionsPerIp {@code rtmp.max_connections_per_ip}, 0 = no limit
-     * @throws IllegalStateException when the native epoll transport is not available
      */
-    public WorkerRuntime(int threads, GopSettings gopSettings, int maxConnections, int maxConnectionsPerIp) {
-        requireEpoll();
+    public WorkerRuntime(int threads, Transport transport, GopSettings gopSettings, int maxConnections,
+                         int maxConnectionsPerIp) {
         this.threads = threads;
+        this.transport = transport;
         // Threads keep the name "rtmp": log lines, bench/run.sh --profile and jfr-top.py look for it.
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("rtmp"),
-                EpollIoHandler.newFactory());
+                transport.ioHandlerFactory());
         this.registry = new StreamRegistry(gopSettings);
         this.limits = new ConnectionLimits(maxConnections, maxConnectionsPerIp);
     }
 
     /** A runtime with the configuration's GOP cache, write batching and connection limits. */
     public static WorkerRuntime from(SluiceConfig config, int threads) {
-        WorkerRuntime runtime = new WorkerRuntime(threads, GopSettings.from(config.gopCache()),
+        WorkerRuntime runtime = new WorkerRuntime(threads, Transport.choose(config.worker().transport()),
+                GopSettings.from(config.gopCache()),
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         runtime.registry.audioBatch(config.players().audioBatch());
         runtime.registry.mergeWrites(config.players().mergeWrites());
         runtime.streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
+        runtime.access = AccessControl.from(config);
         return runtime;
-    }
-
-    /** Fails with the reason and what to do when the native epoll transport cannot load. */
-    public static void requireEpoll() {
-        if (!Epoll.isAvailable()) {
-            throw new IllegalStateException("Netty's native epoll transport is not available ("
-                    + Epoll.unavailabilityCause() + "); Sluice needs Linux on x86_64 or aarch64 with the"
-                    + " netty-transport-native-epoll jar for that architecture on the classpath",
-                    Epoll.unavailabilityCause());
-        }
     }
 
     /** Plugs a listener in: it hears of reloads and drains, and is closed with the runtime. */
@@ -100,9 +100,14 @@ public final class WorkerRuntime implements AutoCloseable {
         return group;
     }
 
+    /** The transport of {@link #group()}: channels registered there must be made with it. */
+    public Transport transport() {
+        return transport;
+    }
+
     /**
      * Binds a client-facing TCP port on this runtime's loops, shared with the other workers
-     * ({@code SO_REUSEPORT}, epoll; no Nagle, keep-alive). Every accepted connection is tracked
+     * ({@code SO_REUSEPORT}, this runtime's transport; no Nagle, keep-alive). Every accepted connection is tracked
      * ({@link #connections}), then {@code init} builds its pipeline; {@code options} may set more
      * child options. Returns the listening channel.
      */
@@ -110,8 +115,8 @@ public final class WorkerRuntime implements AutoCloseable {
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(EpollServerSocketChannel.class)
-                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .channel(transport.serverSocket())
+                .option(UnixChannelOption.SO_REUSEPORT, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -141,6 +146,11 @@ public final class WorkerRuntime implements AutoCloseable {
         return limits;
     }
 
+    /** Who may connect, publish and play: every listener asks it. */
+    public AccessControl access() {
+        return access;
+    }
+
     /** Every open connection. */
     public Connections connections() {
         return connections;
@@ -165,6 +175,7 @@ public final class WorkerRuntime implements AutoCloseable {
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
         registry.audioBatch(config.players().audioBatch());
         registry.mergeWrites(config.players().mergeWrites());
+        access.update(config);
         listeners.forEach(l -> l.settingsChanged(config));
     }
 
@@ -188,7 +199,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 streamCounts(t.playersByStream));
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
                 rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
-                t.playersByProtocol, counts);
+                t.playersByProtocol, access.refusedCounts(), counts);
     }
 
     /** Per-stream figures for metrics, at most {@code api.stream_metrics_max} streams; none when off. */

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * WebSocket-FLV on an {@link EmbeddedChannel}: the upgrade on the stream's path (RFC 6455's
  * sample key and accept value), then binary frames that carry the FLV header and tags, the
- * client's close frame, a frame over http.max_ws_frame, and play_wait_timeout's close code.
+ * client's close frame, a close of ours (1001 first), a frame over http.max_ws_frame, and
+ * play_wait_timeout's close code.
  */
 @Timeout(20)
 class WebSocketFlvTest {
@@ -136,6 +137,19 @@ class WebSocketFlvTest {
         assertEquals(0x88, out[0] & 0xff, "close frame back");
         assertFalse(ch.isOpen());
         assertEquals(1, registry.size(), "only the publisher's reference is left");
+        assertEquals(0, registry.find(new StreamKey("live", "x")).subscriberCount());
+    }
+
+    @Test
+    void aCloseOfOursSendsGoingAwayFirst() throws Exception {
+        live();
+        EmbeddedChannel ch = upgrade("");
+        written(ch);
+        ch.close(); // what bin/ctl kick and the slow-player policy do
+        List<byte[]> frames = frames(written(ch), 0, 8);
+        assertEquals(1, frames.size(), "one close frame");
+        assertEquals(1001, ((frames.get(0)[0] & 0xff) << 8) | (frames.get(0)[1] & 0xff));
+        assertFalse(ch.isOpen());
         assertEquals(0, registry.find(new StreamKey("live", "x")).subscriberCount());
     }
 

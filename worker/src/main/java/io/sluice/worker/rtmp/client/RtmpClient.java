@@ -7,11 +7,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.TrafficCountingHandler;
+import io.sluice.worker.net.Transport;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
 import io.sluice.worker.rtmp.chunk.ChunkEncoder;
@@ -73,7 +72,8 @@ public final class RtmpClient implements AutoCloseable {
         ClientSessionHandler session = new ClientSessionHandler(listener);
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channel(address instanceof DomainSocketAddress ? EpollDomainSocketChannel.class : EpollSocketChannel.class)
+                .channel(address instanceof DomainSocketAddress ? Transport.of(group).domainSocket()
+                        : Transport.of(group).socket())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<>() {
                     @Override

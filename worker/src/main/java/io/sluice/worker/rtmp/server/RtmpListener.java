@@ -3,11 +3,9 @@ package io.sluice.worker.rtmp.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.worker.net.Transport;
 import io.sluice.worker.rtmp.chunk.IncompleteMessageBudget;
 import io.sluice.worker.rtmp.session.RtmpChunks;
 import io.sluice.worker.rtmp.session.SessionSettings;
@@ -56,12 +54,12 @@ public final class RtmpListener implements Listener {
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         // TCP_QUICKACK is re-armed after each read during session setup (TrafficCountingHandler):
         // Linux's delayed ACKs would hold each step of ffmpeg's connect/createStream for ~40 ms.
-        listener = runtime.bindTcp(host, port, b -> b.childOption(EpollChannelOption.TCP_QUICKACK, true),
+        listener = runtime.bindTcp(host, port, b -> b.childOption(runtime.transport().tcpQuickAck(), true),
                 ch -> ch.pipeline().addLast(new RtmpServerInitializer(() -> settings, runtime.registry(),
-                        runtime.cluster(), runtime.limits(), budget, false)));
+                        runtime.cluster(), runtime.limits(), budget, false, runtime.access())));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-        log.info("RTMP listening on {}:{} (SO_REUSEPORT, epoll, {} event loop threads)", host, bound.getPort(),
-                runtime.threads());
+        log.info("RTMP listening on {}:{} (SO_REUSEPORT, {}, {} event loop threads)", host, bound.getPort(),
+                runtime.transport(), runtime.threads());
         return bound;
     }
 
@@ -76,11 +74,11 @@ public final class RtmpListener implements Listener {
         int ownUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         ServerBootstrap b = new ServerBootstrap()
                 .group(runtime.group())
-                .channel(EpollServerDomainSocketChannel.class)
+                .channel(runtime.transport().serverDomainSocket())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) throws IOException {
-                        int uid = ((EpollDomainSocketChannel) ch).peerCredentials().uid();
+                        int uid = Transport.peerUid(ch);
                         if (uid != ownUid) {
                             log.warn("relay endpoint: refused a connection from uid {} (only uid {} may relay)", uid, ownUid);
                             ch.close();

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.net.TrafficCountingHandler;
@@ -41,6 +42,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
     private final ConnectionLimits limits;
     private final IncompleteMessageBudget budget;
     private final boolean internal;
+    private final AccessControl access;
 
     /**
      * @param limits   the worker's connection limits; null for the relay endpoint
@@ -50,6 +52,14 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
     public RtmpServerInitializer(Supplier<SessionSettings> settings, StreamRegistry registry,
                                  ClusterView cluster, ConnectionLimits limits, IncompleteMessageBudget budget,
                                  boolean internal) {
+        this(settings, registry, cluster, limits, budget, internal, AccessControl.open());
+    }
+
+    /** @param access who may connect, publish and play (not asked for the relay endpoint's connections) */
+    public RtmpServerInitializer(Supplier<SessionSettings> settings, StreamRegistry registry,
+                                 ClusterView cluster, ConnectionLimits limits, IncompleteMessageBudget budget,
+                                 boolean internal, AccessControl access) {
+        this.access = access;
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
@@ -75,7 +85,7 @@ public final class RtmpServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("messageDecoder", new MessageDecoder());
         p.addLast("messageEncoder", new MessageEncoder());
         p.addLast("protocolControl", new ProtocolControlHandler());
-        p.addLast("session", new SessionHandler(s, registry, cluster, internal));
+        p.addLast("session", new SessionHandler(s, registry, cluster, internal, access));
         // Media is already chunks: it enters below the chunk encoder, so it does not walk the
         // session, protocol-control and codec handlers that would only pass it on (those hops were
         // a quarter of the fan-out's user CPU at 1000 players). Below it there is only the traffic

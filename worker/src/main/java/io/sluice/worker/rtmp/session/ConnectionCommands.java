@@ -1,5 +1,9 @@
 package io.sluice.worker.rtmp.session;
 
+import io.sluice.worker.access.Call;
+import io.sluice.worker.access.Client;
+import io.sluice.worker.access.QueryArgs;
+import io.sluice.worker.access.Verdict;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.RtmpProtocolException;
 import io.sluice.worker.rtmp.amf.Amf;
@@ -11,6 +15,8 @@ import io.sluice.worker.rtmp.message.WindowAckSize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
@@ -73,6 +79,36 @@ final class ConnectionCommands {
                     "connect without an app name");
             return;
         }
+        Object rawApp = command.commandProperty("app");
+        Object tcUrl = command.commandProperty("tcUrl");
+        // nginx-rtmp reads connect arguments from the app ("live?token=x") or the tcUrl.
+        session.connectArgs = QueryArgs.merge(QueryArgs.parse(QueryArgs.queryOf(text(tcUrl))),
+                QueryArgs.parse(QueryArgs.queryOf(text(rawApp))));
+        InetAddress address = session.ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+                ? inet.getAddress() : null;
+        session.client = new Client(session.connection.id(), address, text(tcUrl),
+                text(command.commandProperty("pageUrl")), text(command.commandProperty("swfUrl")),
+                text(command.commandProperty("flashVer")));
+        if (session.internal) {
+            accept(command, app); // another worker of this server, relaying: not a client
+            return;
+        }
+        session.decide(session.access.check(Call.CONNECT, session.client, app, null, session.connectArgs), v -> {
+            if (v instanceof Verdict.Refused r) {
+                session.refuseAndClose(CommandMessage.of(0, "_error", command.transactionId(), null,
+                        Amf.object("level", "error", "code", "NetConnection.Connect.Rejected",
+                                "description", r.description())), "connect to " + app + " refused: " + r.description());
+            } else {
+                accept(command, app);
+            }
+        });
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : "";
+    }
+
+    private void accept(CommandMessage command, String app) {
         SessionSettings s = session.settings;
         Object encoding = command.commandProperty("objectEncoding");
         double objectEncoding = encoding instanceof Number n ? n.doubleValue() : 0;

@@ -9,6 +9,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.sluice.worker.access.AccessControl;
+import io.sluice.worker.access.Client;
+import io.sluice.worker.access.Verdict;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.ConnectionReady;
 import io.sluice.worker.net.WireSink;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The last handler of a server connection: the NetConnection and its NetStreams. Commands are
@@ -44,6 +49,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     final SessionSettings settings;
     final StreamRegistry registry;
     final ClusterView cluster;
+    final AccessControl access;
     /** A connection on the relay endpoint: another worker of this server, playing only. */
     final boolean internal;
     final IntObjectMap<NetStream> netStreams = new IntObjectHashMap<>();
@@ -51,6 +57,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     ChannelHandlerContext ctx;
     State state = State.AWAIT_CONNECT;
     String app;
+    /** Who the client is, for access checks and hooks; set by connect. */
+    Client client;
+    /** The connect's query arguments (from its app or tcUrl), under each publish's and play's own. */
+    Map<String, String> connectArgs = Map.of();
+    private final AccessWait accessWait = new AccessWait(this);
     private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
     private final StreamCommands streamCommands = new StreamCommands(this);
     private boolean wrote;
@@ -70,10 +81,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     public SessionHandler(SessionSettings settings, StreamRegistry registry, ClusterView cluster,
                           boolean internal) {
+        this(settings, registry, cluster, internal, AccessControl.open());
+    }
+
+    /** @param access who may connect, publish and play (the relay endpoint's connections are not asked) */
+    public SessionHandler(SessionSettings settings, StreamRegistry registry, ClusterView cluster,
+                          boolean internal, AccessControl access) {
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
         this.internal = internal;
+        this.access = access;
     }
 
     @Override
@@ -99,6 +117,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (accessWait.hold(msg)) {
+            return;
+        }
         try {
             if (msg instanceof CommandMessage command) {
                 onCommand(command);
@@ -159,6 +180,27 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Runs {@code then} with the access decision {@code verdict}: at once when it is already made,
+     * else on this connection's loop once it arrives, reading paused meanwhile ({@link AccessWait}).
+     */
+    void decide(CompletableFuture<Verdict> verdict, Consumer<Verdict> then) {
+        accessWait.decide(verdict, then);
+    }
+
+    /** Whether the connection is being closed for a reason already logged. */
+    boolean closing() {
+        return closing;
+    }
+
+    /** Flushes what the session wrote since the last flush (replies to held messages). */
+    void flushIfWritten() {
+        if (wrote) {
+            wrote = false;
+            ctx.flush();
+        }
+    }
+
     /** Sets what the connection does; one that neither publishes nor plays is closed when idle too long. */
     void role(Connection.Role role, String stream) {
         connection.role(role, stream);
@@ -194,6 +236,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                 && info.get("code") instanceof String code) {
             WorkerCounters.refused(code);
         }
+        why = why.endsWith(".") ? why.substring(0, why.length() - 1) : why; // descriptions end with one
         log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
         ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
         wrote = false;
@@ -244,6 +287,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             streamCommands.stop(ns);
         }
         netStreams.clear();
+        accessWait.releaseHeld();
         idleTimeout.disarm();
         log.debug("connection closed [conn:{}, remote:{}, in:{}, out:{}]", connection.id(), connection.remote(),
                 connection.bytesIn(), connection.bytesOut());
@@ -275,6 +319,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         final int id;
         PublishSession publishing;
         PlaySession playing;
+        /** The query arguments the publish or play was admitted with, for its done-hook. */
+        Map<String, String> args = Map.of();
+        /** The admission of the current publish or play, given back when it stops. */
+        Verdict.Allowed admitted;
 
         NetStream(int id) {
             this.id = id;

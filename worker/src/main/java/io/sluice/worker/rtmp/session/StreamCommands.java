@@ -1,5 +1,9 @@
 package io.sluice.worker.rtmp.session;
 
+import io.sluice.worker.access.Call;
+import io.sluice.worker.access.QueryArgs;
+import io.sluice.worker.access.Refusal;
+import io.sluice.worker.access.Verdict;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.UserControl;
@@ -9,6 +13,7 @@ import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -100,7 +105,13 @@ final class StreamCommands {
                     "publish on the relay endpoint");
             return;
         }
-        String name = streamName(command.stringArgument(0));
+        String raw = command.stringArgument(0);
+        if (tooLong(raw)) {
+            session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, TOO_LONG), "publish refused: "
+                    + session.access.refuse(Refusal.BAD_REQUEST, TOO_LONG).description());
+            return;
+        }
+        String name = streamName(raw);
         if (name == null) {
             session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, "publish needs a stream name."),
                     "publish without a valid stream name");
@@ -110,10 +121,36 @@ final class StreamCommands {
             session.write(Status.error(ns.id, Status.PUBLISH_FAILED, "Stream " + ns.id + " is already in use."));
             return;
         }
+        String type = command.stringArgument(1);
+        Map<String, String> args = QueryArgs.merge(session.connectArgs, QueryArgs.parse(QueryArgs.queryOf(raw)));
+        // The rename (a hook's 3xx) happens here, before the name is claimed: the cluster, the
+        // players and every later feature only ever see the name the back-end chose.
+        session.decide(session.access.check(Call.PUBLISH, session.client, session.app, name, args), v -> {
+            if (v instanceof Verdict.Refused r) {
+                session.refuseAndClose(Status.error(ns.id, Status.PUBLISH_BAD_NAME, r.description()),
+                        "publish of " + session.app + "/" + name + " refused: " + r.description());
+            } else if (ns.publishing == null && ns.playing == null) {
+                ns.args = args;
+                ns.admitted = (Verdict.Allowed) v;
+                startPublish(ns, ns.admitted.name(), type);
+            } else {
+                session.access.release((Verdict.Allowed) v);
+            }
+        });
+    }
+
+    /** Longer than any URL ffmpeg sends (its tcUrl buffer): a token this long is a mistake or an attack. */
+    private static boolean tooLong(String raw) {
+        return raw != null && raw.length() > MAX_NAME_LENGTH;
+    }
+
+    private static final String TOO_LONG = "The stream name with its query string is longer than " + MAX_NAME_LENGTH
+            + " characters (ffmpeg's limit for a URL); use a shorter token.";
+
+    private void startPublish(SessionHandler.NetStream ns, String name, String type) {
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
         PublishSession publisher = new PublishSession(session.ctx, stream);
-        String type = command.stringArgument(1);
         boolean attached = stream.attach(publisher);
         // A relay of this name may still be live here though its source just left (a publisher
         // reconnecting lands on any worker): then the master's claim decides, and a granted claim
@@ -180,7 +217,13 @@ final class StreamCommands {
         if (ns == null) {
             return;
         }
-        String name = streamName(command.stringArgument(0));
+        String raw = command.stringArgument(0);
+        if (tooLong(raw)) {
+            session.refuseAndClose(Status.error(ns.id, Status.PLAY_FAILED, TOO_LONG), "play refused: "
+                    + session.access.refuse(Refusal.BAD_REQUEST, TOO_LONG).description());
+            return;
+        }
+        String name = streamName(raw);
         if (name == null) {
             session.write(Status.error(ns.id, Status.PLAY_FAILED, "play needs a stream name."));
             return;
@@ -192,6 +235,27 @@ final class StreamCommands {
         if (ns.playing != null) {
             stop(ns); // a second play on the same stream switches to the new name
         }
+        double start = command.numberArgument(1, -2);
+        if (session.internal) {
+            startPlay(ns, name, start); // another worker of this server relaying: not a client
+            return;
+        }
+        Map<String, String> args = QueryArgs.merge(session.connectArgs, QueryArgs.parse(QueryArgs.queryOf(raw)));
+        session.decide(session.access.check(Call.PLAY, session.client, session.app, name, args), v -> {
+            if (v instanceof Verdict.Refused r) {
+                session.refuseAndClose(Status.error(ns.id, Status.PLAY_FAILED, r.description()),
+                        "play of " + session.app + "/" + name + " refused: " + r.description());
+            } else if (ns.publishing == null && ns.playing == null) {
+                ns.args = args;
+                ns.admitted = (Verdict.Allowed) v;
+                startPlay(ns, ns.admitted.name(), start);
+            } else {
+                session.access.release((Verdict.Allowed) v);
+            }
+        });
+    }
+
+    private void startPlay(SessionHandler.NetStream ns, String name, double start) {
         // Live only: start -2 (live or recorded), -1 (live) and any offset all play the live stream.
         StreamKey key = new StreamKey(session.app, name);
         LiveStream stream = session.registry.acquire(key);
@@ -214,7 +278,7 @@ final class StreamCommands {
             session.cluster.needPublisher(stream);
         }
         log.debug("play started [conn:{}, remote:{}, stream:{}, start:{}]", session.connection.id(),
-                session.connection.remote(), key, command.numberArgument(1, -2));
+                session.connection.remote(), key, start);
         long waitMs = session.settings.playWaitTimeout().toMillis();
         if (waitMs > 0) {
             session.ctx.executor().schedule(() -> giveUpWaiting(ns, player), waitMs, TimeUnit.MILLISECONDS);
@@ -234,6 +298,10 @@ final class StreamCommands {
 
     /** Ends whatever the net stream does; its id stays allocated. */
     void stop(SessionHandler.NetStream ns) {
+        if (ns.admitted != null) {
+            session.access.release(ns.admitted);
+            ns.admitted = null;
+        }
         if (ns.publishing != null) {
             PublishSession p = ns.publishing;
             ns.publishing = null;
@@ -248,6 +316,10 @@ final class StreamCommands {
             session.stopPublisherTimeoutIfIdle();
             log.info("publish stopped [conn:{}, stream:{}, in:{}]", session.connection.id(), p.stream().key(),
                     session.connection.bytesIn());
+            if (p.isClaimed() && !session.internal) {
+                session.access.ended(Call.PUBLISH_DONE, session.client, p.stream().key().app(),
+                        p.stream().key().name(), ns.args);
+            }
         }
         if (ns.playing != null) {
             PlaySession p = ns.playing;
@@ -256,6 +328,10 @@ final class StreamCommands {
             p.stream().unsubscribe(p);
             session.registry.release(p.stream());
             log.debug("play stopped [conn:{}, stream:{}]", session.connection.id(), p.stream().key());
+            if (!session.internal) {
+                session.access.ended(Call.PLAY_DONE, session.client, p.stream().key().app(), p.stream().key().name(),
+                        ns.args);
+            }
         }
         boolean busy = false;
         boolean publishing = false;

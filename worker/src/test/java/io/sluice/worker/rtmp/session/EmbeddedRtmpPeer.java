@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.TrafficCountingHandler;
 import io.sluice.worker.rtmp.amf.Amf;
 import io.sluice.worker.rtmp.chunk.ChunkDecoder;
@@ -18,6 +19,7 @@ import io.sluice.worker.rtmp.message.MessageEncoder;
 import io.sluice.worker.rtmp.message.ProtocolControlHandler;
 import io.sluice.worker.rtmp.message.RtmpMessage;
 import io.sluice.worker.rtmp.message.VideoData;
+import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 
 import java.util.ArrayList;
@@ -44,11 +46,21 @@ final class EmbeddedRtmpPeer implements AutoCloseable {
 
     /** A peer whose incomplete messages count against {@code budget}, which other peers may share. */
     EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings, IncompleteMessageBudget budget) {
+        this(registry, settings, budget, AccessControl.open());
+    }
+
+    /** A peer whose connects, publishes and plays {@code access} decides. */
+    EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings, AccessControl access) {
+        this(registry, settings, new IncompleteMessageBudget(settings.incompleteMessageBudget()), access);
+    }
+
+    private EmbeddedRtmpPeer(StreamRegistry registry, SessionSettings settings, IncompleteMessageBudget budget,
+                             AccessControl access) {
         server = new EmbeddedChannel(new TrafficCountingHandler(),
                 new ChunkDecoder(settings.maxMessageSize(), settings.maxMessageSizeBeforePublish(),
                         settings.maxChunkStreams(), budget), new ChunkEncoder(),
                 new MessageDecoder(), new MessageEncoder(), new ProtocolControlHandler(),
-                new SessionHandler(settings, registry));
+                new SessionHandler(settings, registry, ClusterView.STANDALONE, false, access));
         server.freezeTime(); // timers run when a test advances the clock, not when the machine is slow
         server.pipeline().fireUserEventTriggered(new HandshakeCompleted(false));
         codec = new EmbeddedChannel(new ChunkDecoder(64 << 20, 1024), new ChunkEncoder(), new MessageDecoder(),
