@@ -15,12 +15,22 @@ import io.sluice.common.log.LogLevels;
 import io.sluice.common.protocol.ProtocolWarmUp;
 import io.sluice.common.protocol.control.ReloadReport;
 import io.sluice.common.protocol.control.StatusView;
+import io.sluice.common.protocol.control.StreamView;
+import io.sluice.common.protocol.control.SummaryView;
+import io.sluice.common.protocol.control.ClientView;
+import io.sluice.common.protocol.control.KickResult;
+import io.sluice.common.protocol.ClientRef;
 import io.sluice.master.channel.WorkerLink;
 import io.sluice.master.control.ControlServer;
 import io.sluice.master.control.Reloader;
 import io.sluice.master.control.StatusViews;
 import io.sluice.master.directory.Admissions;
+import io.sluice.master.control.WorkerQueries;
 import io.sluice.master.directory.StreamDirectory;
+import io.sluice.master.http.ApiBackend;
+import io.sluice.master.http.ApiServer;
+import io.sluice.master.http.MetricsPage;
+import io.sluice.master.process.MasterCounters;
 import io.sluice.master.process.GenerationSwap;
 import io.sluice.master.process.HeartbeatMonitor;
 import io.sluice.master.process.MasterLoop;
@@ -35,6 +45,11 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +79,8 @@ final class Master {
     private EventLoopGroup io;
     private ChannelServer channel;
     private ControlServer control;
+    private WorkerQueries queries;
+    private ApiServer api;
     private WorkerCds cds;
     private Supervisor supervisor;
     private Lifecycle lifecycle;
@@ -132,7 +149,11 @@ final class Master {
         cycle = new MasterCycle(loop, lifecycle);
         channel = ChannelTransport.listen(run.channelSocket(), io,
                 WorkerLink.factory(loop, supervisor, directory, admissions));
-        control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, new Actions());
+        queries = new WorkerQueries(loop, supervisor, directory);
+        control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, queries, new Actions());
+        if (config.api().enabled()) {
+            api = ApiServer.start(config.api(), new Api());
+        }
         try {
             RunDirectoryRecord.write(options.home(), options.config(), run.dir());
         } catch (IOException e) {
@@ -187,6 +208,9 @@ final class Master {
         public void applyToMaster(SluiceConfig next) {
             LogLevels.apply(next.log().level());
             tcpMigrate.apply(next.worker().migrateQueuedConnections());
+            if (api != null) {
+                api.update(next.api());
+            }
         }
 
         @Override
@@ -217,7 +241,70 @@ final class Master {
         }
     }
 
+    /**
+     * What the HTTP API shows and does: the control socket's views and actions, so
+     * {@code bin/ctl --json} and the API print the same records.
+     */
+    private final class Api implements ApiBackend {
+        @Override
+        public CompletableFuture<SummaryView> summary() {
+            return CompletableFuture.supplyAsync(() -> StatusViews.summary(new Actions().status(), directory.all().size(),
+                    Version.current()), loop);
+        }
+
+        @Override
+        public CompletableFuture<StatusView> status() {
+            return CompletableFuture.supplyAsync(new Actions()::status, loop);
+        }
+
+        @Override
+        public CompletableFuture<WorkerQueries.Gathered<List<StreamView>>> streams(Duration deadline) {
+            return queries.streams(deadline);
+        }
+
+        @Override
+        public CompletableFuture<WorkerQueries.Gathered<List<ClientView>>> clients(Duration deadline) {
+            return queries.clients(deadline);
+        }
+
+        @Override
+        public CompletableFuture<KickResult> kick(String clientId, Duration deadline) {
+            return queries.kick(new ClientRef(clientId), deadline);
+        }
+
+        @Override
+        public CompletableFuture<ReloadReport> reload() {
+            return CompletableFuture.supplyAsync(() -> cycle.reload("HTTP API"), loop).thenCompose(f -> f);
+        }
+
+        @Override
+        public CompletableFuture<String> metrics() {
+            return CompletableFuture.supplyAsync(() -> {
+                List<MetricsPage.WorkerSample> workers = supervisor.workers().stream()
+                        .map(w -> new MetricsPage.WorkerSample(w.id(), w.generation(),
+                                w.state().name().toLowerCase(Locale.ROOT), w.load())).toList();
+                MetricsPage.MasterSample master = new MetricsPage.MasterSample(Version.current(),
+                        (System.nanoTime() - startedNanos) / 1_000_000, supervisor.generation(), owners(),
+                        api.settings().streamMetrics() ? api.settings().streamMetricsMax() : 0, MasterCounters.respawns(), MasterCounters.reloads(), MasterCounters.RTT_BOUNDS,
+                        MasterCounters.rttBuckets(), MasterCounters.rttSum());
+                return new MetricsInput(master, workers);
+            }, loop).thenApply(in -> MetricsPage.render(in.master, in.workers));
+        }
+    }
+
+    private Map<String, Integer> owners() {
+        Map<String, Integer> owners = new HashMap<>();
+        directory.all().forEach(w -> owners.put(w.app() + "/" + w.name(), w.owner()));
+        return owners;
+    }
+
+    private record MetricsInput(MetricsPage.MasterSample master, List<MetricsPage.WorkerSample> workers) {
+    }
+
     private void shutdownResources() {
+        if (api != null) {
+            api.close();
+        }
         if (cds != null) {
             cds.close();
         }

@@ -44,19 +44,21 @@ class WorkerLayeringTest {
             entry("net", Set.of()),
             // Codec inspection and FLV files: knows no stream and no protocol above FLV.
             entry("media", Set.of()),
+            // The process's event counters for metrics: a leaf any layer may bump where an event happens.
+            entry("stats", Set.of()),
             // Live streams, fan-out, GOP cache, frames and their encodings: no protocol.
-            entry("stream", Set.of("media")),
+            entry("stream", Set.of("media", "stats")),
             // Event loops, streams, connections, limits; listeners plug in from above.
-            entry("runtime", Set.of("net", "stream", "access")),
+            entry("runtime", Set.of("net", "stream", "access", "stats")),
             // Who may connect, publish and play (apps, rules, signed URLs, hooks): no protocol.
             entry("access", Set.of("net")),
             entry("rtmp", Set.of()),
             entry("rtmp.amf", Set.of()),
-            entry("rtmp.handshake", Set.of("net")),
+            entry("rtmp.handshake", Set.of("net", "stats")),
             entry("rtmp.chunk", Set.of("rtmp", "net")),
             entry("rtmp.message", Set.of("rtmp", "rtmp.amf", "rtmp.chunk", "net")),
             // The server side of a NetConnection: messages in, streams out; never chunks or handshakes.
-            entry("rtmp.session", Set.of("rtmp", "rtmp.amf", "rtmp.message", "net", "stream", "access")),
+            entry("rtmp.session", Set.of("rtmp", "rtmp.amf", "rtmp.message", "net", "stream", "access", "stats")),
             // The client builds its own pipeline: its whole stack, and no server session.
             entry("rtmp.client", Set.of("rtmp", "rtmp.amf", "rtmp.handshake", "rtmp.chunk", "rtmp.message", "net")),
             // The server's entry: builds pipelines from every layer and plugs into the runtime.
@@ -65,7 +67,7 @@ class WorkerLayeringTest {
             // FLV tags for any transport and the FLV player: a subscriber of the stream layer.
             entry("http.flv", Set.of("media", "net", "stream")),
             // The HTTP listener: Netty's HTTP and WebSocket codecs, routing, and FLV players.
-            entry("http", Set.of("http.flv", "net", "runtime", "stream", "access")),
+            entry("http", Set.of("http.flv", "net", "runtime", "stream", "access", "stats")),
             // Relays play with the RTMP client and publish as a publishing session does.
             entry("relay", Set.of("rtmp.client", "rtmp.message", "rtmp.session.RtmpIngest", "stream")),
             // The worker end of the channel: talks to the runtime and the relays below it, never up.

@@ -70,7 +70,15 @@ public final class ConfigDiff {
         if (key.type() instanceof SectionType<V> section) {
             compare(section, path, before, after, out);
         } else if (!before.equals(after)) {
-            out.add(new Change(path, key.type().format(before), key.type().format(after), key.apply()));
+            out.add(new Change(path, shown(key.type(), before), shown(key.type(), after), key.apply()));
         }
+    }
+
+    private static <V> String shown(ValueType<V> type, V value) {
+        String text = type.format(value);
+        if (type instanceof ScalarType<V> scalar && scalar.secret()) {
+            return text.isEmpty() ? "(none)" : "(set)";
+        }
+        return text;
     }
 }

@@ -291,6 +291,30 @@ final class ConfigSchema {
     static final SectionType<PathSettings> PATHS = new SectionType<>(PathSettings.defaults(),
             List.of(RUN_DIR, LOG_DIR), v -> new PathSettings(v.get(RUN_DIR), v.get(LOG_DIR)), List.of());
 
+    // ---- api
+    // The master binds it once, at start: a new address needs a restart (workers do not care).
+    static final Key<ApiSettings, String> API_LISTEN =
+            Key.of("listen", RESTART, ScalarTypes.listen(), ApiSettings::listen);
+    static final Key<ApiSettings, String> API_TOKEN =
+            Key.of("token", IN_PLACE, ScalarTypes.token(), ApiSettings::token);
+    static final Key<ApiSettings, Duration> API_WORKER_TIMEOUT =
+            Key.of("worker_timeout", IN_PLACE, duration(ms(50), s(30)), ApiSettings::workerTimeout);
+    static final Key<ApiSettings, Boolean> API_STREAM_METRICS =
+            Key.of("stream_metrics", IN_PLACE, ScalarTypes.bool(), ApiSettings::streamMetrics);
+    static final Key<ApiSettings, Integer> API_STREAM_METRICS_MAX =
+            Key.of("stream_metrics_max", IN_PLACE, integer(1, 100_000), ApiSettings::streamMetricsMax);
+
+    static final SectionType<ApiSettings> API = new SectionType<>(ApiSettings.defaults(),
+            List.of(API_LISTEN, API_TOKEN, API_WORKER_TIMEOUT, API_STREAM_METRICS, API_STREAM_METRICS_MAX),
+            v -> new ApiSettings(v.get(API_LISTEN), v.get(API_TOKEN), v.get(API_WORKER_TIMEOUT),
+                    v.get(API_STREAM_METRICS), v.get(API_STREAM_METRICS_MAX)),
+            // Anyone who can reach a non-loopback address could kick clients and reload.
+            List.of(new CrossCheck<>(List.of(API_TOKEN, API_LISTEN),
+                    v -> !v.get(API_TOKEN).isEmpty() || v.get(API_LISTEN).isEmpty()
+                            || new ApiSettings(v.get(API_LISTEN), "", Duration.ZERO, false, 1).loopback() ? null
+                            : "a token is required when listen (" + v.get(API_LISTEN)
+                            + ") is not a loopback address")));
+
     // ---- the document
     static final Key<SluiceConfig, WorkerCount> WORKERS = Key.of("workers", NEW_GENERATION,
             ScalarTypes.autoOrCount(WorkerCount.MAX, WorkerCount.AUTO, WorkerCount::of), SluiceConfig::workers);
@@ -312,11 +336,13 @@ final class ConfigSchema {
             Key.section("log", LOG, SluiceConfig::log);
     private static final Key<SluiceConfig, PathSettings> IN_PATHS =
             Key.section("paths", PATHS, SluiceConfig::paths);
+    private static final Key<SluiceConfig, ApiSettings> IN_API =
+            Key.section("api", API, SluiceConfig::api);
 
     static final SectionType<SluiceConfig> ROOT = new SectionType<>(SluiceConfig.defaults(),
             List.of(WORKERS, IN_RTMP, IN_HTTP, IN_GOP_CACHE, IN_PLAYERS, APPS, IN_HOOKS, IN_WORKER, IN_LOG,
-                    IN_PATHS),
+                    IN_PATHS, IN_API),
             v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_HTTP), v.get(IN_GOP_CACHE), v.get(IN_PLAYERS),
-                    v.get(APPS), v.get(IN_HOOKS), v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS)),
+                    v.get(APPS), v.get(IN_HOOKS), v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS), v.get(IN_API)),
             List.of());
 }

@@ -31,11 +31,25 @@ final class ScalarType<V> implements ValueType<V> {
     private final String expected;
     private final Parser<V> parser;
     private final Function<V, String> formatter;
+    private final boolean secret;
 
     ScalarType(String expected, Parser<V> parser, Function<V, String> formatter) {
+        this(expected, parser, formatter, false);
+    }
+
+    ScalarType(String expected, Parser<V> parser, Function<V, String> formatter, boolean secret) {
         this.expected = expected;
         this.parser = parser;
         this.formatter = formatter;
+        this.secret = secret;
+    }
+
+    /**
+     * Whether the value is a secret (a token): what shows changes to operators ({@link ConfigDiff},
+     * so {@code bin/ctl reload} and the reload log line) says "(set)" or "(none)" instead.
+     */
+    boolean secret() {
+        return secret;
     }
 
     @Override

@@ -20,6 +20,11 @@ final class ScalarTypes {
     /** Host names and IPv4/IPv6 literals; anything else cannot be bound to. */
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%\\-\\[\\]]{1,253}");
 
+    /** {@code host:port}, the host an IPv4 literal, a name or a bracketed IPv6 literal. */
+    private static final Pattern LISTEN = Pattern.compile("([A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.%A-Za-z]{2,60}\\]):(\\d{1,5})");
+    /** Token characters of RFC 6750's b64token, so that it fits an Authorization header as it is. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]{16,256}=*");
+
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?");
 
     private ScalarTypes() {
@@ -95,6 +100,43 @@ final class ScalarTypes {
             }
             return text;
         }, text -> text);
+    }
+
+    /**
+     * Where a listener binds, {@code host:port} ({@code [::1]:1985} for an IPv6 literal), or
+     * empty for no listener at all.
+     */
+    static ScalarType<String> listen() {
+        String expected = "host:port such as 127.0.0.1:1985 or [::1]:1985, or \"\" for none";
+        return new ScalarType<>(expected, text -> {
+            if (text.isEmpty()) {
+                return text;
+            }
+            var m = LISTEN.matcher(text);
+            if (!m.matches()) {
+                throw malformed(expected, text);
+            }
+            int port = Integer.parseInt(m.group(2));
+            if (port < 1 || port > 65535) {
+                throw outOfRange("a port 1..65535", text);
+            }
+            return text;
+        }, text -> text);
+    }
+
+    /**
+     * A bearer token, 16 to 256 characters of RFC 6750's token alphabet, or empty for none. A
+     * secret: configuration diffs show only whether it is set (see {@link ScalarType#secret()}).
+     */
+    static ScalarType<String> token() {
+        String expected = "\"\" or 16..256 characters of A-Z a-z 0-9 - . _ ~ + / (then = padding)";
+        return new ScalarType<>(expected, text -> {
+            if (!text.isEmpty() && !TOKEN.matcher(text).matches()) {
+                // Not the text itself: it is a secret, even when mistyped.
+                throw malformed(expected, "(" + text.length() + " characters)");
+            }
+            return text;
+        }, text -> text, true);
     }
 
     /** A file system path, kept as written (relative paths are resolved later, against SLUICE_HOME). */

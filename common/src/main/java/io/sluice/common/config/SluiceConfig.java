@@ -20,7 +20,8 @@ import java.util.Objects;
 public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http,
                            GopCacheSettings gopCache, PlayerSettings players,
                            Map<String, AppSettings> apps, HookSettings hooks,
-                           WorkerSettings worker, LogSettings log, PathSettings paths) {
+                           WorkerSettings worker, LogSettings log, PathSettings paths,
+                           ApiSettings api) {
 
     public SluiceConfig {
         Objects.requireNonNull(workers, "workers");
@@ -36,6 +37,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         Objects.requireNonNull(worker, "worker");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(paths, "paths");
+        Objects.requireNonNull(api, "api");
     }
 
     /** The one application served when the configuration names none: {@code rtmp://host/live/NAME}. */
@@ -46,6 +48,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), HttpSettings.defaults(),
                 GopCacheSettings.defaults(),
                 PlayerSettings.defaults(), Map.of(DEFAULT_APP, AppSettings.defaults()), HookSettings.defaults(),
-                WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults());
+                WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults(),
+                ApiSettings.defaults());
     }
 }

@@ -21,21 +21,31 @@ import java.util.Map;
  * @param denied      connects, publishes and plays refused by access control since the worker
  *                    started, by reason (unknown_app, rule, signature, hook, limit, bad_request);
  *                    reasons without refusals are left out
+ * @param counts      the counters for the master's /metrics
  */
 public record WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
                          long heapUsed, boolean draining, long refused, int admitted,
-                         Map<String, Integer> playersByProtocol, Map<String, Long> denied) {
+                         Map<String, Integer> playersByProtocol, Map<String, Long> denied, WorkerCounts counts) {
 
     public WorkerLoad {
         playersByProtocol = playersByProtocol == null ? Map.of() : Map.copyOf(playersByProtocol);
         denied = denied == null ? Map.of() : Map.copyOf(denied);
+        counts = counts == null ? WorkerCounts.NONE : counts;
     }
 
-    /** A load without access refusals (tests, and what older code built). */
+    /** A load without access refusals nor counters (tests, and what older code built). */
     public WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
                       long heapUsed, boolean draining, long refused, int admitted,
                       Map<String, Integer> playersByProtocol) {
         this(connections, publishers, players, streams, bytesIn, bytesOut, heapUsed, draining, refused, admitted,
-                playersByProtocol, null);
+                playersByProtocol, null, null);
+    }
+
+    /** A load without counters. */
+    public WorkerLoad(int connections, int publishers, int players, int streams, long bytesIn, long bytesOut,
+                      long heapUsed, boolean draining, long refused, int admitted,
+                      Map<String, Integer> playersByProtocol, Map<String, Long> denied) {
+        this(connections, publishers, players, streams, bytesIn, bytesOut, heapUsed, draining, refused, admitted,
+                playersByProtocol, denied, null);
     }
 }

@@ -68,11 +68,11 @@ class ConfigDiffTest {
                 .collect(Collectors.toMap(Change::key, Change::apply));
         Set<String> newGeneration = Set.of("workers", "rtmp.bind", "rtmp.port", "http.enabled", "http.bind", "http.port",
                 "worker.threads", "worker.jvm_options", "worker.transport");
-        Set<String> restart = Set.of("paths.run_dir", "paths.log_dir");
+        Set<String> restart = Set.of("paths.run_dir", "paths.log_dir", "api.listen");
 
         List<String> leaves = new ArrayList<>();
         leafKeys(SluiceConfig.class, "", leaves);
-        assertEquals(56, leaves.size());
+        assertEquals(61, leaves.size());
         assertEquals(Set.copyOf(leaves), applies.keySet(), "the fixture changes every key, so every key shows up");
         for (String key : leaves) {
             Apply expected = newGeneration.contains(key) ? Apply.NEW_GENERATION

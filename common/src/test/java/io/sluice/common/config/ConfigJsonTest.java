@@ -41,7 +41,9 @@ class ConfigJsonTest {
             + "\"drain_timeout\":\"5m\",\"respawn_max_failures\":5,\"respawn_window\":\"30s\","
             + "\"migrate_queued_connections\":true,\"transport\":\"auto\"},"
             + "\"log\":{\"level\":\"info\"},"
-            + "\"paths\":{\"run_dir\":\"run\",\"log_dir\":\"logs\"}}";
+            + "\"paths\":{\"run_dir\":\"run\",\"log_dir\":\"logs\"},"
+            + "\"api\":{\"listen\":\"127.0.0.1:1985\",\"token\":\"\",\"worker_timeout\":\"1s\","
+            + "\"stream_metrics\":false,\"stream_metrics_max\":100}}";
 
     private static SluiceConfig allChanged() throws ConfigException {
         return ConfigLoader.load(ConfigLoaderTest.FIXTURES.resolve("all-changed.yaml"));

@@ -12,6 +12,7 @@ import io.sluice.common.protocol.WorkerProtocol;
 import io.sluice.common.protocol.control.ReloadReport;
 import io.sluice.master.process.GenerationSwap;
 import io.sluice.master.process.HeartbeatMonitor;
+import io.sluice.master.process.MasterCounters;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerHandle;
 import org.slf4j.Logger;
@@ -70,6 +71,12 @@ public final class Reloader {
 
     /** Reloads; completes with the report, or fails with the reason and its error code. */
     public CompletableFuture<ReloadReport> reload(String trigger) {
+        return attempt(trigger).whenComplete((report, failure) -> MasterCounters.reload(failure == null
+                ? report.applied().replace(' ', '_')
+                : unwrap(failure) instanceof ChannelRequestException refused ? refused.code().wireName() : "failed"));
+    }
+
+    private CompletableFuture<ReloadReport> attempt(String trigger) {
         long t0 = System.nanoTime();
         SluiceConfig next;
         try {

@@ -3,6 +3,7 @@ package io.sluice.master.control;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.common.protocol.control.StatusView;
+import io.sluice.common.protocol.control.SummaryView;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerHandle;
 
@@ -35,5 +36,25 @@ public final class StatusViews {
         return new StatusView(ProcessHandle.current().pid(), uptimeMillis, supervisor.generation(), configFile.toString(),
                 c.rtmp().bind(), c.rtmp().port(), c.http().enabled() ? c.http().bind() + ":" + c.http().port() : null,
                 workers, supervisor.givenUp());
+    }
+
+    /** Totals of a status ({@code GET /api/v1/summary}); {@code streams} from the directory. */
+    public static SummaryView summary(StatusView status, int streams, String version) {
+        int connections = 0;
+        int publishers = 0;
+        int players = 0;
+        long bytesIn = 0;
+        long bytesOut = 0;
+        long refused = 0;
+        for (StatusView.WorkerView w : status.workers()) {
+            connections += w.connections();
+            publishers += w.publishers();
+            players += w.players();
+            bytesIn += w.bytesIn();
+            bytesOut += w.bytesOut();
+            refused += w.refused();
+        }
+        return new SummaryView(version, status.pid(), status.uptimeMillis(), status.generation(), status.workers().size(),
+                streams, connections, publishers, players, bytesIn, bytesOut, refused);
     }
 }

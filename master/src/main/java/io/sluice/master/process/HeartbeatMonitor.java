@@ -91,6 +91,7 @@ public final class HeartbeatMonitor {
         for (WorkerHandle h : workers) {
             if (h.state == WorkerHandle.State.SPAWNED || h.state == WorkerHandle.State.IDENTIFIED) {
                 if (now - h.spawnedNanos > Supervisor.START_TIMEOUT.toNanos()) {
+                    h.killedFor = "start_timeout";
                     kill(h, "did not report running within " + Supervisor.START_TIMEOUT.toSeconds() + " s of its start");
                 }
                 continue;
@@ -119,6 +120,7 @@ public final class HeartbeatMonitor {
         long timeout = supervisor.config().worker().heartbeatTimeout().toNanos();
         long waited = loop.nanoTime() - sentNanos;
         if (h.pingInFlight && h.pingSentNanos == sentNanos && waited > timeout && h.serving()) {
+            h.killedFor = "heartbeat";
             kill(h, "missed its heartbeat: no answer for " + TimeUnit.NANOSECONDS.toMillis(waited)
                     + " ms (timeout " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms, "
                     + TimeUnit.NANOSECONDS.toMillis(waited - timeout) + " ms late)");

@@ -111,7 +111,7 @@ public final class Supervisor {
             process = launcher.launch(slot.id, slot.generation, g.config().worker().jvmOptions());
         } catch (IOException e) {
             log.error("cannot start worker {}: {}", slot.id, e.getMessage());
-            failed(slot, g, "could not be started: " + e.getMessage());
+            failed(slot, g, "could not be started: " + e.getMessage(), "spawn_failed");
             return;
         }
         WorkerHandle h = new WorkerHandle(slot, process, loop.nanoTime());
@@ -156,10 +156,10 @@ public final class Supervisor {
         }
         // Exit 0 too: the master did not ask for it, and a slot left empty would lose capacity silently.
         log.warn("{} exited with code {}{}{}", h, code, before, code == ExitCodes.OK ? " without being asked to stop" : "");
-        failed(slot, g, "exited with code " + code + before);
+        failed(slot, g, "exited with code " + code + before, h.killedFor == null ? "exit" : h.killedFor);
     }
 
-    private void failed(WorkerSlot slot, Generation g, String why) {
+    private void failed(WorkerSlot slot, Generation g, String why, String cause) {
         WorkerSettings settings = g.config().worker();
         int recent = slot.respawn.recordFailure(loop.nanoTime(), settings.respawnWindow());
         if (slot.respawn.crashLoop(settings.respawnMaxFailures())) {
@@ -171,6 +171,7 @@ public final class Supervisor {
             return;
         }
         Duration delay = slot.respawn.backoff();
+        MasterCounters.respawn(cause);
         log.info("respawning worker {} in {} ms", slot.id, delay.toMillis());
         slot.pendingRespawn = loop.schedule(delay, () -> spawn(slot));
     }

@@ -43,7 +43,11 @@ public final class WorkerHandle {
         this.spawnedNanos = spawnedNanos;
     }
 
+    /** Why the master killed it (heartbeat, start_timeout), for the respawn counter; null when it did not. */
+    volatile String killedFor;
+
     synchronized void recordRtt(long nanos) {
+        MasterCounters.heartbeatRtt(nanos);
         rtts[rttCount % rtts.length] = nanos;
         rttCount++;
     }

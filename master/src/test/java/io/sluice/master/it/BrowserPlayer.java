@@ -167,7 +167,7 @@ public final class BrowserPlayer {
         }
     }
 
-    private static Path chromium() {
+    static Path chromium() {
         String env = System.getenv("CHROMIUM");
         return Path.of(env == null || env.isBlank() ? "/usr/bin/chromium" : env);
     }

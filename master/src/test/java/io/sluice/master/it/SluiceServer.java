@@ -37,6 +37,8 @@ public final class SluiceServer implements AutoCloseable {
     private final int port;
     /** Also free: several servers (and other helpers' builds) must not all bind the default 8080. */
     private final int httpPort = FreePorts.next();
+    /** Likewise for the master's operator listener (api.listen, default 127.0.0.1:1985). */
+    private final int apiPort = FreePorts.next();
     private Process master;
     private final List<String> expectedErrors = new ArrayList<>();
     private List<ProcessHandle> family = List.of();
@@ -91,9 +93,22 @@ public final class SluiceServer implements AutoCloseable {
                 + httpYaml());
     }
 
-    /** This server's {@code http:} section (its free HTTP port), for tests that write the whole file. */
+    /**
+     * This server's {@code http:} and {@code api:} sections (its free HTTP and API ports), for
+     * tests that write the whole file.
+     */
     public String httpYaml() {
-        return "http:\n  port: " + httpPort + "\n";
+        return "http:\n  port: " + httpPort + "\n" + apiYaml("");
+    }
+
+    /** The {@code api:} section with this server's free port, then {@code more} (keys indented by two spaces). */
+    public String apiYaml(String more) {
+        return "api:\n  listen: \"127.0.0.1:" + apiPort + "\"\n" + more;
+    }
+
+    /** The port of the master's HTTP API, metrics and dashboard. */
+    public int apiPort() {
+        return apiPort;
     }
 
     /** The HTTP-FLV port of this server's workers. */
@@ -112,7 +127,8 @@ public final class SluiceServer implements AutoCloseable {
                 "-Xmx64m -XX:+UseSerialGC -Dio.netty.leakDetectionLevel=paranoid");
     }
 
-    private void startMaster() throws IOException, InterruptedException {
+    /** Starts the master on the configuration written so far ({@link #configure}, {@link #rewriteRaw}). */
+    public void startMaster() throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/start").toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(scriptEnvironment());

@@ -37,6 +37,7 @@ import io.sluice.worker.http.flv.FlvTags;
 import io.sluice.worker.net.Connection;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.net.WireSink;
+import io.sluice.worker.stats.WorkerCounters;
 import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamKey;
 import io.sluice.worker.stream.StreamRegistry;
@@ -262,8 +263,14 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         player = Playback.start(ctx, key, sink, chunked ? FlvTags.CHUNKED : FlvTags.PLAIN, "http-flv",
                 settings, registry, cluster,
                 () -> ctx.write(flvHead(version), ctx.voidPromise()),
-                () -> refuse(ctx, HttpResponseStatus.NOT_FOUND, false, key + " is not published (waited "
+                () -> refusePlay(ctx, key + " is not published (waited "
                         + settings.playWaitTimeout().toMillis() + " ms)"));
+    }
+
+    /** A play of a stream that is not there: counted as RTMP's Play.StreamNotFound is. */
+    private void refusePlay(ChannelHandlerContext ctx, String why) {
+        WorkerCounters.refused("NetStream.Play.StreamNotFound");
+        refuse(ctx, HttpResponseStatus.NOT_FOUND, false, why);
     }
 
     /** The head of an FLV answer; the body follows for as long as the connection lasts. */

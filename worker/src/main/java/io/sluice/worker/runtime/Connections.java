@@ -62,6 +62,14 @@ public final class Connections {
             }
             t.bytesIn += c.bytesIn();
             t.bytesOut += c.bytesOut();
+            t.byProtocolAndRole.computeIfAbsent(c.protocol(), p -> new TreeMap<>())
+                    .merge(c.role().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            if (c.role() == Connection.Role.RELAY) {
+                t.relays++;
+            }
+            if (c.role() == Connection.Role.PLAYER && c.stream() != null) {
+                t.playersByStream.merge(c.stream(), 1, Integer::sum);
+            }
             if (c.role() == Connection.Role.PUBLISHER) {
                 t.publishers++;
             } else if (c.role() == Connection.Role.PLAYER) {
@@ -77,6 +85,11 @@ public final class Connections {
         int publishers;
         int players;
         final Map<String, Integer> playersByProtocol = new TreeMap<>();
+        /** Open connections by protocol, then role (lower case), for metrics. */
+        final Map<String, Map<String, Integer>> byProtocolAndRole = new TreeMap<>();
+        int relays;
+        /** Players by stream ("app/name"), for per-stream metrics. */
+        final Map<String, Integer> playersByStream = new java.util.HashMap<>();
         long bytesIn;
         long bytesOut;
     }

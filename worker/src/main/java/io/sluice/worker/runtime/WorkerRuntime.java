@@ -1,6 +1,8 @@
 package io.sluice.worker.runtime;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -11,15 +13,19 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.config.TransportChoice;
 import io.sluice.common.protocol.WorkerDump;
+import io.sluice.common.protocol.WorkerCounts;
 import io.sluice.common.protocol.WorkerLoad;
 import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.net.ConnectionLimits;
 import io.sluice.worker.net.Transport;
+import io.sluice.worker.stats.WorkerCounters;
 import io.sluice.worker.stream.GopSettings;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +54,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile ClusterView cluster = ClusterView.STANDALONE;
     private volatile boolean draining;
+    /** Streams the heartbeat carries figures of (api.stream_metrics_max), 0 when api.stream_metrics is off. */
+    private volatile int streamMetricsMax;
 
     /** A runtime on epoll (tests). */
     public WorkerRuntime(int threads, GopSettings gopSettings, int maxConnections, int maxConnectionsPerIp) {
@@ -78,6 +86,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         runtime.registry.audioBatch(config.players().audioBatch());
         runtime.registry.mergeWrites(config.players().mergeWrites());
+        runtime.streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         runtime.access = AccessControl.from(config);
         return runtime;
     }
@@ -161,6 +170,7 @@ public final class WorkerRuntime implements AutoCloseable {
      * once, each listener's own settings to connections opened from now on.
      */
     public void updateSettings(SluiceConfig config) {
+        streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         limits.update(config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
         registry.audioBatch(config.players().audioBatch());
@@ -183,9 +193,47 @@ public final class WorkerRuntime implements AutoCloseable {
     public WorkerLoad load() {
         Connections.Totals t = connections.totals();
         Runtime rt = Runtime.getRuntime();
+        WorkerCounts counts = new WorkerCounts(WorkerCounters.framesDropped(), WorkerCounters.slowPlayersDisconnected(),
+                WorkerCounters.handshakeErrors(), WorkerCounters.protocolErrors(), WorkerCounters.publishRefused(),
+                WorkerCounters.playRefused(), t.byProtocolAndRole, t.relays, directMemory(),
+                streamCounts(t.playersByStream));
         return new WorkerLoad(connections.size(), t.publishers, t.players, registry.size(), t.bytesIn, t.bytesOut,
                 rt.totalMemory() - rt.freeMemory(), draining, limits.refusedCount(), limits.admittedCount(),
-                t.playersByProtocol, access.refusedCounts());
+                t.playersByProtocol, access.refusedCounts(), counts);
+    }
+
+    /** Per-stream figures for metrics, at most {@code api.stream_metrics_max} streams; none when off. */
+    private Map<String, WorkerCounts.StreamCounts> streamCounts(Map<String, Integer> players) {
+        int max = streamMetricsMax;
+        if (max == 0) {
+            return Map.of();
+        }
+        Map<String, WorkerCounts.StreamCounts> out = new HashMap<>();
+        for (LiveStream stream : registry.all()) {
+            if (out.size() == max) {
+                break;
+            }
+            LiveStream.StreamStats st = stream.stats();
+            String key = st.key().toString();
+            out.put(key, new WorkerCounts.StreamCounts(st.bytesIn(), players.getOrDefault(key, 0)));
+        }
+        return out;
+    }
+
+    /**
+     * Direct memory in use: what Netty's allocator holds (its pooled arenas, which never show in
+     * the JVM's own buffer pool figures) plus the JVM's direct ByteBuffers; -1 when neither is known.
+     */
+    private static long directMemory() {
+        long netty = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+                ? p.metric().usedDirectMemory() : -1;
+        long jvm = -1;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                jvm = pool.getMemoryUsed();
+            }
+        }
+        return netty < 0 && jvm < 0 ? -1 : Math.max(0, netty) + Math.max(0, jvm);
     }
 
     /** Streams and client sessions, for {@code worker.dump}. */

@@ -1,6 +1,7 @@
 package io.sluice.worker.stream;
 
 import io.netty.util.concurrent.Ticker;
+import io.sluice.worker.stats.WorkerCounters;
 
 /**
  * Which frames one player is sent, whatever its protocol: the slow-player policy, and where a
@@ -50,6 +51,7 @@ public final class FrameGate {
      */
     public Verdict admit(MediaFrame frame, boolean writable) {
         if (!writable && tooSlow(clock.nanoTime())) {
+            WorkerCounters.slowPlayerDisconnected();
             return Verdict.DISCONNECT;
         }
         return switch (frame.kind()) {
@@ -68,12 +70,14 @@ public final class FrameGate {
         if (!writable && (startable || skippable)) {
             waitKeyframe = true;
             droppedInEpisode++;
+            WorkerCounters.frameDropped();
             return Verdict.SKIP;
         }
         if (waitKeyframe && (startable || skippable)) {
             if (!startable) {
                 if (slow) {
                     droppedInEpisode++;
+                    WorkerCounters.frameDropped();
                 }
                 return Verdict.SKIP;
             }

@@ -9,7 +9,11 @@ import java.util.Map;
  *
  * @param kbps the average bitrate since publishing started
  * @param playersByProtocol the players on all workers by what they speak (rtmp, http-flv, ws-flv)
+ * @param playersByWorker   the players on each worker that has any, by worker id
+ * @param bytesIn           payload bytes received from the current publisher (rates over any
+ *                          interval come from two readings of it)
  */
 public record StreamView(String stream, int owner, List<Integer> relayedBy, String publisher, int players,
-                         Map<String, Integer> playersByProtocol, long kbps, String videoCodec, String audioCodec, long uptimeMillis) {
+                         Map<String, Integer> playersByProtocol, Map<Integer, Integer> playersByWorker, long kbps,
+                         long bytesIn, String videoCodec, String audioCodec, long uptimeMillis) {
 }

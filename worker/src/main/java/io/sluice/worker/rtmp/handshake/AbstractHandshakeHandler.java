@@ -3,6 +3,7 @@ package io.sluice.worker.rtmp.handshake;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sluice.worker.stats.WorkerCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,7 @@ abstract class AbstractHandshakeHandler extends ByteToMessageDecoder {
 
     private void fail(ChannelHandlerContext ctx, String reason) {
         outcome = Outcome.FAILED;
+        WorkerCounters.handshakeError();
         timer.cancel();
         forget();
         ConnectionLogUtil.warn(log, ctx.channel(), "handshake failed [remote:{}]: {}",

@@ -20,6 +20,7 @@ import io.sluice.worker.rtmp.message.CommandMessage;
 import io.sluice.worker.rtmp.message.DataMessage;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.RtmpMessage;
+import io.sluice.worker.stats.WorkerCounters;
 import io.sluice.worker.stream.ClusterView;
 import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
@@ -231,6 +232,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Sends an error status and closes once it is written (refused publish, bad name). */
     void refuseAndClose(CommandMessage status, String why) {
         closing = true;
+        if (!status.arguments().isEmpty() && status.arguments().get(0) instanceof Map<?, ?> info
+                && info.get("code") instanceof String code) {
+            WorkerCounters.refused(code);
+        }
         why = why.endsWith(".") ? why.substring(0, why.length() - 1) : why; // descriptions end with one
         log.warn("{}, closing [conn:{}, remote:{}]", why, connection.id(), connection.remote());
         ctx.writeAndFlush(status).addListener(f -> ctx.channel().close());
@@ -296,6 +301,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             // Input read in the same batch after the first error, or after the peer left.
             log.debug("after close [conn:{}, remote:{}]: {}", connection.id(), connection.remote(), problem.toString());
         } else if (problem instanceof RtmpProtocolException) {
+            WorkerCounters.protocolError();
             log.warn("protocol error, closing [conn:{}, remote:{}]: {}", connection.id(), connection.remote(),
                     problem.getMessage());
         } else if (problem instanceof IOException) {
