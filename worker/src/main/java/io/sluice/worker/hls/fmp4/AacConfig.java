@@ -17,7 +17,13 @@ final class AacConfig {
     private AacConfig() {
     }
 
+    /** esds here uses one-byte descriptor sizes; real AudioSpecificConfigs are 2 to ~10 bytes. */
+    private static final int MAX_SIZE = 100;
+
     static AudioFormat parse(byte[] asc) {
+        if (asc.length > MAX_SIZE) {
+            throw new IllegalArgumentException("AudioSpecificConfig of " + asc.length + " bytes, more than " + MAX_SIZE);
+        }
         try {
             BitReader r = new BitReader(asc, 0, asc.length);
             int objectType = objectType(r);

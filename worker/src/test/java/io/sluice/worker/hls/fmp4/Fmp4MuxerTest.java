@@ -200,6 +200,29 @@ class Fmp4MuxerTest {
         assertFalse(muxer.sameConfiguration(keep(TestFrames.video(0, other))));
     }
 
+    @Test
+    void malformedConfigurationRecordsAreRefusedNotCrashedOn() {
+        java.util.Random random = new java.util.Random(42);
+        String[][] headers = {{"1700000000", AVCC}, {"1c00000000", HVCC}, {"1d00000000", AV1C}, {"af00", ASC}};
+        for (int i = 0; i < 4000; i++) {
+            String[] h = headers[i % headers.length];
+            byte[] record = ByteBufUtil.decodeHexDump(h[1]);
+            record = Arrays.copyOf(record, random.nextInt(record.length + 8));
+            for (int j = random.nextInt(4); j > 0 && record.length > 0; j--) {
+                record[random.nextInt(record.length)] = (byte) random.nextInt(256);
+            }
+            ByteBuf payload = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump(h[0])).writeBytes(record);
+            MediaFrame f = keep(h[0].startsWith("af") ? TestFrames.audio(0, payload) : TestFrames.video(0, payload));
+            try {
+                Fmp4Muxer muxer = Fmp4Muxer.create(List.of(f));
+                bytes(muxer.initSegment());
+                assertFalse(muxer.codecs().isEmpty());
+            } catch (IllegalArgumentException expected) {
+                // a refused record is fine; any other exception fails the test
+            }
+        }
+    }
+
     // --- frames ---
 
     private MediaFrame keep(MediaFrame f) {
