@@ -2,6 +2,7 @@ package io.sluice.worker.hls.fmp4;
 
 import io.netty.buffer.ByteBuf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static io.sluice.worker.hls.fmp4.BoxWriter.begin;
@@ -99,7 +100,7 @@ final class InitSegmentWriter {
         out.writeInt(0); // pre_defined
         out.writeInt(type(t.isVideo() ? "vide" : "soun"));
         out.writeZero(12); // reserved
-        out.writeBytes(t.isVideo() ? "VideoHandler\0".getBytes() : "SoundHandler\0".getBytes());
+        out.writeBytes((t.isVideo() ? "VideoHandler\0" : "SoundHandler\0").getBytes(StandardCharsets.US_ASCII));
         end(out, hdlr);
 
         int minf = begin(out, type("minf"));
