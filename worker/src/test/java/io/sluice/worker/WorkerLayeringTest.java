@@ -66,6 +66,8 @@ class WorkerLayeringTest {
                     "rtmp.session", "net", "runtime", "stream", "access")),
             // FLV tags for any transport and the FLV player: a subscriber of the stream layer.
             entry("http.flv", Set.of("media", "net", "stream")),
+            // Fragmented MP4 for HLS: frames in, boxes out; no playlist, file or HTTP.
+            entry("hls.fmp4", Set.of("media", "stream")),
             // The HTTP listener: Netty's HTTP and WebSocket codecs, routing, and FLV players.
             entry("http", Set.of("http.flv", "net", "runtime", "stream", "access", "stats")),
             // Relays play with the RTMP client and publish as a publishing session does.
