@@ -66,6 +66,8 @@ class WorkerLayeringTest {
             entry("http", Set.of("http.flv", "net", "runtime", "stream")),
             // Relays play with the RTMP client and publish as a publishing session does.
             entry("relay", Set.of("rtmp.client", "rtmp.message", "rtmp.session.RtmpIngest", "stream")),
+            // The MPEG-TS muxer of HLS: FLV payloads in, transport packets out; no stream, no file.
+            entry("hls.ts", Set.of("media")),
             // The worker end of the channel: talks to the runtime and the relays below it, never up.
             entry("channel", Set.of("relay", "runtime", "stream")),
             // WorkerMain and WarmUp wire the rest.
