@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 @JsonSerialize(using = ConfigJson.Serializer.class)
 @JsonDeserialize(using = ConfigJson.Deserializer.class)
-public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http,
+public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http, HlsSettings hls,
                            GopCacheSettings gopCache, PlayerSettings players,
                            WorkerSettings worker, LogSettings log, PathSettings paths) {
 
@@ -22,6 +22,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(rtmp, "rtmp");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(hls, "hls");
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(players, "players");
         Objects.requireNonNull(worker, "worker");
@@ -32,7 +33,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
     /** The built-in configuration, used when there is no file; the shipped conf/sluice.yaml says the same. */
     public static SluiceConfig defaults() {
         return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), HttpSettings.defaults(),
-                GopCacheSettings.defaults(),
+                HlsSettings.defaults(), GopCacheSettings.defaults(),
                 PlayerSettings.defaults(), WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults());
     }
 }
