@@ -35,10 +35,18 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final StreamRegistry registry;
     private final Supplier<ClusterView> cluster;
     private final ConnectionLimits limits;
+    private final java.nio.file.Path hlsRoot;
 
     /** @param limits the worker's connection limits, null for none (tests) */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
                                  Supplier<ClusterView> cluster, ConnectionLimits limits) {
+        this(settings, registry, cluster, limits, null);
+    }
+
+    /** @param hlsRoot the directory HLS files are served from, null for no HLS */
+    public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
+                                 Supplier<ClusterView> cluster, ConnectionLimits limits, java.nio.file.Path hlsRoot) {
+        this.hlsRoot = hlsRoot;
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
@@ -56,6 +64,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(s.maxRequestLine())
                 .setMaxHeaderSize(s.maxHeaderSize())
                 .setMaxChunkSize(MAX_CHUNK)));
-        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits));
+        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits, hlsRoot));
     }
 }
