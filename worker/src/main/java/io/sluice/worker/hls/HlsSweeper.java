@@ -70,7 +70,8 @@ final class HlsSweeper {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 // A multivariant playlist whose directory is gone, left by a crash mid-removal.
                 String name = file.getFileName().toString();
-                if (name.endsWith(HlsLayout.PLAYLIST_SUFFIX) && attrs.isRegularFile()
+                if (name.endsWith(HlsLayout.PLAYLIST_SUFFIX) && !name.equals(HlsLayout.MEDIA_PLAYLIST)
+                        && attrs.isRegularFile() && !active.contains(file.getParent())
                         && attrs.lastModifiedTime().toMillis() < staleBefore
                         && !Files.exists(file.resolveSibling(name.substring(0, name.length() - 5)))) {
                     StreamFiles.deleteQuietly(file);
@@ -103,10 +104,16 @@ final class HlsSweeper {
         return newest;
     }
 
+    /**
+     * A stream directory's own files: segments, the media playlist and their temporary files. Not
+     * other playlists: {@code <dir>/x.m3u8} is the multivariant playlist of the stream in
+     * {@code <dir>/x/}, which has its own life.
+     */
     private static boolean isOurs(Path f) {
         String name = f.getFileName().toString();
-        return name.endsWith(HlsLayout.SEGMENT_SUFFIX) || name.endsWith(HlsLayout.PLAYLIST_SUFFIX)
-                || name.endsWith(HlsLayout.TEMP_SUFFIX);
+        return name.endsWith(HlsLayout.SEGMENT_SUFFIX) || name.equals(HlsLayout.MEDIA_PLAYLIST)
+                || name.endsWith(HlsLayout.SEGMENT_SUFFIX + HlsLayout.TEMP_SUFFIX)
+                || (name.startsWith("." + HlsLayout.MEDIA_PLAYLIST + ".") && name.endsWith(HlsLayout.TEMP_SUFFIX));
     }
 
     private static void deleteIfEmpty(Path dir) {
