@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -206,7 +207,7 @@ final class Segmenter implements Subscriber {
         String codecs = audioOnly ? muxer.codecs().replaceFirst("^avc1\\.[0-9a-f]+,?", "") : muxer.codecs();
         StreamFiles.Finished f = new StreamFiles.Finished(durationMillis, pdt, disc, codecs,
                 avc == null ? 0 : avc.width(), avc == null ? 0 : avc.height());
-        io.execute(() -> files.finish(f));
+        toFiles(() -> files.finish(f));
         segmentStart = -1;
     }
 
@@ -220,12 +221,25 @@ final class Segmenter implements Subscriber {
         if (!limits.enqueue(bytes.readableBytes())) {
             bytes.release();
             log.warn("HLS files fall behind, a segment is dropped [stream:{}]", stream.key());
-            io.execute(files::abandon);
+            toFiles(files::abandon);
             segmentStart = -1;
             discontinuity = true;
             return;
         }
-        io.execute(() -> files.append(bytes));
+        if (!toFiles(() -> files.append(bytes))) {
+            limits.dequeued(bytes.readableBytes());
+            bytes.release();
+        }
+    }
+
+    /** Hands work to the file thread; false once it has stopped (the worker is stopping). */
+    private boolean toFiles(Runnable task) {
+        try {
+            io.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     private void end() {
@@ -240,7 +254,7 @@ final class Segmenter implements Subscriber {
             pending.release();
             pending = null;
         }
-        io.execute(files::end);
+        toFiles(files::end);
         // After this callback: the fan-out group may still be adding us (a join that found no publisher).
         loop.execute(() -> {
             stream.unsubscribe(this);
