@@ -6,6 +6,8 @@ import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.log.LogLevels;
 import io.sluice.common.log.ProcessTag;
+import io.sluice.common.config.HlsSettings;
+import io.sluice.worker.hls.HlsService;
 import io.sluice.worker.http.HttpListener;
 import io.sluice.worker.http.HttpServerSettings;
 import io.sluice.worker.rtmp.server.RtmpListener;
@@ -95,7 +97,8 @@ public final class WorkerMain {
         SluiceConfig config = connected.reply().config();
         int workers = config.workers().resolve(Runtime.getRuntime().availableProcessors());
         MasterClusterView cluster = new MasterClusterView(connected.link().peer());
-        Started started = start(config, workers, config.rtmp().port(), cluster, log);
+        Path runDir = Path.of(connected.reply().relayEndpoint()).toAbsolutePath().getParent();
+        Started started = start(config, workers, config.rtmp().port(), cluster, runDir, log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
@@ -142,7 +145,7 @@ public final class WorkerMain {
             return ExitCodes.BAD_CONFIG;
         }
         int port = options.port() > 0 ? options.port() : config.rtmp().port();
-        Started started = start(config, 1, port, ClusterView.STANDALONE, log);
+        Started started = start(config, 1, port, ClusterView.STANDALONE, config.paths().runDir(home()), log);
         if (started.exitCode != ExitCodes.OK) {
             return started.exitCode;
         }
@@ -162,7 +165,19 @@ public final class WorkerMain {
      * Creates the worker's runtime with its RTMP and HTTP listeners and binds their ports; a port
      * that cannot be bound is a bad configuration.
      */
-    private static Started start(SluiceConfig config, int workers, int port, ClusterView cluster, Logger log) {
+    /** SLUICE_HOME, as the master finds it: relative paths of the configuration are relative to it. */
+    private static Path home() {
+        return Path.of(System.getProperty("sluice.home", System.getenv().getOrDefault("SLUICE_HOME", ".")))
+                .toAbsolutePath().normalize();
+    }
+
+    /** {@code hls.path}: "auto" is {@code <run_dir>/hls}, a relative path is relative to SLUICE_HOME. */
+    static Path hlsRoot(HlsSettings hls, Path runDir) {
+        return hls.path().equals(HlsSettings.AUTO_PATH) ? runDir.resolve("hls") : home().resolve(hls.path());
+    }
+
+    private static Started start(SluiceConfig config, int workers, int port, ClusterView cluster, Path runDir,
+                                 Logger log) {
         LogLevels.apply(config.log().level());
         int threads = config.worker().threads().resolve(Runtime.getRuntime().availableProcessors(), workers);
         WorkerRuntime runtime;
@@ -186,7 +201,12 @@ public final class WorkerMain {
                 where = "http.port / http.bind";
                 host = config.http().bind();
                 listening = config.http().port();
-                new HttpListener(runtime, HttpServerSettings.from(config)).bind(host, listening);
+                HttpListener http = new HttpListener(runtime, HttpServerSettings.from(config));
+                // Every worker serves HLS files, whichever worker wrote them; each segments what is published on it.
+                Path hlsRoot = hlsRoot(config.hls(), runDir);
+                new HlsService(runtime, hlsRoot, config.hls());
+                http.serveHls(hlsRoot.toAbsolutePath().normalize());
+                http.bind(host, listening);
             }
             return new Started(runtime, rtmp, bound, ExitCodes.OK);
         } catch (Exception e) {

@@ -131,6 +131,30 @@ final class ConfigSchema {
                     v.get(MAX_REQUEST_LINE), v.get(MAX_HEADER_SIZE), v.get(MAX_WS_FRAME), v.get(REQUEST_TIMEOUT)),
             List.of());
 
+    // ---- hls
+    static final Key<HlsSettings, Boolean> HLS_ENABLED =
+            Key.of("enabled", IN_PLACE, ScalarTypes.bool(), HlsSettings::enabled);
+    static final Key<HlsSettings, Duration> HLS_SEGMENT =
+            Key.of("segment", IN_PLACE, duration(ms(500), s(60)), HlsSettings::segment);
+    // RFC 8216, 6.2.2: a live playlist should list at least three target durations of media.
+    static final Key<HlsSettings, Integer> HLS_WINDOW =
+            Key.of("window", IN_PLACE, integer(3, 100), HlsSettings::window);
+    static final Key<HlsSettings, Duration> HLS_GRACE =
+            Key.of("grace", IN_PLACE, duration(ZERO, h(1)), HlsSettings::grace);
+    static final Key<HlsSettings, Duration> HLS_KEEP =
+            Key.of("keep", IN_PLACE, duration(ZERO, h(24)), HlsSettings::keep);
+    static final Key<HlsSettings, String> HLS_FORMAT =
+            Key.of("format", IN_PLACE, ScalarTypes.oneOf("mpegts", "fmp4"), HlsSettings::format);
+    // Workers of one generation must agree on where the files are: the owner writes, all serve.
+    static final Key<HlsSettings, String> HLS_PATH =
+            Key.of("path", NEW_GENERATION, ScalarTypes.autoOrPath(), HlsSettings::path);
+
+    static final SectionType<HlsSettings> HLS = new SectionType<>(HlsSettings.defaults(),
+            List.of(HLS_ENABLED, HLS_SEGMENT, HLS_WINDOW, HLS_GRACE, HLS_KEEP, HLS_FORMAT, HLS_PATH),
+            v -> new HlsSettings(v.get(HLS_ENABLED), v.get(HLS_SEGMENT), v.get(HLS_WINDOW), v.get(HLS_GRACE),
+                    v.get(HLS_KEEP), v.get(HLS_FORMAT), v.get(HLS_PATH)),
+            List.of());
+
     // ---- gop_cache
     static final Key<GopCacheSettings, Boolean> GOP_ENABLED =
             Key.of("enabled", IN_PLACE, ScalarTypes.bool(), GopCacheSettings::enabled);
@@ -322,6 +346,8 @@ final class ConfigSchema {
             Key.section("rtmp", RTMP, SluiceConfig::rtmp);
     private static final Key<SluiceConfig, HttpSettings> IN_HTTP =
             Key.section("http", HTTP, SluiceConfig::http);
+    private static final Key<SluiceConfig, HlsSettings> IN_HLS =
+            Key.section("hls", HLS, SluiceConfig::hls);
     private static final Key<SluiceConfig, GopCacheSettings> IN_GOP_CACHE =
             Key.section("gop_cache", GOP_CACHE, SluiceConfig::gopCache);
     private static final Key<SluiceConfig, PlayerSettings> IN_PLAYERS =
@@ -340,9 +366,10 @@ final class ConfigSchema {
             Key.section("api", API, SluiceConfig::api);
 
     static final SectionType<SluiceConfig> ROOT = new SectionType<>(SluiceConfig.defaults(),
-            List.of(WORKERS, IN_RTMP, IN_HTTP, IN_GOP_CACHE, IN_PLAYERS, APPS, IN_HOOKS, IN_WORKER, IN_LOG,
+            List.of(WORKERS, IN_RTMP, IN_HTTP, IN_HLS, IN_GOP_CACHE, IN_PLAYERS, APPS, IN_HOOKS, IN_WORKER, IN_LOG,
                     IN_PATHS, IN_API),
-            v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_HTTP), v.get(IN_GOP_CACHE), v.get(IN_PLAYERS),
-                    v.get(APPS), v.get(IN_HOOKS), v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS), v.get(IN_API)),
+            v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_HTTP), v.get(IN_HLS), v.get(IN_GOP_CACHE),
+                    v.get(IN_PLAYERS), v.get(APPS), v.get(IN_HOOKS), v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS),
+                    v.get(IN_API)),
             List.of());
 }

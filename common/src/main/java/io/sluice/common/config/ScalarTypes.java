@@ -154,6 +154,37 @@ final class ScalarTypes {
         }, Path::toString);
     }
 
+    /** One of a few words, exactly as written. */
+    static ScalarType<String> oneOf(String... words) {
+        String expected = "one of " + String.join(", ", words);
+        return new ScalarType<>(expected, text -> {
+            for (String w : words) {
+                if (w.equals(text)) {
+                    return w;
+                }
+            }
+            throw malformed(expected, text);
+        }, text -> text);
+    }
+
+    /** {@code auto} or a directory path, kept as written. */
+    static ScalarType<String> autoOrPath() {
+        String expected = "'auto' or a directory path";
+        return new ScalarType<>(expected, text -> {
+            if (text.isBlank() || text.indexOf('\0') >= 0) {
+                throw malformed(expected, text);
+            }
+            if (!text.equals("auto")) {
+                try {
+                    Path.of(text);
+                } catch (InvalidPathException e) {
+                    throw malformed(expected, text);
+                }
+            }
+            return text;
+        }, text -> text);
+    }
+
     /** A log level name, in any case. */
     static ScalarType<LogLevel> logLevel() {
         return oneOf(LogLevel.values(), LogLevel::text);

@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 @JsonSerialize(using = ConfigJson.Serializer.class)
 @JsonDeserialize(using = ConfigJson.Deserializer.class)
-public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http,
+public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings http, HlsSettings hls,
                            GopCacheSettings gopCache, PlayerSettings players,
                            Map<String, AppSettings> apps, HookSettings hooks,
                            WorkerSettings worker, LogSettings log, PathSettings paths,
@@ -27,6 +27,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(rtmp, "rtmp");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(hls, "hls");
         Objects.requireNonNull(gopCache, "gopCache");
         Objects.requireNonNull(players, "players");
         apps = Collections.unmodifiableMap(new LinkedHashMap<>(apps));
@@ -46,7 +47,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
     /** The built-in configuration, used when there is no file; the shipped conf/sluice.yaml says the same. */
     public static SluiceConfig defaults() {
         return new SluiceConfig(WorkerCount.AUTO, RtmpSettings.defaults(), HttpSettings.defaults(),
-                GopCacheSettings.defaults(),
+                HlsSettings.defaults(), GopCacheSettings.defaults(),
                 PlayerSettings.defaults(), Map.of(DEFAULT_APP, AppSettings.defaults()), HookSettings.defaults(),
                 WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults(),
                 ApiSettings.defaults());

@@ -67,12 +67,12 @@ class ConfigDiffTest {
         Map<String, Apply> applies = ConfigDiff.between(SluiceConfig.defaults(), changed).stream()
                 .collect(Collectors.toMap(Change::key, Change::apply));
         Set<String> newGeneration = Set.of("workers", "rtmp.bind", "rtmp.port", "http.enabled", "http.bind", "http.port",
-                "worker.threads", "worker.jvm_options", "worker.transport");
+                "worker.threads", "worker.jvm_options", "worker.transport", "hls.path");
         Set<String> restart = Set.of("paths.run_dir", "paths.log_dir", "api.listen");
 
         List<String> leaves = new ArrayList<>();
         leafKeys(SluiceConfig.class, "", leaves);
-        assertEquals(61, leaves.size());
+        assertEquals(68, leaves.size());
         assertEquals(Set.copyOf(leaves), applies.keySet(), "the fixture changes every key, so every key shows up");
         for (String key : leaves) {
             Apply expected = newGeneration.contains(key) ? Apply.NEW_GENERATION

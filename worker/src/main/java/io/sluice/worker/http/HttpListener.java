@@ -22,6 +22,7 @@ public final class HttpListener implements Listener {
     private final WorkerRuntime runtime;
     private volatile HttpServerSettings settings;
     private Channel listener;
+    private java.nio.file.Path hlsRoot;
 
     /** Plugs an HTTP listener into {@code runtime}; nothing listens before {@link #bind}. */
     public HttpListener(WorkerRuntime runtime, HttpServerSettings settings) {
@@ -30,11 +31,16 @@ public final class HttpListener implements Listener {
         runtime.add(this);
     }
 
+    /** Serves HLS files from {@code root} (call before {@link #bind}); without it, no HLS. */
+    public void serveHls(java.nio.file.Path root) {
+        this.hlsRoot = root;
+    }
+
     /** Binds the HTTP port; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         listener = runtime.bindTcp(host, port, b -> { }, ch -> ch.pipeline().addLast(
                 new HttpServerInitializer(() -> settings, runtime.registry(), runtime::cluster, runtime.limits(),
-                        runtime.access())));
+                        runtime.access(), hlsRoot)));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, {})", host, bound.getPort(), runtime.transport());
         return bound;

@@ -44,7 +44,15 @@ import io.sluice.worker.stream.StreamRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.LastHttpContent;
+
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +93,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private final ClusterView cluster;
     private final ConnectionLimits limits;
     private final AccessControl access;
+    /** The HLS root, null without HLS. */
+    private final Path hlsRoot;
+    /** Admitted under the connection limits (once per kept-alive connection of HLS requests). */
+    private boolean limitsAdmitted;
     private State state = State.REQUEST;
     private ScheduledFuture<?> requestTimer;
     private FlvPlayer player;
@@ -95,8 +107,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private Verdict.Allowed admission;
 
     HttpRequestHandler(HttpServerSettings settings, StreamRegistry registry, ClusterView cluster,
-                       ConnectionLimits limits, AccessControl access) {
+                       ConnectionLimits limits, AccessControl access, Path hlsRoot) {
         this.access = access;
+        this.hlsRoot = hlsRoot;
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
@@ -170,6 +183,10 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, false, "method " + method.name() + " not allowed");
             return;
         }
+        if (hlsRoot != null && HlsPath.isHls(request.uri())) {
+            serveHls(ctx, request);
+            return;
+        }
         StreamPath path;
         try {
             path = StreamPath.parse(request.uri());
@@ -232,6 +249,145 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
     private static boolean isWebSocketUpgrade(HttpRequest request) {
         return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
+     * Answers an HLS request from the files under the HLS root, whichever worker wrote them:
+     * playlists with the request's query carried onto their URIs, segments with {@code sendfile}
+     * ({@link DefaultFileRegion}). Keeps the connection for the next request (players poll the
+     * playlist and fetch segments on one connection) unless the client asked to close. A file
+     * that is not there is 404; a path that could leave the root is 400.
+     */
+    private void serveHls(ChannelHandlerContext ctx, HttpRequest request) {
+        HlsPath path;
+        try {
+            path = HlsPath.parse(request.uri(), hlsRoot);
+        } catch (StreamPath.BadPath e) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, true, "bad path: " + e.getMessage());
+            return;
+        }
+        if (!limitsAdmitted) {
+            if (!admit(ctx)) {
+                return;
+            }
+            limitsAdmitted = true;
+        }
+        // The same access checks as an HTTP-FLV player (apps, rules, signed URLs, on_play hook),
+        // for every playlist and segment, taking no place under the player limits.
+        state = State.CHECKING;
+        StreamKey stream = path.stream(hlsRoot);
+        CompletableFuture<Verdict> verdict = HttpAccess.request(access, ctx.channel(), request, stream.app(),
+                stream.name());
+        if (verdict.isDone()) {
+            hlsChecked(ctx, request, path, verdict.join());
+        } else {
+            verdict.whenComplete((v, error) -> ctx.executor().execute(() -> {
+                if (ctx.channel().isActive()) {
+                    hlsChecked(ctx, request, path, error == null ? v
+                            : access.refuse(Refusal.HOOK, "The access check failed."));
+                }
+            }));
+        }
+    }
+
+    /** The access decision for an HLS request is in: refuse it, or answer with the file. */
+    private void hlsChecked(ChannelHandlerContext ctx, HttpRequest request, HlsPath path, Verdict verdict) {
+        if (verdict instanceof Verdict.Refused r) {
+            refuse(ctx, HttpAccess.status(r.why()), false, r.description());
+            return;
+        }
+        state = State.ANSWERED;
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = request.method().equals(HttpMethod.HEAD);
+        HttpVersion version = request.protocolVersion();
+        // Playlists are small files in the page cache, read here as sendfile would be.
+        if (!Files.isRegularFile(path.file(), LinkOption.NOFOLLOW_LINKS)) {
+            hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
+            return;
+        }
+        if (path.playlist()) {
+            byte[] text;
+            try {
+                text = HlsPath.withQuery(Files.readString(path.file(), StandardCharsets.UTF_8), path.query())
+                        .getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
+                return;
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl");
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+            HttpUtil.setContentLength(response, text.length);
+            hlsAnswer(ctx, keepAlive, response);
+            return;
+        }
+        FileChannel file;
+        long size;
+        try {
+            file = FileChannel.open(path.file(), StandardOpenOption.READ);
+            size = file.size();
+        } catch (IOException e) { // deleted in between
+            hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
+            return;
+        }
+        HttpResponse response = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+        HttpHeaders h = response.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, "video/mp2t");
+        // A segment's name is never reused (publish tag and sequence number): it never changes.
+        h.set(HttpHeaderNames.CACHE_CONTROL, "max-age=3600");
+        HttpUtil.setContentLength(response, size);
+        cors(h);
+        setKeepAlive(response, keepAlive);
+        ctx.write(response);
+        if (head) {
+            closeQuietly(file);
+        } else {
+            ctx.write(new DefaultFileRegion(file, 0, size)); // closes the file when sent or failed
+        }
+        afterHls(ctx, keepAlive, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+    }
+
+    private void hlsAnswer(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        HttpHeaders h = response.headers();
+        if (!h.contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+            cors(h);
+        }
+        if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+        }
+        setKeepAlive(response, keepAlive);
+        afterHls(ctx, keepAlive, ctx.writeAndFlush(response));
+    }
+
+    private static void setKeepAlive(HttpResponse response, boolean keepAlive) {
+        if (keepAlive && response.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    /** Back to waiting for the next request (timed as the first), or closed; reads pause while the socket is full. */
+    private void afterHls(ChannelHandlerContext ctx, boolean keepAlive, io.netty.channel.ChannelFuture written) {
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        state = State.REQUEST;
+        requestTimer = null;
+        startRequestTimer(ctx);
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // a file we only read
+        }
     }
 
     /** Admits the player under the worker's connection limits, or answers 503. */
@@ -376,6 +532,9 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (player == null && state == State.REQUEST && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true); // an HLS client's answers have gone out
+        }
         if (player != null) {
             player.writabilityChanged(ctx.channel().isWritable());
         }

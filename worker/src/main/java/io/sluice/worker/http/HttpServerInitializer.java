@@ -37,6 +37,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final Supplier<ClusterView> cluster;
     private final ConnectionLimits limits;
     private final AccessControl access;
+    private final java.nio.file.Path hlsRoot;
 
     /** @param limits the worker's connection limits, null for none (tests) */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
@@ -47,7 +48,15 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     /** @param access who may play (the worker's, shared with RTMP) */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
                                  Supplier<ClusterView> cluster, ConnectionLimits limits, AccessControl access) {
+        this(settings, registry, cluster, limits, access, null);
+    }
+
+    /** @param hlsRoot the directory HLS files are served from, null for no HLS */
+    public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
+                                 Supplier<ClusterView> cluster, ConnectionLimits limits, AccessControl access,
+                                 java.nio.file.Path hlsRoot) {
         this.access = access;
+        this.hlsRoot = hlsRoot;
         this.settings = settings;
         this.registry = registry;
         this.cluster = cluster;
@@ -65,6 +74,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(s.maxRequestLine())
                 .setMaxHeaderSize(s.maxHeaderSize())
                 .setMaxChunkSize(MAX_CHUNK)));
-        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits, access));
+        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits, access, hlsRoot));
     }
 }

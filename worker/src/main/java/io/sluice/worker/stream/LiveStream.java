@@ -83,6 +83,9 @@ public final class LiveStream {
         for (FanoutGroup g : groups) {
             g.enqueue(FanoutGroup.PublisherChange.START);
         }
+        if (!p.standsIn()) {
+            registry.published(this);
+        }
         return true;
     }
 

@@ -17,6 +17,7 @@ public final class StreamRegistry {
     private volatile GopSettings gopSettings;
     private volatile long audioBatchNanos;
     private volatile long mergeWritesNanos;
+    private volatile java.util.function.Consumer<LiveStream> onPublish = s -> { };
 
     public StreamRegistry(GopSettings gopSettings) {
         this.gopSettings = gopSettings;
@@ -36,6 +37,24 @@ public final class StreamRegistry {
     FrameEncoding eagerEncoding() {
         Supplier<? extends FrameEncoding> s = eagerEncoding;
         return s == null ? null : s.get();
+    }
+
+    /**
+     * Tells {@code listener} of every publisher that starts on this worker (not relays, which
+     * stand in for a publisher elsewhere). Called under the stream's lock: the listener must only
+     * hand work to another thread, never call back into the stream or the registry.
+     */
+    public void onPublish(java.util.function.Consumer<LiveStream> listener) {
+        onPublish = listener;
+    }
+
+    void published(LiveStream stream) {
+        try {
+            onPublish.accept(stream);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StreamRegistry.class).warn("publish listener failed [stream:{}]",
+                    stream.key(), e);
+        }
     }
 
     /** The stream for {@code key}, created if needed; pair every call with {@link #release}. */

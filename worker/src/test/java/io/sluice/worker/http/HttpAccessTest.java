@@ -57,6 +57,10 @@ class HttpAccessTest {
     }
 
     private EmbeddedChannel request(String yaml, String path) throws Exception {
+        return request(yaml, path, null);
+    }
+
+    private EmbeddedChannel request(String yaml, String path, java.nio.file.Path hlsRoot) throws Exception {
         SluiceConfig config = ConfigLoader.parse(yaml, "t.yaml");
         AccessControl access = new AccessControl(config, () -> (url, form, timeout) -> {
             CompletableFuture<Hooks.Answer> f = new CompletableFuture<>();
@@ -66,7 +70,7 @@ class HttpAccessTest {
         }, System::nanoTime, () -> System.currentTimeMillis() / 1000);
         HttpServerSettings s = HttpServerSettings.from(config);
         EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(() -> s, registry,
-                () -> ClusterView.STANDALONE, null, access));
+                () -> ClusterView.STANDALONE, null, access, hlsRoot));
         channels.add(ch);
         ch.writeInbound(Unpooled.copiedBuffer("GET " + path + " HTTP/1.1\r\nHost: tv\r\nReferer: http://page/\r\n\r\n",
                 StandardCharsets.ISO_8859_1));
@@ -93,6 +97,24 @@ class HttpAccessTest {
         assertNotNull(registry.find(new StreamKey("live", "public")), "the player waits for the renamed stream");
         assertNull(registry.find(new StreamKey("live", "secret")));
         assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void hlsPlaylistsAndSegmentsPassTheSameChecks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+            throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("live/cam"));
+        java.nio.file.Files.writeString(root.resolve("live/cam/index.m3u8"), "#EXTM3U\n");
+        // A known app is served; an unknown one is refused for its playlists and segments alike.
+        assertTrue(text(request("", "/live/cam/index.m3u8", root)).startsWith("HTTP/1.1 200 "));
+        assertTrue(text(request("", "/other/cam/index.m3u8", root)).startsWith("HTTP/1.1 404 "));
+        assertTrue(text(request("", "/other/cam/seg-1.ts", root)).startsWith("HTTP/1.1 404 "));
+        EmbeddedChannel hooked = request("hooks:\n  on_play: http://127.0.0.1:9/play\n", "/live/cam/index.m3u8?k=v", root);
+        assertEquals(0, written(hooked).length, "nothing is answered while the hook decides");
+        assertEquals("cam", forms.get(0).get("name"));
+        assertEquals("v", forms.get(0).get("k"));
+        answers.get(0).complete(new Hooks.Answer(403, ""));
+        hooked.runPendingTasks();
+        assertTrue(text(hooked).startsWith("HTTP/1.1 403 "), "a hook's refusal refuses the request");
     }
 
     @Test

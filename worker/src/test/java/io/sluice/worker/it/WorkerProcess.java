@@ -45,8 +45,13 @@ public final class WorkerProcess implements AutoCloseable {
         // tests must not all bind the default 8080.
         int httpPort = yaml.contains("http:") ? 0 : FreePorts.next();
         Path config = dir.resolve("sluice.yaml");
-        Files.writeString(config, httpPort == 0 ? yaml
-                : yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n") + "http:\n  port: " + httpPort + "\n");
+        String text = httpPort == 0 ? yaml
+                : yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n") + "http:\n  port: " + httpPort + "\n";
+        // HLS files go to the test's directory, not to run/hls under the build's working directory.
+        if (!text.contains("hls:")) {
+            text += "hls:\n  path: " + dir.resolve("hls") + "\n";
+        }
+        Files.writeString(config, text);
         Path log = dir.resolve("worker.log");
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-Dio.netty.leakDetectionLevel=paranoid"));
         cmd.addAll(jvmOptions);

@@ -1,0 +1,38 @@
+package io.sluice.common.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * HLS (section {@code hls}): the worker that owns a published stream cuts it into segments and
+ * playlists on disk, and every worker's HTTP port serves them. Ranges are checked when the
+ * configuration is loaded; see conf/sluice.yaml for each key.
+ *
+ * @param enabled whether published streams are segmented (streams published after a reload follow it)
+ * @param segment shortest segment: a segment ends at the first key frame after this long
+ * @param window  segments listed in the media playlist
+ * @param grace   how long a segment that left the playlist stays on disk for players still fetching it
+ * @param keep    how long a stream's files stay after its publisher left (a republish continues them)
+ * @param format  {@code mpegts} or {@code fmp4}; this build writes MPEG-TS for both (see the README)
+ * @param path    directory of the segments, {@code auto} for {@code <run_dir>/hls}
+ */
+public record HlsSettings(boolean enabled, Duration segment, int window, Duration grace, Duration keep,
+                          String format, String path) {
+
+    /** {@link #path} value that means {@code <run_dir>/hls}. */
+    public static final String AUTO_PATH = "auto";
+
+    public HlsSettings {
+        Objects.requireNonNull(segment, "segment");
+        Objects.requireNonNull(grace, "grace");
+        Objects.requireNonNull(keep, "keep");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(path, "path");
+    }
+
+    /** The built-in values, the same as the shipped conf/sluice.yaml. */
+    public static HlsSettings defaults() {
+        return new HlsSettings(true, Duration.ofSeconds(2), 6, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                "mpegts", AUTO_PATH);
+    }
+}
