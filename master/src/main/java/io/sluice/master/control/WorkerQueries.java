@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -171,6 +172,17 @@ public final class WorkerQueries {
     private static List<StreamView> streams(Dumps dumps) {
         List<StreamView> out = new ArrayList<>();
         long now = System.currentTimeMillis();
+        // What goes out, from the players' own counters: bytes, and bits per millisecond (= kbit/s).
+        Map<String, long[]> sent = new HashMap<>();
+        for (Dumped d : dumps.dumped) {
+            for (WorkerDump.ClientInfo c : d.dump.clients()) {
+                if ("player".equals(c.role()) && c.stream() != null) {
+                    long[] s = sent.computeIfAbsent(c.stream(), k -> new long[2]);
+                    s[0] += c.bytesOut();
+                    s[1] += c.bytesOut() * 8 / Math.max(1, now - c.startedAtMillis());
+                }
+            }
+        }
         for (StreamWhere where : dumps.published) {
             String publisher = null;
             int players = 0;
@@ -200,8 +212,10 @@ public final class WorkerQueries {
                 }
             }
             long seconds = Math.max(1, (now - since) / 1000);
+            long[] s = sent.getOrDefault(where.app() + "/" + where.name(), new long[2]);
             out.add(new StreamView(where.app() + "/" + where.name(), where.owner(), where.relayedBy(), publisher,
-                    players, byProtocol, byWorker, bytesIn * 8 / 1000 / seconds, bytesIn, video, audio, now - since));
+                    players, byProtocol, byWorker, bytesIn * 8 / 1000 / seconds, bytesIn, s[1], s[0], video, audio,
+                    now - since));
         }
         return out;
     }

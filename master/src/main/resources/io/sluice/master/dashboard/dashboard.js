@@ -103,7 +103,7 @@ async function poll() {
       const kbps = bitrate(s, now);
       totalKbps += kbps;
       const tr = row([s.stream, s.owner, s.relayedBy.join(', '), s.publisher || '', players(s.players, s.playersByProtocol),
-        kbps, [s.videoCodec, s.audioCodec].filter(Boolean).join(' / '), duration(s.uptimeMillis)], [1, 5]);
+        kbps, s.kbpsOut, [s.videoCodec, s.audioCodec].filter(Boolean).join(' / '), duration(s.uptimeMillis)], [1, 5, 6]);
       tr.dataset.stream = s.stream;
       tr.dataset.kbps = kbps;
       return tr;

@@ -97,6 +97,9 @@ class ApiIT {
             assertEquals(1, cam.get("players").asInt());
             assertEquals("avc1", cam.get("videoCodec").asText(), cam.toString());
             assertTrue(cam.get("kbps").asLong() > 0, cam.toString());
+            // Out: the one player's bytes (it has received video, so more than the FLV header's worth).
+            assertTrue(cam.get("bytesOut").asLong() > 1000, cam.toString());
+            assertTrue(cam.get("kbpsOut").asLong() > 0, cam.toString());
             // One source of truth: bin/ctl --json prints the same records.
             JsonNode ctl = ChannelJson.parse(s.ctl("streams", "--json").out());
             assertEquals(fieldNames(cam), fieldNames(ctl.get(0)));

@@ -12,8 +12,14 @@ import java.util.Map;
  * @param playersByWorker   the players on each worker that has any, by worker id
  * @param bytesIn           payload bytes received from the current publisher (rates over any
  *                          interval come from two readings of it)
+ * @param kbpsOut           what the current players receive together: the sum of each player's
+ *                          average bitrate since it started playing (relays to other workers not
+ *                          counted: they are not audience)
+ * @param bytesOut          bytes the kernel accepted for the current players, all workers together;
+ *                          it goes down when a player leaves, so it is not a counter
  */
 public record StreamView(String stream, int owner, List<Integer> relayedBy, String publisher, int players,
                          Map<String, Integer> playersByProtocol, Map<Integer, Integer> playersByWorker, long kbps,
-                         long bytesIn, String videoCodec, String audioCodec, long uptimeMillis) {
+                         long bytesIn, long kbpsOut, long bytesOut, String videoCodec, String audioCodec,
+                         long uptimeMillis) {
 }
