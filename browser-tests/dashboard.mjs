@@ -6,10 +6,13 @@
 // 2. waits for the streams table to show STREAM with a bitrate above 0 and notes the wall-clock
 //    time it first did (seenAtMs, Date.now() in the page: the caller compares it with the time it
 //    started the publisher);
-// 3. waits for a client row with role "player", saves a screenshot to SCREENSHOT, clicks that
-//    row's kick button and waits for the row to go;
-// then prints one JSON line: {"ok":..,"seenAtMs":..,"kbps":..,"kicked":"<client id>","errors":[..]}.
-// Exit status 0 when all three steps worked, 1 otherwise, 2 on bad arguments. The browser is
+// 3. clicks the stream's preview button and waits for the preview <video> to have decoded at
+//    least 10 frames (HTTP-FLV from the workers through mpegts.js);
+// 4. waits for a client row with role "player" over RTMP, saves a screenshot to SCREENSHOT, clicks
+//    that row's kick button and waits for the row to go;
+// then prints one JSON line:
+// {"ok":..,"seenAtMs":..,"kbps":..,"previewFrames":..,"kicked":"<client id>","errors":[..]}.
+// Exit status 0 when all four steps worked, 1 otherwise, 2 on bad arguments. The browser is
 // always closed (bounded) and a watchdog ends the script if anything hangs.
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
@@ -51,12 +54,13 @@ const withTimeout = (promise, ms) => {
 };
 
 async function main() {
-  const result = { ok: false, seenAtMs: null, kbps: null, kicked: null, errors: [] };
+  const result = { ok: false, seenAtMs: null, kbps: null, previewFrames: null, kicked: null, errors: [] };
   let printed = false;
   const print = () => {
     if (printed) return;
     printed = true;
-    result.ok = result.errors.length === 0 && result.seenAtMs !== null && result.kicked !== null;
+    result.ok = result.errors.length === 0 && result.seenAtMs !== null && result.previewFrames >= 10
+      && result.kicked !== null;
     process.stdout.write(JSON.stringify(result) + '\n');
   };
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-'));
@@ -91,8 +95,17 @@ async function main() {
     result.seenAtMs = s.at;
     result.kbps = s.kbps;
 
+    await page.click(`#streams tbody tr[data-stream="${stream}"] button.preview`);
+    const frames = await page.waitForFunction(() => {
+      const n = document.getElementById('preview').getVideoPlaybackQuality().totalVideoFrames;
+      return n >= 10 ? n : null;
+    }, null, { timeout: overallMs, polling: 100 });
+    result.previewFrames = await frames.jsonValue();
+
+    // The preview is a player too (http-flv): the one to kick is the RTMP player the test started.
     const playerRow = await page.waitForFunction(() => [...document.querySelectorAll('#clients tbody tr')]
-      .find((r) => r.children[4].textContent === 'player')?.dataset.client || null, null, { timeout: overallMs, polling: 100 });
+      .find((r) => r.children[4].textContent === 'player' && r.children[3].textContent === 'rtmp')?.dataset.client
+      || null, null, { timeout: overallMs, polling: 100 });
     const id = await playerRow.jsonValue();
     // A few more polls so the charts have a line to show.
     await page.waitForTimeout(3000);

@@ -55,6 +55,6 @@ public final class StatusViews {
             refused += w.refused();
         }
         return new SummaryView(version, status.pid(), status.uptimeMillis(), status.generation(), status.workers().size(),
-                streams, connections, publishers, players, bytesIn, bytesOut, refused);
+                streams, connections, publishers, players, bytesIn, bytesOut, refused, status.http());
     }
 }

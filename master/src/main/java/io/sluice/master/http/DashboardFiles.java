@@ -20,7 +20,11 @@ final class DashboardFiles {
     private static final Map<String, String> TYPES = Map.of(
             "index.html", "text/html; charset=utf-8",
             "dashboard.js", "text/javascript; charset=utf-8",
-            "dashboard.css", "text/css; charset=utf-8");
+            "dashboard.css", "text/css; charset=utf-8",
+            // The stream preview's player: mpegts.js as published on npm, with its licence files.
+            "vendor/mpegts.js", "text/javascript; charset=utf-8",
+            "vendor/mpegts.js.LICENSE.txt", "text/plain; charset=utf-8",
+            "vendor/LICENSE-mpegts.js", "text/plain; charset=utf-8");
 
     private final Map<String, byte[]> files = new HashMap<>();
 

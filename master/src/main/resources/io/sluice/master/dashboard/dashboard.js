@@ -9,6 +9,8 @@ const HISTORY_MS = 5 * 60 * 1000;
 const history = []; // {t, kbps, players}
 const lastBytes = new Map(); // stream -> {t, bytesIn}: the bitrate is the rate between two polls
 let token = localStorage.getItem('sluice.token') || '';
+let httpListener = null; // the workers' HTTP listener, host:port, from the summary; null: no previews
+let preview = null; // {stream, player}: the one stream being previewed
 
 async function api(method, path) {
   const headers = token ? { Authorization: 'Bearer ' + token } : {};
@@ -86,6 +88,48 @@ async function kick(id) {
   poll();
 }
 
+// The preview plays the stream as a browser viewer would: HTTP-FLV from the workers' HTTP port
+// (any worker serves any stream) on the host this page came from, with mpegts.js. The preview is a
+// player like any other: it shows in the clients table and counts under the stream's limits.
+function previewButton(stream) {
+  if (!httpListener || typeof mpegts === 'undefined' || !mpegts.isSupported()) return '';
+  const b = el('button', preview && preview.stream === stream ? 'watching' : 'preview', 'preview');
+  b.addEventListener('click', () => startPreview(stream));
+  return b;
+}
+
+function flvUrl(stream) {
+  const port = httpListener.slice(httpListener.lastIndexOf(':') + 1);
+  const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
+  return `${location.protocol === 'https:' ? 'https:' : 'http:'}//${host}:${port}/${stream}.flv`;
+}
+
+function startPreview(stream) {
+  stopPreview();
+  const url = flvUrl(stream);
+  const video = document.getElementById('preview');
+  const player = mpegts.createPlayer({ type: 'flv', isLive: true, url },
+    { enableStashBuffer: false, liveBufferLatencyChasing: true });
+  // Shown under the video: the status line is rewritten by every poll.
+  player.on(mpegts.Events.ERROR, (type, detail) => {
+    document.getElementById('preview-url').textContent = `${url}: ${type} ${detail}`;
+  });
+  player.attachMediaElement(video);
+  player.load();
+  Promise.resolve(player.play()).catch(() => {}); // muted autoplay; a refusal leaves the controls
+  preview = { stream, player };
+  document.getElementById('preview-name').textContent = stream;
+  document.getElementById('preview-url').textContent = url;
+  document.getElementById('preview-box').hidden = false;
+}
+
+function stopPreview() {
+  if (!preview) return;
+  preview.player.destroy();
+  preview = null;
+  document.getElementById('preview-box').hidden = true;
+}
+
 function setStatus(text) {
   document.getElementById('status').textContent = text;
 }
@@ -96,6 +140,7 @@ async function poll() {
       api('GET', '/api/v1/summary'), api('GET', '/api/v1/workers'), api('GET', '/api/v1/streams'),
       api('GET', '/api/v1/clients?per_page=200')]);
     const now = Date.now();
+    httpListener = summary.http;
     document.getElementById('summary').textContent = `v${summary.version} · up ${duration(summary.uptimeMillis)} · generation `
       + `${summary.generation} · ${summary.workers} workers · ${summary.streams} streams · ${summary.players} players`;
     let totalKbps = 0;
@@ -103,7 +148,8 @@ async function poll() {
       const kbps = bitrate(s, now);
       totalKbps += kbps;
       const tr = row([s.stream, s.owner, s.relayedBy.join(', '), s.publisher || '', players(s.players, s.playersByProtocol),
-        kbps, s.kbpsOut, [s.videoCodec, s.audioCodec].filter(Boolean).join(' / '), duration(s.uptimeMillis)], [1, 5, 6]);
+        kbps, s.kbpsOut, [s.videoCodec, s.audioCodec].filter(Boolean).join(' / '), duration(s.uptimeMillis),
+        previewButton(s.stream)], [1, 5, 6]);
       tr.dataset.stream = s.stream;
       tr.dataset.kbps = kbps;
       return tr;
@@ -134,6 +180,7 @@ async function poll() {
   }
 }
 
+document.getElementById('preview-close').addEventListener('click', stopPreview);
 document.getElementById('token-form').addEventListener('submit', (e) => {
   e.preventDefault();
   token = document.getElementById('token').value.trim();

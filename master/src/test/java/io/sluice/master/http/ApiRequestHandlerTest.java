@@ -260,7 +260,8 @@ class ApiRequestHandlerTest {
 
         @Override
         public CompletableFuture<SummaryView> summary() {
-            return CompletableFuture.completedFuture(new SummaryView("0.1.0", 42, 5000, 1, 2, 1, 9, 1, 7, 1000, 9000, 0));
+            return CompletableFuture.completedFuture(new SummaryView("0.1.0", 42, 5000, 1, 2, 1, 9, 1, 7, 1000, 9000, 0,
+                    "0.0.0.0:8080"));
         }
 
         @Override

@@ -87,6 +87,7 @@ class ApiIT {
             JsonNode summary = documented(s, "GET", "/api/v1/summary", 200);
             assertEquals(s.masterPid(), summary.get("pid").asLong());
             assertEquals(1, summary.get("streams").asInt());
+            assertTrue(summary.get("http").asText().endsWith(":" + s.httpPort()), summary.toString());
             JsonNode workers = documented(s, "GET", "/api/v1/workers", 200);
             assertEquals(2, workers.get("workers").size());
 

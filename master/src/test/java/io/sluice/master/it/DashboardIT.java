@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The dashboard in headless Chromium (browser-tests/dashboard.mjs): the streams table shows a
- * stream ffmpeg publishes within 3 s, with a bitrate; the kick button disconnects the player;
- * a screenshot is kept as target/dashboard.png.
+ * stream ffmpeg publishes within 3 s, with a bitrate; its preview plays (HTTP-FLV from the workers,
+ * mpegts.js in the page, decoded frames counted); the kick button disconnects the player; a
+ * screenshot is kept as target/dashboard.png.
  */
 @Timeout(180)
 class DashboardIT {
@@ -92,6 +93,7 @@ class DashboardIT {
                 long after = result.get("seenAtMs").asLong() - published;
                 assertTrue(after <= 3000, "the streams table showed live/cam " + after + " ms after ffmpeg started");
                 assertTrue(result.get("kbps").asLong() > 0, last);
+                assertTrue(result.get("previewFrames").asLong() >= 10, "the preview decoded frames: " + last);
                 assertTrue(TestPlayer.await(player::isClosed, 10), "the player kicked from the page is disconnected");
                 assertTrue(Files.size(SCREENSHOT) > 10_000, "a screenshot was saved");
             }

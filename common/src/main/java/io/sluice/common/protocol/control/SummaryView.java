@@ -10,7 +10,10 @@ package io.sluice.common.protocol.control;
  * @param bytesIn     bytes received since each worker started, summed over the live workers
  * @param bytesOut    bytes the kernel accepted for sending, likewise
  * @param refused     connections refused by a connection limit, likewise
+ * @param http        the workers' HTTP listener ({@code host:port}, where HTTP-FLV and HLS players
+ *                    go), or null when {@code http.enabled} is false
  */
 public record SummaryView(String version, long pid, long uptimeMillis, int generation, int workers, int streams,
-                          int connections, int publishers, int players, long bytesIn, long bytesOut, long refused) {
+                          int connections, int publishers, int players, long bytesIn, long bytesOut, long refused,
+                          String http) {
 }
