@@ -70,15 +70,9 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 java -cp "$CP" io.sluice.bench.HookLatency --port 19391 --backend-port 18765 --count "$count"
 echo
 
-# The crowd: the same 2000k file as run.sh and hostile.sh (encoded once into bench/target/media).
-flv="$ROOT/bench/target/media/test-2000k.flv"
-if [ ! -s "$flv" ]; then
-  mkdir -p "$(dirname "$flv")"
-  nice ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 \
-    -f lavfi -i sine=frequency=440:sample_rate=44100 -t 60 -c:v libx264 -preset veryfast -pix_fmt yuv420p \
-    -b:v 1872k -maxrate 1872k -bufsize 1872k -x264-params nal-hrd=cbr -g 60 -keyint_min 60 -sc_threshold 0 \
-    -c:a aac -b:a 128k -ac 2 -f flv "$flv.part" && mv "$flv.part" "$flv"
-fi
+# The crowd: the same 2000k stream as run.sh and hostile.sh.
+. "$ROOT/bench/scripts/media.sh"
+flv="$(bench_media 2000)"
 # The fast back-end: nginx answering 200 to everything.
 mkdir -p "$dir/backend"
 cat > "$dir/backend/nginx.conf" <<EOF4

@@ -93,20 +93,9 @@ ensure_nginx() {
   fi
 }
 
-# The honest stream, the same as run.sh's 2000k workload: testsrc2 1280x720 30 fps, H.264 GOP 2 s
-# at a constant 1872 kbit/s + AAC 128 kbit/s, 60 s, looped by the publisher.
-media() {
-  local f="$BENCH/target/media/test-2000k.flv"
-  if [ ! -s "$f" ]; then
-    mkdir -p "$BENCH/target/media"
-    say "encoding $f (60 s, 2000 kbit/s)"
-    nice ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 \
-      -f lavfi -i sine=frequency=440:sample_rate=44100 -t 60 -c:v libx264 -preset veryfast -pix_fmt yuv420p \
-      -b:v 1872k -maxrate 1872k -bufsize 1872k -x264-params nal-hrd=cbr -g 60 -keyint_min 60 -sc_threshold 0 \
-      -c:a aac -b:a 128k -ac 2 -f flv "$f.part" && mv "$f.part" "$f"
-  fi
-  echo "$f"
-}
+# The honest stream: run.sh's 2000k workload (bench/scripts/media.sh).
+. "$BENCH/scripts/media.sh"
+media() { bench_media 2000; }
 
 # ---- servers: each attack gets a fresh one ----
 # Sluice as shipped (conf/sluice.yaml's defaults, incl. worker.jvm_options with

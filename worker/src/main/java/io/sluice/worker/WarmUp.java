@@ -67,7 +67,8 @@ final class WarmUp {
             received.await(10, TimeUnit.SECONDS);
             playHttpFlv(http.bind("127.0.0.1", 0).getPort());
             runtime.load();
-            runtime.dump();
+            runtime.dump(true);
+            runtime.dump(false);
             player.close();
             publisher.close();
             return 0;

@@ -3,7 +3,10 @@ package io.sluice.common.protocol;
 import java.util.List;
 import java.util.Map;
 
-/** {@code worker.dump} response data: a worker's streams and client sessions, for the control CLI. */
+/**
+ * {@code worker.dump} response data: a worker's streams and client sessions, for the control CLI
+ * and the API; {@code clients} is empty when the request asked for the streams only.
+ */
 public record WorkerDump(List<StreamInfo> streams, List<ClientInfo> clients) {
 
     /**
@@ -13,10 +16,12 @@ public record WorkerDump(List<StreamInfo> streams, List<ClientInfo> clients) {
      * @param players    players of it on this worker (relays to other workers not counted)
      * @param bytesIn    payload bytes received since the current publisher started
      * @param playersByProtocol the players by what they speak (rtmp, http-flv, ws-flv); empty without players
+     * @param bytesOut   bytes the kernel accepted for this worker's current players of the stream
+     * @param kbpsOut    the sum of those players' average bitrates since each started (bits per ms)
      */
     public record StreamInfo(String app, String name, String publisher, int players, long bytesIn,
                              long publishedAtMillis, String videoCodec, String audioCodec,
-                             Map<String, Integer> playersByProtocol) {
+                             Map<String, Integer> playersByProtocol, long bytesOut, long kbpsOut) {
         public StreamInfo {
             playersByProtocol = playersByProtocol == null ? Map.of() : Map.copyOf(playersByProtocol);
         }

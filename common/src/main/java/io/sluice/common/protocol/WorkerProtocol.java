@@ -43,8 +43,8 @@ public final class WorkerProtocol {
 
     /** The heartbeat; the answer carries the worker's load. */
     public static final Method<Heartbeat, WorkerLoad> PING = Method.of("worker.ping", Heartbeat.class, WorkerLoad.class);
-    /** The worker's streams and client sessions, for {@code bin/ctl}. */
-    public static final Method<Void, WorkerDump> DUMP = Method.of("worker.dump", Void.class, WorkerDump.class);
+    /** The worker's streams and (unless asked not to) client sessions, for {@code bin/ctl} and the API. */
+    public static final Method<DumpRequest, WorkerDump> DUMP = Method.of("worker.dump", DumpRequest.class, WorkerDump.class);
     /** A reload's settings that apply in place. */
     public static final Method<SluiceConfig, Void> UPDATE_SETTINGS =
             Method.of("worker.updateSettings", SluiceConfig.class, Void.class);

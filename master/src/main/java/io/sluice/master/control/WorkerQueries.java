@@ -5,6 +5,7 @@ import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ChannelTimeoutException;
 import io.sluice.common.channel.ErrorCode;
 import io.sluice.common.protocol.ClientRef;
+import io.sluice.common.protocol.DumpRequest;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.common.protocol.WorkerProtocol;
 import io.sluice.common.protocol.control.ClientView;
@@ -59,12 +60,12 @@ public final class WorkerQueries {
 
     /** Every published stream, merged from the directory and every worker's dump. */
     public CompletableFuture<Gathered<List<StreamView>>> streams(Duration deadline) {
-        return dumps(deadline).thenApply(d -> new Gathered<>(streams(d), d.missing));
+        return dumps(deadline, DumpRequest.STREAMS_ONLY).thenApply(d -> new Gathered<>(streams(d), d.missing));
     }
 
     /** Every client session of every worker, in worker then id order. */
     public CompletableFuture<Gathered<List<ClientView>>> clients(Duration deadline) {
-        return dumps(deadline).thenApply(d -> new Gathered<>(clients(d), d.missing));
+        return dumps(deadline, DumpRequest.EVERYTHING).thenApply(d -> new Gathered<>(clients(d), d.missing));
     }
 
     /**
@@ -140,7 +141,7 @@ public final class WorkerQueries {
      * The dump of every worker with a channel and the directory's published streams, read on
      * the loop at the same moment.
      */
-    private CompletableFuture<Dumps> dumps(Duration deadline) {
+    private CompletableFuture<Dumps> dumps(Duration deadline, DumpRequest what) {
         Supplier<Snapshot> read = () -> new Snapshot(supervisor.workers(), directory.all());
         return CompletableFuture.supplyAsync(read, loop).thenCompose(snapshot -> {
             List<Ask<WorkerDump>> asks = new ArrayList<>();
@@ -151,7 +152,7 @@ public final class WorkerQueries {
                     // Spawned but not identified yet (or its channel just closed): it has no clients to show.
                     continue;
                 }
-                asks.add(new Ask<>(w, p.request(WorkerProtocol.DUMP, null, deadline)));
+                asks.add(new Ask<>(w, p.request(WorkerProtocol.DUMP, what, deadline)));
             }
             return allSettled(asks).thenApply(v -> {
                 List<Dumped> dumped = new ArrayList<>();
@@ -172,17 +173,6 @@ public final class WorkerQueries {
     private static List<StreamView> streams(Dumps dumps) {
         List<StreamView> out = new ArrayList<>();
         long now = System.currentTimeMillis();
-        // What goes out, from the players' own counters: bytes, and bits per millisecond (= kbit/s).
-        Map<String, long[]> sent = new HashMap<>();
-        for (Dumped d : dumps.dumped) {
-            for (WorkerDump.ClientInfo c : d.dump.clients()) {
-                if ("player".equals(c.role()) && c.stream() != null) {
-                    long[] s = sent.computeIfAbsent(c.stream(), k -> new long[2]);
-                    s[0] += c.bytesOut();
-                    s[1] += c.bytesOut() * 8 / Math.max(1, now - c.startedAtMillis());
-                }
-            }
-        }
         for (StreamWhere where : dumps.published) {
             String publisher = null;
             int players = 0;
@@ -192,12 +182,16 @@ public final class WorkerQueries {
             long since = where.publishedAtMillis();
             String video = null;
             String audio = null;
+            long bytesOut = 0;
+            long kbpsOut = 0;
             for (Dumped d : dumps.dumped) {
                 for (WorkerDump.StreamInfo s : d.dump.streams()) {
                     if (!s.app().equals(where.app()) || !s.name().equals(where.name())) {
                         continue;
                     }
                     players += s.players();
+                    bytesOut += s.bytesOut();
+                    kbpsOut += s.kbpsOut();
                     if (s.players() > 0) {
                         byWorker.merge(d.id, s.players(), Integer::sum);
                     }
@@ -212,9 +206,8 @@ public final class WorkerQueries {
                 }
             }
             long seconds = Math.max(1, (now - since) / 1000);
-            long[] s = sent.getOrDefault(where.app() + "/" + where.name(), new long[2]);
             out.add(new StreamView(where.app() + "/" + where.name(), where.owner(), where.relayedBy(), publisher,
-                    players, byProtocol, byWorker, bytesIn * 8 / 1000 / seconds, bytesIn, s[1], s[0], video, audio,
+                    players, byProtocol, byWorker, bytesIn * 8 / 1000 / seconds, bytesIn, kbpsOut, bytesOut, video, audio,
                     now - since));
         }
         return out;

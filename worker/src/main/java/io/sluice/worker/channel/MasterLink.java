@@ -89,7 +89,7 @@ public final class MasterLink {
             drain(runtime, order == null ? 0 : order.timeoutMillis(), stop);
             return null;
         });
-        peer.onRequest(WorkerProtocol.DUMP, (none, context) -> runtime.dump());
+        peer.onRequest(WorkerProtocol.DUMP, (what, context) -> runtime.dump(what == null || what.clients()));
         peer.onRequest(WorkerProtocol.KICK, (client, context) -> {
             if (client == null || !runtime.kick(client.id())) {
                 throw new ChannelRequestException(ErrorCode.NOT_FOUND,

@@ -94,21 +94,36 @@ public final class Connections {
         long bytesOut;
     }
 
+    /** What a stream's players on this worker add up to, for {@code worker.dump}. */
+    static final class StreamPlayers {
+        final Map<String, Integer> byProtocol = new TreeMap<>();
+        long bytesOut;
+        /** The sum of each player's average bitrate since it started, in bits per millisecond (= kbit/s). */
+        long kbpsOut;
+    }
+
     /**
-     * One line per connection for {@code worker.dump}; {@code players} gets the players per stream
-     * and protocol.
+     * For {@code worker.dump}: one line per connection when {@code withClients} (else an empty
+     * list), and in {@code players} the players' totals per stream ("app/name").
      */
-    List<WorkerDump.ClientInfo> clients(Map<String, Map<String, Integer>> players) {
+    List<WorkerDump.ClientInfo> clients(boolean withClients, Map<String, StreamPlayers> players) {
         List<WorkerDump.ClientInfo> clients = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (Channel ch : channels) {
             Connection c = ch.attr(Connection.KEY).get();
             if (c == null) {
                 continue;
             }
-            clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.protocol(), c.role().name().toLowerCase(Locale.ROOT),
-                    c.stream(), c.bytesIn(), c.bytesOut(), c.startedAtMillis()));
+            if (withClients) {
+                clients.add(new WorkerDump.ClientInfo(c.id(), c.remote(), c.protocol(),
+                        c.role().name().toLowerCase(Locale.ROOT), c.stream(), c.bytesIn(), c.bytesOut(), c.startedAtMillis()));
+            }
             if (c.role() == Connection.Role.PLAYER && c.stream() != null) {
-                players.computeIfAbsent(c.stream(), s -> new TreeMap<>()).merge(c.protocol(), 1, Integer::sum);
+                StreamPlayers s = players.computeIfAbsent(c.stream(), k -> new StreamPlayers());
+                s.byProtocol.merge(c.protocol(), 1, Integer::sum);
+                long out = c.bytesOut();
+                s.bytesOut += out;
+                s.kbpsOut += out * 8 / Math.max(1, now - c.startedAtMillis());
             }
         }
         return clients;

@@ -236,17 +236,18 @@ public final class WorkerRuntime implements AutoCloseable {
         return netty < 0 && jvm < 0 ? -1 : Math.max(0, netty) + Math.max(0, jvm);
     }
 
-    /** Streams and client sessions, for {@code worker.dump}. */
-    public WorkerDump dump() {
-        Map<String, Map<String, Integer>> players = new HashMap<>();
-        List<WorkerDump.ClientInfo> clients = connections.clients(players);
+    /** Streams and, when {@code withClients}, client sessions, for {@code worker.dump}. */
+    public WorkerDump dump(boolean withClients) {
+        Map<String, Connections.StreamPlayers> players = new HashMap<>();
+        List<WorkerDump.ClientInfo> clients = connections.clients(withClients, players);
         List<WorkerDump.StreamInfo> streams = new ArrayList<>();
+        Connections.StreamPlayers none = new Connections.StreamPlayers();
         for (LiveStream stream : registry.all()) {
             LiveStream.StreamStats st = stream.stats();
-            Map<String, Integer> byProtocol = players.getOrDefault(st.key().toString(), Map.of());
+            Connections.StreamPlayers p = players.getOrDefault(st.key().toString(), none);
             streams.add(new WorkerDump.StreamInfo(st.key().app(), st.key().name(), st.publisherOrigin(),
-                    byProtocol.values().stream().mapToInt(Integer::intValue).sum(), st.bytesIn(), st.publishedAtMillis(),
-                    st.videoCodec(), st.audioCodec(), byProtocol));
+                    p.byProtocol.values().stream().mapToInt(Integer::intValue).sum(), st.bytesIn(), st.publishedAtMillis(),
+                    st.videoCodec(), st.audioCodec(), p.byProtocol, p.bytesOut, p.kbpsOut));
         }
         return new WorkerDump(streams, clients);
     }
