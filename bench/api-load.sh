@@ -6,8 +6,9 @@
 # measures the workers' and the master's CPU in windows without requests and windows with a
 # scrape of /metrics every second, alternating.
 #
-#   bench/api-load.sh [--players N] [--workers N] [--requests N] [--windows N]
-#     (defaults 1000, 4, 200, 3; RTMP port 19394, HTTP 19395, API 19985)
+#   bench/api-load.sh [--players N] [--workers N] [--requests N] [--windows N] [--kbps 600|2000|100]
+#     (defaults 1000, 4, 200, 3, 600; RTMP port 19394, HTTP 19395, API 19985). --kbps 100 keeps
+#     the same 1000 sessions while leaving the machine's cores less busy with media.
 #
 # Builds with mvn package (no install) when the jars are missing; starts and stops its own server;
 # prints markdown tables and the load average.
@@ -17,13 +18,15 @@ players=1000
 workers=4
 requests=200
 windows=3
+kbps=600
 while [ $# -gt 0 ]; do
   case "$1" in
     --players) players="$2"; shift ;;
     --workers) workers="$2"; shift ;;
     --requests) requests="$2"; shift ;;
     --windows) windows="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --kbps) kbps="$2"; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "api-load: unknown option '$1'" >&2; exit 64 ;;
   esac
   shift
@@ -32,7 +35,7 @@ if [ ! -f "$ROOT/bench/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target
   (cd "$ROOT" && mvn -B -q -o package -DskipTests -pl master,bench -am)
 fi
 . "$ROOT/bench/scripts/media.sh"
-flv="$(bench_media 600)"
+flv="$(bench_media "$kbps")"
 dir="$(mktemp -d /tmp/sluice-api.XXXXXX)"
 conf="$dir/sluice.yaml"
 # The bench's worker JVM options (run.sh): small heaps, as on a shared 2-core machine.

@@ -16,7 +16,8 @@ import java.util.List;
  * What the operator's API costs on a loaded server (issue 16, item 8), run while players watch:
  * <ol>
  *   <li>response times of {@code GET /metrics}, {@code /api/v1/streams}, {@code /api/v1/summary}
- *       and {@code /api/v1/clients?per_page=1000}, one request at a time, round robin, p50/p99/max;
+ *       and {@code /api/v1/clients?per_page=1000}, one request at a time, round robin, p50/p99/max,
+ *       beside a static dashboard file as the floor;
  *   <li>the workers' and the master's CPU in windows without requests and windows with a scrape of
  *       {@code /metrics} every second, alternating, so both kinds see the same noise.
  * </ol>
@@ -28,8 +29,12 @@ import java.util.List;
  */
 public final class ApiLoad {
 
+    /**
+     * The last one is a floor: a static file the API's own thread answers without asking the
+     * master loop or any worker, so it shows what the machine's scheduling alone costs.
+     */
     private static final List<String> PATHS = List.of("/metrics", "/api/v1/streams", "/api/v1/summary",
-            "/api/v1/clients?per_page=1000");
+            "/api/v1/clients?per_page=1000", "/dashboard/dashboard.css");
 
     private ApiLoad() {
     }
