@@ -151,6 +151,12 @@ done
 pub1="$(publish rtmp://127.0.0.1:19400/live/serve)"; pids_to_kill+=("$pub1")
 pub2="$(publish rtmp://127.0.0.1:19402/live/serve)"; pids_to_kill+=("$pub2")
 sleep 8 # the first segments exist
+# Warm-up (not reported): a JVM server compiles its HTTP path in the first tens of seconds (C2 took
+# 60 % of the worker's CPU 20 s after start); nginx gets the same treatment.
+java -Xmx1g -cp "$CP" io.sluice.bench.HlsBench serve --playlist "http://127.0.0.1:19401/live/serve/index.m3u8" \
+  --pids "$SLUICE_PID" --clients "$clients" --seconds 15 --label "sluice warm-up" >>"$OUT/warm-up.log"
+java -Xmx1g -cp "$CP" io.sluice.bench.HlsBench serve --playlist "http://127.0.0.1:19403/hls/serve.m3u8" \
+  --pids "$NGINX_PID" --clients "$clients" --seconds 15 --label "nginx warm-up" >>"$OUT/warm-up.log"
 for rep in $(seq 1 "$reps"); do
   java -Xmx1g -cp "$CP" io.sluice.bench.HlsBench serve --playlist "http://127.0.0.1:19401/live/serve/index.m3u8" \
     --pids "$SLUICE_PID" --clients "$clients" --seconds "$seconds" --label "sluice (rep $rep)" | tee -a "$OUT/hls.md"
