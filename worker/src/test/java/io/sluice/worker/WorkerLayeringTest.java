@@ -75,7 +75,7 @@ class WorkerLayeringTest {
             // The MPEG-TS muxer of HLS: FLV payloads in, transport packets out; no stream, no file.
             entry("hls.ts", Set.of("media")),
             // HLS: a segmenter per published stream (a subscriber), the files and playlists on disk.
-            entry("hls", Set.of("hls.ts", "runtime", "stream")),
+            entry("hls", Set.of("hls.ts", "hls.fmp4", "media", "runtime", "stream")),
             // The worker end of the channel: talks to the runtime and the relays below it, never up.
             entry("channel", Set.of("relay", "runtime", "stream", "access")),
             // WorkerMain and WarmUp wire the rest.
