@@ -17,16 +17,9 @@
 //
 // Environment: CHROMIUM (default /usr/bin/chromium).
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-// The project's launch flags (README, Tests); only the profile dir and Playwright's pipe are added.
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const CLOSE_BUDGET_MS = 5000;
+import {
+  CLOSE_BUDGET_MS, closeChromium, killByProfileDir, launchChromium, newProfileDir,
+} from './chromium.mjs';
 
 const [url, stream, screenshot, overallArg = '30000'] = process.argv.slice(2);
 if (!url || !stream || !screenshot) {
@@ -34,24 +27,6 @@ if (!url || !stream || !screenshot) {
   process.exit(2);
 }
 const overallMs = Number(overallArg);
-
-function killByProfileDir(profileDir) {
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--user-data-dir=${profileDir}`)) {
-        process.kill(Number(pid), 'SIGKILL');
-      }
-    } catch {
-      // gone already, or not ours
-    }
-  }
-}
-
-const withTimeout = (promise, ms) => {
-  let timer;
-  return Promise.race([promise.then(() => true),
-    new Promise((resolve) => { timer = setTimeout(() => resolve(false), ms); })]).finally(() => clearTimeout(timer));
-};
 
 async function main() {
   const result = { ok: false, seenAtMs: null, kbps: null, previewFrames: null, kicked: null, errors: [] };
@@ -63,7 +38,7 @@ async function main() {
       && result.kicked !== null;
     process.stdout.write(JSON.stringify(result) + '\n');
   };
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-'));
+  const profileDir = newProfileDir('dashboard');
   const watchdog = setTimeout(() => {
     result.errors.push('harness: watchdog expired');
     killByProfileDir(profileDir);
@@ -72,13 +47,7 @@ async function main() {
   }, overallMs + 4 * CLOSE_BUDGET_MS);
   let browser;
   try {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      ignoreDefaultArgs: true,
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`, '--remote-debugging-pipe'],
-      timeout: CLOSE_BUDGET_MS * 2,
-    });
+    browser = await launchChromium(profileDir);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => result.errors.push('page: ' + e.message));
     await page.goto(url, { timeout: overallMs });
@@ -117,11 +86,9 @@ async function main() {
   } catch (e) {
     result.errors.push('harness: ' + String(e.message || e).split('\n')[0]);
   } finally {
-    if (browser && !(await withTimeout(browser.close(), CLOSE_BUDGET_MS))) {
+    if (!(await closeChromium(browser, profileDir))) {
       result.errors.push('harness: browser did not close in time; killed');
     }
-    killByProfileDir(profileDir);
-    fs.rmSync(profileDir, { recursive: true, force: true });
     clearTimeout(watchdog);
   }
   print();

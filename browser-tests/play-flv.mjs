@@ -22,21 +22,16 @@
 
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import {
+  CLOSE_BUDGET_MS, closeChromium, killByProfileDir, launchChromium, newProfileDir, withTimeout,
+} from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-// The project's launch flags, exactly; only the profile dir and the pipe Playwright talks over
-// are added (Playwright's own defaults are switched off so nothing else sneaks in).
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const CLOSE_BUDGET_MS = 5000;
 const POLL_MS = 100;
 
 function usage(message) {
@@ -137,27 +132,6 @@ function servePage() {
   });
 }
 
-// Last resort if Playwright cannot close the browser in time: every process whose command line
-// names our private profile dir is ours, and nothing else is.
-function killByProfileDir(profileDir) {
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmdline.includes(`--user-data-dir=${profileDir}`)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // gone already, or not readable: not ours
-    }
-  }
-}
-
-function withTimeout(promise, ms) {
-  let timer;
-  return Promise.race([
-    promise.then(() => true, () => false),
-    new Promise((resolve) => { timer = setTimeout(() => resolve(false), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main() {
@@ -175,7 +149,7 @@ async function main() {
     result.ok = result.errors.length === 0 && result.totalVideoFrames >= args.minFrames;
     process.stdout.write(JSON.stringify(result) + '\n');
   };
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'play-flv-'));
+  const profileDir = newProfileDir('play-flv');
   // Anything hanging past the budget still ends with one JSON line and no browser left behind.
   const watchdog = setTimeout(() => {
     result.errors.push('harness: watchdog expired');
@@ -190,13 +164,7 @@ async function main() {
   let consoleForDiagnosis = [];
   try {
     server = await servePage();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      ignoreDefaultArgs: true,
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`, '--remote-debugging-pipe'],
-      timeout: CLOSE_BUDGET_MS * 2,
-    });
+    browser = await launchChromium(profileDir);
     result.browser = browser.version();
     const page = await browser.newPage();
     page.on('crash', () => result.errors.push('browser: page crashed'));
@@ -259,15 +227,13 @@ async function main() {
       ]);
       result.console = consoleForDiagnosis;
     }
-    if (browser && !(await withTimeout(browser.close(), CLOSE_BUDGET_MS))) {
+    if (!(await closeChromium(browser, profileDir))) {
       result.errors.push('harness: browser did not close in time; killed');
     }
-    killByProfileDir(profileDir);
     if (server) {
       server.closeAllConnections();
       await withTimeout(new Promise((resolve) => server.close(resolve)), CLOSE_BUDGET_MS);
     }
-    fs.rmSync(profileDir, { recursive: true, force: true });
     clearTimeout(watchdog);
   }
   print();

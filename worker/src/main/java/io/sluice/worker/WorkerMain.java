@@ -204,8 +204,8 @@ public final class WorkerMain {
                 HttpListener http = new HttpListener(runtime, HttpServerSettings.from(config));
                 // Every worker serves HLS files, whichever worker wrote them; each segments what is published on it.
                 Path hlsRoot = hlsRoot(config.hls(), runDir);
-                new HlsService(runtime, hlsRoot, config.hls());
-                http.serveHls(hlsRoot.toAbsolutePath().normalize());
+                HlsService hls = new HlsService(runtime, hlsRoot, config.hls());
+                http.serveHls(hlsRoot.toAbsolutePath().normalize(), hls.blockingReload());
                 http.bind(host, listening);
             }
             return new Started(runtime, rtmp, bound, ExitCodes.OK);

@@ -69,13 +69,13 @@ class WorkerLayeringTest {
             // Fragmented MP4 for HLS: frames in, boxes out; no playlist, file or HTTP.
             entry("hls.fmp4", Set.of("media", "stream")),
             // The HTTP listener: Netty's HTTP and WebSocket codecs, routing, and FLV players.
-            entry("http", Set.of("http.flv", "hls.HlsLayout", "net", "runtime", "stream", "access", "stats")),
+            entry("http", Set.of("http.flv", "hls.HlsLayout", "hls.BlockingReload", "net", "runtime", "stream", "access", "stats")),
             // Relays play with the RTMP client and publish as a publishing session does.
             entry("relay", Set.of("rtmp.client", "rtmp.message", "rtmp.session.RtmpIngest", "stream")),
             // The MPEG-TS muxer of HLS: FLV payloads in, transport packets out; no stream, no file.
             entry("hls.ts", Set.of("media")),
             // HLS: a segmenter per published stream (a subscriber), the files and playlists on disk.
-            entry("hls", Set.of("hls.ts", "runtime", "stream")),
+            entry("hls", Set.of("hls.ts", "hls.fmp4", "media", "runtime", "stream")),
             // The worker end of the channel: talks to the runtime and the relays below it, never up.
             entry("channel", Set.of("relay", "runtime", "stream", "access")),
             // WorkerMain and WarmUp wire the rest.

@@ -13,26 +13,33 @@ import java.util.Objects;
  * @param window  segments listed in the media playlist
  * @param grace   how long a segment that left the playlist stays on disk for players still fetching it
  * @param keep    how long a stream's files stay after its publisher left (a republish continues them)
- * @param format  {@code mpegts} or {@code fmp4}; this build writes MPEG-TS for both (see the README)
+ * @param format  {@code fmp4} (fragmented MP4 with an init segment) or {@code mpegts}
+ * @param lowLatency Low-Latency HLS (parts, preload hints, blocking playlist reload); fMP4 only
+ * @param part    Low-Latency HLS part target: a part lasts at most this long
  * @param path    directory of the segments, {@code auto} for {@code <run_dir>/hls}
  */
 public record HlsSettings(boolean enabled, Duration segment, int window, Duration grace, Duration keep,
-                          String format, String path) {
+                          String format, boolean lowLatency, Duration part, String path) {
 
     /** {@link #path} value that means {@code <run_dir>/hls}. */
     public static final String AUTO_PATH = "auto";
+    /** {@link #format} of fragmented MP4. */
+    public static final String FORMAT_FMP4 = "fmp4";
+    /** {@link #format} of MPEG-TS. */
+    public static final String FORMAT_MPEGTS = "mpegts";
 
     public HlsSettings {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(grace, "grace");
         Objects.requireNonNull(keep, "keep");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(part, "part");
         Objects.requireNonNull(path, "path");
     }
 
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static HlsSettings defaults() {
         return new HlsSettings(true, Duration.ofSeconds(2), 6, Duration.ofSeconds(30), Duration.ofSeconds(60),
-                "mpegts", AUTO_PATH);
+                FORMAT_FMP4, true, Duration.ofMillis(200), AUTO_PATH);
     }
 }

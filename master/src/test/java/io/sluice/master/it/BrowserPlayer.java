@@ -119,6 +119,65 @@ public final class BrowserPlayer {
         return r;
     }
 
+    /** One stream for {@link #playHls}: a name, hls.js's {@code lowLatencyMode}, the playlist URL. */
+    public record HlsCase(String name, boolean lowLatency, String url) {
+    }
+
+    /** What play-hls.mjs printed for one case; {@code latency} is hls.js's, in seconds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HlsResult(String name, String url, boolean lowLatency, boolean ok, int totalVideoFrames,
+                            int droppedVideoFrames, Integer msToFirstFrame, Double latency, int nonFatalErrors,
+                            List<String> errors) {
+    }
+
+    /** What play-hls.mjs printed: ok only when every case is. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HlsRun(boolean ok, String browser, long elapsedMs, List<String> errors, List<HlsResult> results) {
+    }
+
+    /**
+     * Plays every case at once with hls.js, in pages of one Chromium, until each decoded
+     * {@code minFrames}, a fatal error or {@code overall}; skips or fails the calling test when a
+     * tool is missing, never throws for a stream that does not play (the result says so).
+     */
+    public static HlsRun playHls(Path dir, int minFrames, Duration overall, List<HlsCase> cases)
+            throws IOException, InterruptedException {
+        String node = requireTools();
+        Files.createDirectories(dir);
+        String stem = "browser-hls-" + System.nanoTime();
+        Path out = dir.resolve(stem + ".json");
+        Path err = dir.resolve(stem + ".log");
+        List<String> cmd = new java.util.ArrayList<>(List.of(node, BROWSER_TESTS.resolve("play-hls.mjs").toString(),
+                String.valueOf(minFrames), String.valueOf(overall.toMillis())));
+        cases.forEach(c -> cmd.add(c.name() + "," + (c.lowLatency() ? 1 : 0) + "," + c.url()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(BROWSER_TESTS.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("CHROMIUM", chromium().toString());
+        Path tmp = Files.createDirectories(dir.resolve("browser-tmp"));
+        pb.environment().put("TMPDIR", tmp.toString());
+        Process p = pb.start();
+        boolean exited = p.waitFor(overall.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        if (!exited) {
+            Processes.destroy(p);
+        }
+        List<ProcessHandle> leftBehind = leftBehind(tmp);
+        leftBehind.forEach(ProcessHandle::destroyForcibly);
+        if (!exited) {
+            Assertions.fail("play-hls.mjs still running after " + overall.plus(GRACE) + "; killed\n"
+                    + Processes.tail(err, 30));
+        }
+        Assertions.assertEquals(List.of(), leftBehind.stream().map(ProcessHandle::pid).toList(),
+                "browser processes left behind by play-hls.mjs (now killed)");
+        List<String> lines = Files.readAllLines(out).stream().filter(l -> l.startsWith("{")).toList();
+        if (lines.size() != 1) {
+            Assertions.fail("play-hls.mjs exited " + p.exitValue() + " without one JSON line: " + lines + "\n"
+                    + Processes.tail(err, 30));
+        }
+        HlsRun r = JSON.readValue(lines.get(0), HlsRun.class);
+        Assertions.assertEquals(r.ok() ? 0 : 1, p.exitValue(), () -> "play-hls.mjs exit status vs " + lines.get(0));
+        return r;
+    }
+
     /**
      * Checks node and Chromium are there and browser-tests' packages are installed (running
      * {@code npm ci} once if not); returns the path of node. Skips or fails the calling test.
@@ -132,7 +191,8 @@ public final class BrowserPlayer {
             missing(chromium() + " is not there (apt-get install chromium)");
         }
         if (!Files.exists(BROWSER_TESTS.resolve("node_modules/playwright-core/package.json"))
-                || !Files.exists(BROWSER_TESTS.resolve("node_modules/mpegts.js/dist/mpegts.js"))) {
+                || !Files.exists(BROWSER_TESTS.resolve("node_modules/mpegts.js/dist/mpegts.js"))
+                || !Files.exists(BROWSER_TESTS.resolve("node_modules/hls.js/dist/hls.min.js"))) {
             String npm = onPath("npm");
             if (npm == null) {
                 missing("npm is not installed (apt-get install npm)");

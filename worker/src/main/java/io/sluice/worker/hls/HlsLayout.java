@@ -20,8 +20,18 @@ public final class HlsLayout {
     /** File name of the media playlist in a stream's directory. */
     public static final String MEDIA_PLAYLIST = "index.m3u8";
     public static final String PLAYLIST_SUFFIX = ".m3u8";
+    /** MPEG-TS segments. */
     public static final String SEGMENT_SUFFIX = ".ts";
+    /** Fragmented MP4 segments and Low-Latency HLS parts. */
+    public static final String FMP4_SEGMENT_SUFFIX = ".m4s";
+    /** Fragmented MP4 init segments ({@code EXT-X-MAP}). */
+    public static final String INIT_SUFFIX = ".mp4";
     static final String TEMP_SUFFIX = ".tmp";
+
+    /** Whether a file name is one of the media files a stream directory holds: segments, parts, init segments. */
+    public static boolean isMediaFile(String name) {
+        return name.endsWith(SEGMENT_SUFFIX) || name.endsWith(FMP4_SEGMENT_SUFFIX) || name.endsWith(INIT_SUFFIX);
+    }
 
     private HlsLayout() {
     }
@@ -45,7 +55,7 @@ public final class HlsLayout {
             }
         }
         String last = parts[parts.length - 1];
-        if (last.endsWith(PLAYLIST_SUFFIX) || last.endsWith(SEGMENT_SUFFIX) || last.startsWith(".")) {
+        if (last.endsWith(PLAYLIST_SUFFIX) || isMediaFile(last) || last.startsWith(".")) {
             return null;
         }
         Path dir = root.resolve(key.app()).resolve(key.name()).normalize();

@@ -8,6 +8,7 @@ import io.sluice.worker.runtime.Listener;
 import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.LiveStream;
 import io.sluice.worker.stream.StreamRegistry;
+import io.sluice.worker.stream.Subscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ public final class HlsService implements Listener {
     static final long ORPHAN_SLACK_MS = 60_000;
     /** Bytes waiting for the file thread, all streams together, before segments are dropped. */
     static final long MAX_QUEUED_BYTES = 64L << 20;
+    /** Fragment length inside an fMP4 segment without Low-Latency HLS. */
+    static final long PLAIN_FRAGMENT_MS = 1000;
 
     private final WorkerRuntime runtime;
     private final Path root;
@@ -41,6 +44,7 @@ public final class HlsService implements Listener {
     private final Set<Path> active = ConcurrentHashMap.newKeySet();
     private final Limits limits = new Limits();
     private volatile HlsSettings settings;
+    private final BlockingReload blocking;
 
     /** What segmenters and their files read of the settings, at the moment they need it. */
     final class Limits {
@@ -48,6 +52,14 @@ public final class HlsService implements Listener {
 
         long segmentMillis() {
             return settings.segment().toMillis();
+        }
+
+        /**
+         * How long an fMP4 fragment lasts at most: {@code hls.part} with Low-Latency HLS, else
+         * {@value #PLAIN_FRAGMENT_MS} ms (fewer boxes, and still no whole segment held in memory).
+         */
+        long partMillis() {
+            return lowLatency(settings) ? settings.part().toMillis() : PLAIN_FRAGMENT_MS;
         }
 
         int minTargetDuration() {
@@ -93,11 +105,23 @@ public final class HlsService implements Listener {
             t.setDaemon(true);
             return t;
         });
-        warnFormat(settings);
+        BlockingReload b;
+        try {
+            b = new BlockingReload(BlockingReload.DEFAULT_MAX_PARKED);
+        } catch (IOException e) {
+            log.warn("no directory watch, Low-Latency HLS requests are answered without blocking: {}", e.toString());
+            b = null;
+        }
+        this.blocking = b;
         runtime.registry().onPublish(this::published);
         runtime.add(this);
         io.execute(this::sweep);
         io.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Where this worker's blocking Low-Latency HLS requests wait; null when the watch could not start. */
+    public BlockingReload blockingReload() {
+        return blocking;
     }
 
     /** The root every worker serves the files from. */
@@ -123,14 +147,23 @@ public final class HlsService implements Listener {
         StreamRegistry registry = runtime.registry();
         LiveStream stream = registry.acquire(published.key());
         String tag = Long.toHexString(System.nanoTime() & 0xffffffL | 0x1000000L).substring(1);
-        StreamFiles files = new StreamFiles(dir, tag, io, limits);
+        HlsSettings s = settings;
+        boolean fmp4 = s.format().equals(HlsSettings.FORMAT_FMP4);
+        StreamFiles files = fmp4
+                ? new StreamFiles(dir, tag, io, limits, HlsLayout.FMP4_SEGMENT_SUFFIX,
+                        lowLatency(s) ? s.part().toMillis() : 0)
+                : new StreamFiles(dir, tag, io, limits);
         active.add(dir);
         io.execute(files::begin);
-        Segmenter segmenter = new Segmenter(stream, loop, io, files, limits, PooledByteBufAllocator.DEFAULT,
-                System::currentTimeMillis, () -> {
-                    registry.release(stream);
-                    io.execute(() -> active.remove(dir));
-                });
+        Runnable onEnd = () -> {
+            registry.release(stream);
+            io.execute(() -> active.remove(dir));
+        };
+        Subscriber segmenter = fmp4
+                ? new Fmp4Segmenter(stream, loop, io, files, limits, PooledByteBufAllocator.DEFAULT,
+                        System::currentTimeMillis, onEnd)
+                : new Segmenter(stream, loop, io, files, limits, PooledByteBufAllocator.DEFAULT,
+                        System::currentTimeMillis, onEnd);
         stream.subscribe(segmenter);
         log.debug("HLS segmenting [stream:{}, dir:{}]", stream.key(), dir);
     }
@@ -147,19 +180,14 @@ public final class HlsService implements Listener {
         }
     }
 
-    private static void warnFormat(HlsSettings s) {
-        if (s.format().equals("fmp4")) {
-            log.warn("hls.format fmp4 is not available in this build; HLS segments are MPEG-TS");
-        }
+    /** Low-Latency HLS is made only with fMP4 parts. */
+    static boolean lowLatency(HlsSettings s) {
+        return s.lowLatency() && s.format().equals(HlsSettings.FORMAT_FMP4);
     }
 
     @Override
     public void settingsChanged(SluiceConfig config) {
-        HlsSettings next = config.hls();
-        if (!next.format().equals(settings.format())) {
-            warnFormat(next);
-        }
-        settings = next;
+        settings = config.hls();
     }
 
     @Override
@@ -170,6 +198,9 @@ public final class HlsService implements Listener {
     /** Lets the file thread finish what is queued, briefly: the worker's stop is bounded. */
     @Override
     public void close() {
+        if (blocking != null) {
+            blocking.close();
+        }
         io.shutdown();
         try {
             io.awaitTermination(500, TimeUnit.MILLISECONDS);

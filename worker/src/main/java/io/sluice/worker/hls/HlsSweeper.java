@@ -111,8 +111,9 @@ final class HlsSweeper {
      */
     private static boolean isOurs(Path f) {
         String name = f.getFileName().toString();
-        return name.endsWith(HlsLayout.SEGMENT_SUFFIX) || name.equals(HlsLayout.MEDIA_PLAYLIST)
-                || name.endsWith(HlsLayout.SEGMENT_SUFFIX + HlsLayout.TEMP_SUFFIX)
+        return HlsLayout.isMediaFile(name) || name.equals(HlsLayout.MEDIA_PLAYLIST)
+                || (name.startsWith(".") && name.endsWith(HlsLayout.TEMP_SUFFIX)
+                    && HlsLayout.isMediaFile(name.substring(0, name.length() - HlsLayout.TEMP_SUFFIX.length())))
                 || (name.startsWith("." + HlsLayout.MEDIA_PLAYLIST + ".") && name.endsWith(HlsLayout.TEMP_SUFFIX));
     }
 

@@ -3,7 +3,7 @@ package io.sluice.worker.hls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
-import io.sluice.worker.hls.ts.AvcConfig;
+import io.sluice.worker.media.AvcConfig;
 import io.sluice.worker.hls.ts.FlvTsMuxer;
 import io.sluice.worker.hls.ts.TsMuxer;
 import io.sluice.worker.stream.LiveStream;

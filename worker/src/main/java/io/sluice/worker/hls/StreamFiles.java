@@ -45,7 +45,14 @@ final class StreamFiles {
     private final String tag;
     private final ScheduledExecutorService io;
     private final HlsService.Limits limits;
+    /** {@code .ts} or {@code .m4s}. */
+    private final String suffix;
+    /** Low-Latency HLS part target; 0 for none (parts are then only the segment's fragments). */
+    private final long partTargetMillis;
     private MediaPlaylist playlist;
+    /** The init segment of the segments written now (fMP4), null before the first or for MPEG-TS. */
+    private String map;
+    private int inits;
     private boolean continues;
     private FileChannel temp;
     private Path tempPath;
@@ -58,10 +65,22 @@ final class StreamFiles {
      *            one after the other never write the same file
      */
     StreamFiles(Path dir, String tag, ScheduledExecutorService io, HlsService.Limits limits) {
+        this(dir, tag, io, limits, HlsLayout.SEGMENT_SUFFIX, -1);
+    }
+
+    /**
+     * @param suffix           the segments' suffix, {@code .ts} or {@code .m4s}
+     * @param partTargetMillis for fMP4: the Low-Latency HLS part target, 0 without Low-Latency
+     *                         HLS; -1 for MPEG-TS
+     */
+    StreamFiles(Path dir, String tag, ScheduledExecutorService io, HlsService.Limits limits, String suffix,
+                long partTargetMillis) {
         this.dir = dir;
         this.tag = tag;
         this.io = io;
         this.limits = limits;
+        this.suffix = suffix;
+        this.partTargetMillis = partTargetMillis;
     }
 
     Path dir() {
@@ -84,13 +103,16 @@ final class StreamFiles {
             } else {
                 playlist = new MediaPlaylist(minTarget);
             }
+            if (partTargetMillis >= 0) {
+                playlist.fmp4(partTargetMillis);
+            }
             Set<String> listed = new HashSet<>();
             playlist.segments().forEach(s -> listed.add(s.uri()));
             long before = System.currentTimeMillis() - limits.graceMillis();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
-                    boolean ours = name.endsWith(HlsLayout.SEGMENT_SUFFIX) || name.endsWith(HlsLayout.TEMP_SUFFIX);
+                    boolean ours = HlsLayout.isMediaFile(name) || name.endsWith(HlsLayout.TEMP_SUFFIX);
                     if (ours && !listed.contains(name) && Files.isRegularFile(f)
                             && Files.getLastModifiedTime(f).toMillis() < before) {
                         Files.deleteIfExists(f);
@@ -114,8 +136,7 @@ final class StreamFiles {
                 return;
             }
             if (temp == null) {
-                tempPath = dir.resolve("." + tag + "-" + playlist.nextSequence() + HlsLayout.SEGMENT_SUFFIX
-                        + HlsLayout.TEMP_SUFFIX);
+                tempPath = dir.resolve("." + tag + "-" + playlist.nextSequence() + suffix + HlsLayout.TEMP_SUFFIX);
                 temp = FileChannel.open(tempPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
                 segmentBytes = 0;
@@ -133,6 +154,61 @@ final class StreamFiles {
         }
     }
 
+    /**
+     * Writes a new fMP4 init segment ({@code ftyp} + {@code moov}) under a new name: the segments
+     * from now on name it in {@code EXT-X-MAP}. Takes ownership of {@code bytes}.
+     */
+    void init(ByteBuf bytes) {
+        try {
+            if (failed) {
+                return;
+            }
+            String name = tag + "-init" + inits++ + HlsLayout.INIT_SUFFIX;
+            writeAtomically(dir.resolve(name), bytes);
+            if (map != null) {
+                Path old = dir.resolve(map);
+                // Listed by the segments still in the window: goes with the last of them, at the latest.
+                io.schedule(() -> deleteQuietly(old), limits.graceMillis() + limits.window() * limits.segmentMillis() * 4,
+                        TimeUnit.MILLISECONDS);
+            }
+            map = name;
+        } catch (IOException e) {
+            fail("cannot write an init segment", e);
+        } finally {
+            limits.dequeued(bytes.readableBytes());
+            bytes.release();
+        }
+    }
+
+    /**
+     * Appends one fragment ({@code moof} + {@code mdat}) to the segment being written; with
+     * Low-Latency HLS it is also written as a part file of its own (temporary name, renamed) and
+     * listed in the media playlist, which is rewritten. Takes ownership of {@code bytes}.
+     *
+     * @param discontinuity   the segment this part begins starts a discontinuity (first part only)
+     * @param programDateTime wall clock time of the segment's first frame (first part only)
+     */
+    void part(ByteBuf bytes, long durationMillis, boolean independent, boolean discontinuity, long programDateTime) {
+        if (partTargetMillis > 0 && !failed) {
+            long sequence = playlist.nextSequence();
+            int index = playlist.pendingParts().size();
+            String name = partName(sequence, index);
+            try {
+                writeAtomically(dir.resolve(name), bytes.duplicate());
+                playlist.addPart(new MediaPlaylist.Part(name, Math.max(1, durationMillis), independent),
+                        discontinuity || continues, map, programDateTime, partName(sequence, index + 1));
+                writeAtomically(dir.resolve(HlsLayout.MEDIA_PLAYLIST), playlist.render());
+            } catch (IOException e) {
+                fail("cannot write a part", e);
+            }
+        }
+        append(bytes);
+    }
+
+    private String partName(long sequence, int index) {
+        return tag + "-" + sequence + "-p" + index + HlsLayout.FMP4_SEGMENT_SUFFIX;
+    }
+
     /** Drops the segment being written (the segmenter fell too far behind the disk). */
     void abandon() {
         closeTemp(true);
@@ -145,7 +221,7 @@ final class StreamFiles {
             return;
         }
         long sequence = playlist.nextSequence();
-        String name = tag + "-" + sequence + HlsLayout.SEGMENT_SUFFIX;
+        String name = tag + "-" + sequence + suffix;
         try {
             temp.close();
             temp = null;
@@ -153,7 +229,11 @@ final class StreamFiles {
             boolean discontinuity = f.discontinuity() || continues;
             continues = false;
             List<MediaPlaylist.Segment> gone = playlist.add(new MediaPlaylist.Segment(sequence, name,
-                    Math.max(1, f.durationMillis()), f.programDateTime(), discontinuity), limits.window());
+                    Math.max(1, f.durationMillis()), f.programDateTime(), discontinuity, map,
+                    playlist.pendingParts()), limits.window());
+            if (partTargetMillis > 0) {
+                playlist.preloadHint(partName(sequence + 1, 0));
+            }
             writeAtomically(dir.resolve(HlsLayout.MEDIA_PLAYLIST), playlist.render());
             long bits = segmentBytes * 8 * 1000 / Math.max(1, f.durationMillis());
             peakBitsPerSecond = Math.max(peakBitsPerSecond, bits);
@@ -162,6 +242,10 @@ final class StreamFiles {
             for (MediaPlaylist.Segment s : gone) {
                 Path old = dir.resolve(s.uri());
                 io.schedule(() -> deleteQuietly(old), grace, TimeUnit.MILLISECONDS);
+                for (MediaPlaylist.Part part : s.parts()) {
+                    Path p = dir.resolve(part.uri());
+                    io.schedule(() -> deleteQuietly(p), grace, TimeUnit.MILLISECONDS);
+                }
             }
         } catch (IOException e) {
             fail("cannot complete a segment", e);
@@ -211,6 +295,20 @@ final class StreamFiles {
     private void writeAtomically(Path target, String text) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + tag + HlsLayout.TEMP_SUFFIX);
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Writes {@code bytes}' readable bytes (indexes untouched) to a temporary name, renamed to {@code target}. */
+    private void writeAtomically(Path target, ByteBuf bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + HlsLayout.TEMP_SUFFIX);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (ByteBuffer b : bytes.nioBuffers()) {
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            }
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -51,7 +51,7 @@ record HlsPath(Path file, boolean playlist, String query) {
     /** True when {@code uri}'s path ends the way HLS files do (checked before anything else). */
     static boolean isHls(String uri) {
         String path = new QueryStringDecoder(uri).rawPath();
-        return path.endsWith(HlsLayout.PLAYLIST_SUFFIX) || path.endsWith(HlsLayout.SEGMENT_SUFFIX);
+        return path.endsWith(HlsLayout.PLAYLIST_SUFFIX) || HlsLayout.isMediaFile(path);
     }
 
     /**
@@ -101,10 +101,14 @@ record HlsPath(Path file, boolean playlist, String query) {
     }
 
     /**
-     * A playlist with {@code query} appended to every URI line (RFC 8216, 4.1: a line not
-     * starting with # is a URI), so a token on the playlist request reaches every segment.
+     * A playlist with {@code query} appended to every URI (RFC 8216, 4.1: a line not starting
+     * with # is a URI; and the {@code URI="..."} attributes of {@code EXT-X-MAP}, {@code
+     * EXT-X-PART} and {@code EXT-X-PRELOAD-HINT}), so a token on the playlist request reaches
+     * every segment, part and init segment. The blocking-reload directives ({@code _HLS_*}) are
+     * the player's own and are not carried.
      */
     static String withQuery(String playlist, String query) {
+        query = withoutDirectives(query);
         if (query.isEmpty()) {
             return playlist;
         }
@@ -113,11 +117,36 @@ record HlsPath(Path file, boolean playlist, String query) {
             if (!line.isEmpty() && !line.startsWith("#")) {
                 s.append(line).append(line.indexOf('?') < 0 ? '?' : '&').append(query);
             } else {
-                s.append(line);
+                int at = line.startsWith("#") ? line.indexOf("URI=\"") : -1;
+                int end = at < 0 ? -1 : line.indexOf('"', at + 5);
+                if (end > 0) {
+                    String uri = line.substring(at + 5, end);
+                    s.append(line, 0, at + 5).append(uri).append(uri.indexOf('?') < 0 ? '?' : '&').append(query)
+                            .append(line, end, line.length());
+                } else {
+                    s.append(line);
+                }
             }
             s.append('\n');
         }
         s.setLength(s.length() - 1);
+        return s.toString();
+    }
+
+    /** {@code query} without the {@code _HLS_} parameters (RFC 8216bis 6.2.5). */
+    static String withoutDirectives(String query) {
+        if (!query.contains("_HLS_")) {
+            return query;
+        }
+        StringBuilder s = new StringBuilder(query.length());
+        for (String param : query.split("&")) {
+            if (!param.isEmpty() && !param.startsWith("_HLS_")) {
+                if (!s.isEmpty()) {
+                    s.append('&');
+                }
+                s.append(param);
+            }
+        }
         return s.toString();
     }
 }

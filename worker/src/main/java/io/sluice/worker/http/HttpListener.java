@@ -2,6 +2,7 @@ package io.sluice.worker.http;
 
 import io.netty.channel.Channel;
 import io.sluice.common.config.SluiceConfig;
+import io.sluice.worker.hls.BlockingReload;
 import io.sluice.worker.runtime.Listener;
 import io.sluice.worker.runtime.WorkerRuntime;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ public final class HttpListener implements Listener {
     private volatile HttpServerSettings settings;
     private Channel listener;
     private java.nio.file.Path hlsRoot;
+    private BlockingReload blocking;
 
     /** Plugs an HTTP listener into {@code runtime}; nothing listens before {@link #bind}. */
     public HttpListener(WorkerRuntime runtime, HttpServerSettings settings) {
@@ -31,16 +33,20 @@ public final class HttpListener implements Listener {
         runtime.add(this);
     }
 
-    /** Serves HLS files from {@code root} (call before {@link #bind}); without it, no HLS. */
-    public void serveHls(java.nio.file.Path root) {
+    /**
+     * Serves HLS files from {@code root} (call before {@link #bind}); without it, no HLS. Blocking
+     * Low-Latency HLS requests wait in {@code blocking} (null: answered at once).
+     */
+    public void serveHls(java.nio.file.Path root, BlockingReload blocking) {
         this.hlsRoot = root;
+        this.blocking = blocking;
     }
 
     /** Binds the HTTP port; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         listener = runtime.bindTcp(host, port, b -> { }, ch -> ch.pipeline().addLast(
                 new HttpServerInitializer(() -> settings, runtime.registry(), runtime::cluster, runtime.limits(),
-                        runtime.access(), hlsRoot)));
+                        runtime.access(), hlsRoot, blocking)));
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         log.info("HTTP-FLV listening on {}:{} (SO_REUSEPORT, {})", host, bound.getPort(), runtime.transport());
         return bound;

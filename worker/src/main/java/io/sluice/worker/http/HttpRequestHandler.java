@@ -32,6 +32,8 @@ import io.sluice.worker.access.AccessControl;
 import io.sluice.worker.access.HttpAccess;
 import io.sluice.worker.access.Refusal;
 import io.sluice.worker.access.Verdict;
+import io.sluice.worker.hls.BlockingReload;
+import io.sluice.worker.hls.HlsLayout;
 import io.sluice.worker.http.flv.FlvPlayer;
 import io.sluice.worker.http.flv.FlvTags;
 import io.sluice.worker.net.Connection;
@@ -95,6 +97,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private final AccessControl access;
     /** The HLS root, null without HLS. */
     private final Path hlsRoot;
+    /** Where Low-Latency HLS blocking requests wait; null: answered at once. */
+    private final BlockingReload blocking;
     /** Admitted under the connection limits (once per kept-alive connection of HLS requests). */
     private boolean limitsAdmitted;
     private State state = State.REQUEST;
@@ -107,7 +111,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private Verdict.Allowed admission;
 
     HttpRequestHandler(HttpServerSettings settings, StreamRegistry registry, ClusterView cluster,
-                       ConnectionLimits limits, AccessControl access, Path hlsRoot) {
+                       ConnectionLimits limits, AccessControl access, Path hlsRoot, BlockingReload blocking) {
+        this.blocking = blocking;
         this.access = access;
         this.hlsRoot = hlsRoot;
         this.settings = settings;
@@ -296,6 +301,83 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, HttpAccess.status(r.why()), false, r.description());
             return;
         }
+        if (blocking != null && !parkIfBlocking(ctx, request, path)) {
+            return;
+        }
+        hlsFile(ctx, request, path);
+    }
+
+    /**
+     * Low-Latency HLS (RFC 8216bis 6.2.5.2): a media playlist request with {@code _HLS_msn} (and
+     * {@code _HLS_part}) waits until the playlist has that segment or part; a request for the
+     * part the preload hint names, not there yet, waits until it is. Both wait in {@link
+     * BlockingReload}, bounded in number and time. Returns true when the request is answered now.
+     */
+    private boolean parkIfBlocking(ChannelHandlerContext ctx, HttpRequest request, HlsPath path) {
+        HttpVersion version = request.protocolVersion();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        BlockingReload.Cancel cancel;
+        if (path.playlist()) {
+            if (!path.file().getFileName().toString().equals(HlsLayout.MEDIA_PLAYLIST)) {
+                return true;
+            }
+            io.netty.handler.codec.http.QueryStringDecoder q =
+                    new io.netty.handler.codec.http.QueryStringDecoder("?" + path.query());
+            String msn = q.parameters().containsKey("_HLS_msn") ? q.parameters().get("_HLS_msn").get(0) : null;
+            String part = q.parameters().containsKey("_HLS_part") ? q.parameters().get("_HLS_part").get(0) : null;
+            if (msn == null) {
+                if (part != null) { // 6.2.5.2: _HLS_part without _HLS_msn is a Bad Request
+                    hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.BAD_REQUEST, "_HLS_part without _HLS_msn"));
+                    return false;
+                }
+                return true;
+            }
+            long m;
+            int p;
+            try {
+                m = Long.parseLong(msn);
+                p = part == null ? -1 : Integer.parseInt(part);
+            } catch (NumberFormatException e) {
+                m = -1;
+                p = -1;
+            }
+            if (m < 0 || (part != null && p < 0)) {
+                hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.BAD_REQUEST, "bad _HLS_msn or _HLS_part"));
+                return false;
+            }
+            state = State.CHECKING;
+            cancel = blocking.await(path.file(), m, p, ctx.executor(), o -> unparked(ctx, request, path, o));
+        } else if (path.file().getFileName().toString().endsWith(HlsLayout.FMP4_SEGMENT_SUFFIX)
+                && !Files.exists(path.file(), LinkOption.NOFOLLOW_LINKS)) {
+            state = State.CHECKING;
+            cancel = blocking.awaitFile(path.file(), ctx.executor(), o -> unparked(ctx, request, path, o));
+        } else {
+            return true;
+        }
+        ctx.channel().closeFuture().addListener(f -> cancel.cancel());
+        return false;
+    }
+
+    /** A parked HLS request's wait is over: the file, or why not. */
+    private void unparked(ChannelHandlerContext ctx, HttpRequest request, HlsPath path, BlockingReload.Outcome o) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        HttpVersion version = request.protocolVersion();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        state = State.ANSWERED;
+        switch (o) {
+            case READY -> hlsFile(ctx, request, path);
+            case TOO_FAR -> hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.BAD_REQUEST,
+                    "_HLS_msn or _HLS_part too far beyond the live edge"));
+            case GONE -> hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
+            case BUSY, TIMEOUT -> hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    o == BlockingReload.Outcome.BUSY ? "too many blocking HLS requests" : "nothing new within three target durations"));
+        }
+    }
+
+    /** Answers an HLS request with its file: a playlist (query carried), or a segment by sendfile. */
+    private void hlsFile(ChannelHandlerContext ctx, HttpRequest request, HlsPath path) {
         state = State.ANSWERED;
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = request.method().equals(HttpMethod.HEAD);
@@ -333,7 +415,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         }
         HttpResponse response = new DefaultHttpResponse(version, HttpResponseStatus.OK);
         HttpHeaders h = response.headers();
-        h.set(HttpHeaderNames.CONTENT_TYPE, "video/mp2t");
+        h.set(HttpHeaderNames.CONTENT_TYPE, path.file().getFileName().toString().endsWith(HlsLayout.SEGMENT_SUFFIX)
+                ? "video/mp2t" : "video/mp4");
         // A segment's name is never reused (publish tag and sequence number): it never changes.
         h.set(HttpHeaderNames.CACHE_CONTROL, "max-age=3600");
         HttpUtil.setContentLength(response, size);

@@ -1,5 +1,6 @@
 package io.sluice.worker.http;
 
+import io.sluice.worker.hls.BlockingReload;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -38,6 +39,7 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final ConnectionLimits limits;
     private final AccessControl access;
     private final java.nio.file.Path hlsRoot;
+    private final BlockingReload blocking;
 
     /** @param limits the worker's connection limits, null for none (tests) */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
@@ -48,13 +50,17 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
     /** @param access who may play (the worker's, shared with RTMP) */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
                                  Supplier<ClusterView> cluster, ConnectionLimits limits, AccessControl access) {
-        this(settings, registry, cluster, limits, access, null);
+        this(settings, registry, cluster, limits, access, null, null);
     }
 
-    /** @param hlsRoot the directory HLS files are served from, null for no HLS */
+    /**
+     * @param hlsRoot  the directory HLS files are served from, null for no HLS
+     * @param blocking where Low-Latency HLS blocking requests wait, null for none (answered at once)
+     */
     public HttpServerInitializer(Supplier<HttpServerSettings> settings, StreamRegistry registry,
                                  Supplier<ClusterView> cluster, ConnectionLimits limits, AccessControl access,
-                                 java.nio.file.Path hlsRoot) {
+                                 java.nio.file.Path hlsRoot, BlockingReload blocking) {
+        this.blocking = blocking;
         this.access = access;
         this.hlsRoot = hlsRoot;
         this.settings = settings;
@@ -74,6 +80,6 @@ public final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(s.maxRequestLine())
                 .setMaxHeaderSize(s.maxHeaderSize())
                 .setMaxChunkSize(MAX_CHUNK)));
-        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits, access, hlsRoot));
+        p.addLast("request", new HttpRequestHandler(s, registry, cluster.get(), limits, access, hlsRoot, blocking));
     }
 }

@@ -70,7 +70,7 @@ class HttpAccessTest {
         }, System::nanoTime, () -> System.currentTimeMillis() / 1000);
         HttpServerSettings s = HttpServerSettings.from(config);
         EmbeddedChannel ch = new EmbeddedChannel(new HttpServerInitializer(() -> s, registry,
-                () -> ClusterView.STANDALONE, null, access, hlsRoot));
+                () -> ClusterView.STANDALONE, null, access, hlsRoot, null));
         channels.add(ch);
         ch.writeInbound(Unpooled.copiedBuffer("GET " + path + " HTTP/1.1\r\nHost: tv\r\nReferer: http://page/\r\n\r\n",
                 StandardCharsets.ISO_8859_1));

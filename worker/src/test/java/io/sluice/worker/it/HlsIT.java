@@ -47,7 +47,7 @@ class HlsIT {
     static void startServerAndPublisher() throws Exception {
         Ffmpeg.ffmpeg();
         processes = new Processes();
-        worker = WorkerProcess.start(dir, "hls:\n  segment: 1s\n  window: " + WINDOW + "\n  grace: 1s\n  path: "
+        worker = WorkerProcess.start(dir, "hls:\n  format: mpegts\n  segment: 1s\n  window: " + WINDOW + "\n  grace: 1s\n  path: "
                 + dir.resolve("hls") + "\n");
         worker.awaitLog("HTTP-FLV listening", 20);
         processes.start(dir.resolve("publisher.log"), TestMedia.publishCommand(120, worker.url("it")));
@@ -86,7 +86,7 @@ class HlsIT {
         assertEquals("application/vnd.apple.mpegurl", r.headers().firstValue("content-type").orElse(""));
         assertEquals("*", r.headers().firstValue("access-control-allow-origin").orElse(""));
         String body = text(r);
-        assertTrue(body.matches("(?s)#EXTM3U\n.*#EXT-X-STREAM-INF:BANDWIDTH=\\d+,CODECS=\"avc1\\.[0-9a-f]{6},mp4a\\.40\\.2\","
+        assertTrue(body.matches("(?s)#EXTM3U\n.*#EXT-X-STREAM-INF:BANDWIDTH=\\d+,CODECS=\"avc1\\.[0-9A-F]{6},mp4a\\.40\\.2\","
                 + "RESOLUTION=320x240\nit/index\\.m3u8\n"), body);
     }
 

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HlsRepublishIT {
 
-    private static final Pattern SEGMENT = Pattern.compile("(?m)^([0-9a-f]{6})-(\\d+)\\.ts$");
+    private static final Pattern SEGMENT = Pattern.compile("(?m)^([0-9a-f]{6})-(\\d+)\\.m4s$");
 
     @Test
     @Timeout(120)
@@ -56,6 +56,8 @@ class HlsRepublishIT {
             int disc = playlist.indexOf("#EXT-X-DISCONTINUITY\n");
             assertTrue(disc > 0 && playlist.indexOf(tags.get(1)) > disc && playlist.indexOf(tags.get(0)) < disc,
                     "the second publish starts behind a discontinuity: " + playlist);
+            assertTrue(playlist.substring(disc).startsWith("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"" + tags.get(1) + "-init0.mp4\"\n"),
+                    "with its own init segment: " + playlist);
 
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (Files.exists(index) || Files.exists(hls.resolve("live/re.m3u8"))) {

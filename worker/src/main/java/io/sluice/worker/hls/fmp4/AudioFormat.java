@@ -1,6 +1,7 @@
 package io.sluice.worker.hls.fmp4;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.worker.media.AacConfig;
 
 /**
  * An audio track's codec configuration, as the init segment and the playlist need it.
@@ -19,7 +20,11 @@ record AudioFormat(String codec, byte[] configuration, String codecs, int sample
     /** The format of {@code record} for {@code codec}; null for a codec this package does not carry. */
     static AudioFormat of(String codec, byte[] record) {
         return switch (codec) {
-            case "mp4a" -> AacConfig.parse(record);
+            case "mp4a" -> {
+                AacConfig aac = AacConfig.parse(record);
+                yield new AudioFormat("mp4a", aac.config(), aac.codecs(), aac.sampleRate(), aac.channelConfig(),
+                        aac.frameSamples());
+            }
             case "Opus" -> OpusConfig.parse(record);
             default -> null;
         };

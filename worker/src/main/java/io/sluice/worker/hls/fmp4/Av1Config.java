@@ -1,5 +1,7 @@
 package io.sluice.worker.hls.fmp4;
 
+import io.sluice.worker.media.BitReader;
+
 import java.util.Locale;
 
 /**

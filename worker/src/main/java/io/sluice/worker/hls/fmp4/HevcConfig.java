@@ -1,5 +1,7 @@
 package io.sluice.worker.hls.fmp4;
 
+import io.sluice.worker.media.BitReader;
+
 /**
  * Reads an HEVCDecoderConfigurationRecord (ISO/IEC 14496-15, 8.3.3.1): the codecs string from
  * its profile, tier, level and constraint fields (annex E.3), and the picture size from its

@@ -1,6 +1,6 @@
 package io.sluice.worker.hls.fmp4;
 
-import java.util.Locale;
+import io.sluice.worker.media.AvcConfig;
 
 /**
  * A video track's codec configuration, as the init segment and the playlist need it.
@@ -18,15 +18,13 @@ record VideoFormat(String codec, byte[] configuration, String codecs, int width,
     /** The format of {@code record} for {@code codec}; null for a codec this package does not carry. */
     static VideoFormat of(String codec, byte[] record) {
         return switch (codec) {
-            case "avc1" -> AvcConfig.parse(record);
+            case "avc1" -> {
+                AvcConfig avc = AvcConfig.parse(record);
+                yield new VideoFormat("avc1", avc.record(), avc.codecs(), avc.width(), avc.height());
+            }
             case "hvc1" -> HevcConfig.parse(record);
             case "av01" -> Av1Config.parse(record);
             default -> null;
         };
-    }
-
-    /** Two upper-case hex digits. */
-    static String hex2(int value) {
-        return String.format(Locale.ROOT, "%02X", value & 0xff);
     }
 }

@@ -2,6 +2,8 @@ package io.sluice.worker.hls.ts;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.sluice.worker.media.AacConfig;
+import io.sluice.worker.media.AvcConfig;
 import io.sluice.worker.media.MediaKind;
 import io.sluice.worker.media.MediaTag;
 import io.sluice.worker.media.PacketType;
@@ -139,7 +141,7 @@ public final class FlvTsMuxer {
             } catch (IllegalArgumentException e) {
                 return Result.MALFORMED;
             }
-            if (sameConfig(avc, next)) {
+            if (next.sameParameterSets(avc)) {
                 return Result.IGNORED;
             }
             avc = next;
@@ -156,7 +158,7 @@ public final class FlvTsMuxer {
         }
         ByteBuf annexB = alloc.buffer(body.readableBytes() + 64);
         try {
-            avc.writeAnnexB(body, tag.keyframe(), annexB);
+            AnnexBWriter.write(avc, body, tag.keyframe(), annexB);
             long dts = timestamp * 90;
             ts.writeVideo(out, dts, dts + cts * 90L, tag.keyframe(), annexB);
             return Result.WRITTEN;
@@ -165,24 +167,6 @@ public final class FlvTsMuxer {
         } finally {
             annexB.release();
         }
-    }
-
-    private static boolean sameConfig(AvcConfig a, AvcConfig b) {
-        if (a == null || a.nalLengthSize() != b.nalLengthSize() || a.sps().size() != b.sps().size()
-                || a.pps().size() != b.pps().size()) {
-            return false;
-        }
-        for (int i = 0; i < a.sps().size(); i++) {
-            if (!java.util.Arrays.equals(a.sps().get(i), b.sps().get(i))) {
-                return false;
-            }
-        }
-        for (int i = 0; i < a.pps().size(); i++) {
-            if (!java.util.Arrays.equals(a.pps().get(i), b.pps().get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Writes an audio payload taken at {@code timestamp} (ms) to {@code out}, or takes its configuration. */
@@ -217,7 +201,10 @@ public final class FlvTsMuxer {
             } catch (IllegalArgumentException e) {
                 return Result.MALFORMED;
             }
-            if (next.equals(aac)) {
+            if (!AdtsWriter.canSignal(next)) {
+                return Result.MALFORMED;
+            }
+            if (next.sameConfig(aac)) {
                 return Result.IGNORED;
             }
             aac = next;
@@ -229,7 +216,7 @@ public final class FlvTsMuxer {
         if (!body.isReadable()) {
             return Result.IGNORED;
         }
-        if (body.readableBytes() > AacConfig.MAX_FRAME) {
+        if (body.readableBytes() > AdtsWriter.MAX_FRAME) {
             return Result.MALFORMED;
         }
         return write(timestamp, body, out, TsMuxer.Audio.AAC, aac);
@@ -245,7 +232,7 @@ public final class FlvTsMuxer {
         }
         ByteBuf framed = alloc.buffer(frame.readableBytes() + 7);
         try {
-            adts.writeAdtsHeader(frame.readableBytes(), framed);
+            AdtsWriter.writeHeader(adts, frame.readableBytes(), framed);
             framed.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
             ts.writeAudio(out, timestamp * 90, framed);
             return Result.WRITTEN;

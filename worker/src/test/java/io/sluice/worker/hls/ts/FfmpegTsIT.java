@@ -100,7 +100,7 @@ class FfmpegTsIT {
         } finally {
             out.release();
         }
-        assertTrue(muxer.avc().codecs().matches("avc1\\.64[0-9a-f]{4}"), muxer.avc().codecs()); // High profile
+        assertTrue(muxer.avc().codecs().matches("avc1\\.64[0-9A-F]{4}"), muxer.avc().codecs()); // High profile
         assertEquals(320, muxer.avc().width());
         assertEquals(240, muxer.avc().height());
         assertEquals("mp4a.40.2", muxer.aac().codecs());

@@ -1,18 +1,18 @@
-package io.sluice.worker.hls.fmp4;
+package io.sluice.worker.media;
 
 /**
  * Reads bit fields, Exp-Golomb codes (H.264/H.265 {@code ue(v)}/{@code se(v)}) and AV1's
- * {@code uvlc()} from a byte array. Reading past the end throws
- * {@link IndexOutOfBoundsException}, which the parsers turn into "size unknown": a parameter set
- * we cannot read never stops the stream.
+ * {@code uvlc()} from a byte array, for the codec configuration parsers of both HLS muxers.
+ * Reading past the end throws {@link IndexOutOfBoundsException}, which the parsers turn into
+ * "size unknown" or a refused record: a parameter set we cannot read never stops the stream.
  */
-final class BitReader {
+public final class BitReader {
 
     private final byte[] data;
     private final int end;
     private int bit;
 
-    BitReader(byte[] data, int offset, int length) {
+    public BitReader(byte[] data, int offset, int length) {
         this.data = data;
         this.bit = offset * 8;
         this.end = (offset + length) * 8;
@@ -22,7 +22,7 @@ final class BitReader {
      * An H.264/H.265 NAL unit's RBSP: the bytes with every emulation prevention byte (the 03 in
      * 00 00 03) removed (H.264 7.4.1, H.265 7.4.2), starting at {@code offset}.
      */
-    static BitReader rbsp(byte[] nal, int offset) {
+    public static BitReader rbsp(byte[] nal, int offset) {
         byte[] out = new byte[nal.length];
         int n = 0;
         int zeros = 0;
@@ -38,7 +38,7 @@ final class BitReader {
         return new BitReader(out, 0, n);
     }
 
-    int bit() {
+    public int bit() {
         if (bit >= end) {
             throw new IndexOutOfBoundsException("read past the end of the parameter set");
         }
@@ -47,12 +47,12 @@ final class BitReader {
         return value;
     }
 
-    boolean flag() {
+    public boolean flag() {
         return bit() == 1;
     }
 
     /** {@code n} bits, most significant first; n up to 32. */
-    long bits(int n) {
+    public long bits(int n) {
         long value = 0;
         for (int i = 0; i < n; i++) {
             value = value << 1 | bit();
@@ -60,18 +60,18 @@ final class BitReader {
         return value;
     }
 
-    int u(int n) {
+    public int u(int n) {
         return (int) bits(n);
     }
 
-    void skip(int n) {
+    public void skip(int n) {
         for (int i = 0; i < n; i++) {
             bit();
         }
     }
 
     /** Unsigned Exp-Golomb, H.264 9.1. */
-    int ue() {
+    public int ue() {
         int zeros = 0;
         while (bit() == 0) {
             if (++zeros > 31) {
@@ -82,13 +82,13 @@ final class BitReader {
     }
 
     /** Signed Exp-Golomb, H.264 9.1.1. */
-    int se() {
+    public int se() {
         int k = ue();
         return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
     }
 
     /** AV1 {@code uvlc()}, 4.10.3. */
-    long uvlc() {
+    public long uvlc() {
         int zeros = 0;
         while (bit() == 0) {
             if (++zeros >= 32) {
