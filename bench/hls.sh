@@ -129,8 +129,8 @@ echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) core
   echo
   echo "### Latency: video frame published → fetchable (playlist polled every 20 ms)"
   echo
-  echo "| server | listed | frames | p50 | p99 | max |"
-  echo "|---|---|---|---|---|---|"
+  echo "| server | listed | frames | p50 | p99 | max | last frame → listed, p50 / p99 |"
+  echo "|---|---|---|---|---|---|---|"
 } | tee -a "$OUT/hls.md"
 for rep in $(seq 1 "$reps"); do
   java -cp "$CP" io.sluice.bench.HlsBench latency --rtmp "rtmp://127.0.0.1:19400/live/lat$rep" \
