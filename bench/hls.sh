@@ -11,7 +11,8 @@
 # Sluice: the shipped HLS defaults (segment 2s, window 6) plus any --sluice-hls YAML lines.
 #
 #   bench/hls.sh [--reps N] [--clients N] [--seconds S] [--sluice-hls 'low_latency: false']
-#     (defaults 2, 1000, 20; ports 19400-19409; results in bench/target/hls-*/)
+#                [--only latency,serve,segment]
+#     (defaults 2, 1000, 20, all three; ports 19400-19409; results in bench/target/hls-*/)
 #
 # Builds with mvn package (no install) when the jars are missing; starts and stops its servers.
 set -euo pipefail
@@ -21,13 +22,15 @@ reps=2
 clients=1000
 seconds=20
 sluice_hls=""
+only="latency,serve,segment"
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift ;;
     --clients) clients="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     --sluice-hls) sluice_hls="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only) only="$2"; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "hls.sh: unknown option '$1'" >&2; exit 64 ;;
   esac
   shift
@@ -125,6 +128,8 @@ publish() {
 }
 
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)" | tee "$OUT/hls.md"
+wants() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+if wants latency; then
 {
   echo
   echo "### Latency: video frame published → fetchable (playlist polled every 20 ms)"
@@ -140,7 +145,9 @@ for rep in $(seq 1 "$reps"); do
     --playlist "http://127.0.0.1:19403/hls/lat$rep.m3u8" --flv "$flv" --label "nginx-rtmp (rep $rep)" \
     | tee -a "$OUT/hls.md"
 done
+fi
 
+if wants serve; then
 {
   echo
   echo "### Serving: $clients clients, playlist every second + every new segment, ${seconds} s windows"
@@ -164,7 +171,9 @@ for rep in $(seq 1 "$reps"); do
     --pids "$NGINX_PID" --clients "$clients" --seconds "$seconds" --label "nginx-rtmp (rep $rep)" | tee -a "$OUT/hls.md"
 done
 kill "$pub1" "$pub2" 2>/dev/null || true
+fi
 
+if wants segment; then
 {
   echo
   echo "### Segmenting: server CPU with one 2 Mbit/s publisher and no player, ${seconds} s windows"
@@ -192,5 +201,6 @@ for rep in $(seq 1 "$reps"); do
   off="$(cpu_window "$NGINX_PID" "rtmp://127.0.0.1:19402/nohls/seg$rep")"
   echo "| nginx-rtmp (rep $rep) | $on % | $off % | $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.1f", a - b }') % of a core |" | tee -a "$OUT/hls.md"
 done
+fi
 echo | tee -a "$OUT/hls.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT/hls.md" | tee -a "$OUT/hls.md"
