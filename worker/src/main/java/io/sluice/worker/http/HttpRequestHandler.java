@@ -99,6 +99,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     private final Path hlsRoot;
     /** Where Low-Latency HLS blocking requests wait; null: answered at once. */
     private final BlockingReload blocking;
+    /** Cancels the parked blocking request when the connection closes; null when none is parked. */
+    private io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> parkedCancel;
     /** Admitted under the connection limits (once per kept-alive connection of HLS requests). */
     private boolean limitsAdmitted;
     private State state = State.REQUEST;
@@ -354,12 +356,18 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         } else {
             return true;
         }
-        ctx.channel().closeFuture().addListener(f -> cancel.cancel());
+        // Removed when the wait is over: a kept-alive LL-HLS connection parks several times a second.
+        parkedCancel = f -> cancel.cancel();
+        ctx.channel().closeFuture().addListener(parkedCancel);
         return false;
     }
 
     /** A parked HLS request's wait is over: the file, or why not. */
     private void unparked(ChannelHandlerContext ctx, HttpRequest request, HlsPath path, BlockingReload.Outcome o) {
+        if (parkedCancel != null) {
+            ctx.channel().closeFuture().removeListener(parkedCancel);
+            parkedCancel = null;
+        }
         if (!ctx.channel().isActive()) {
             return;
         }
