@@ -6,13 +6,17 @@
 #   2. serving: N HLS clients polling the media playlist every second and fetching each new
 #      segment on keep-alive connections; requests and bytes per CPU-second of the server;
 #   3. the CPU cost of segmenting one 2 Mbit/s stream: the server's CPU with the publisher alone,
-#      HLS on against HLS off.
+#      HLS on against HLS off;
+#   4. hls.js's own latency in Chromium (browser-tests/play-hls.mjs, all pages at once, 30 s of
+#      play, 640x360 so that 2 cores decode three pages): Sluice LL-HLS with lowLatencyMode and maxLiveSyncPlaybackRate 1.5, Sluice's
+#      playlist played as standard HLS, nginx-rtmp's standard HLS; each stream published by
+#      ffmpeg from a live 1 s GOP source.
 # nginx-rtmp: `hls on; hls_fragment 2s; hls_playlist_length 12s;` served by nginx's own HTTP server.
 # Sluice: the shipped HLS defaults (segment 2s, window 6) plus any --sluice-hls YAML lines.
 #
 #   bench/hls.sh [--reps N] [--clients N] [--seconds S] [--sluice-hls 'low_latency: false']
-#                [--only latency,serve,segment]
-#     (defaults 2, 1000, 20, all three; ports 19400-19409; results in bench/target/hls-*/)
+#                [--only latency,serve,segment,browser]
+#     (defaults 2, 1000, 20, all four; ports 19400-19409; results in bench/target/hls-*/)
 #
 # Builds with mvn package (no install) when the jars are missing; starts and stops its servers.
 set -euo pipefail
@@ -22,7 +26,7 @@ reps=2
 clients=1000
 seconds=20
 sluice_hls=""
-only="latency,serve,segment"
+only="latency,serve,segment,browser"
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift ;;
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift ;;
     --sluice-hls) sluice_hls="$2"; shift ;;
     --only) only="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "hls.sh: unknown option '$1'" >&2; exit 64 ;;
   esac
   shift
@@ -200,6 +204,44 @@ for rep in $(seq 1 "$reps"); do
   on="$(cpu_window "$NGINX_PID" "rtmp://127.0.0.1:19402/live/seg$rep")"
   off="$(cpu_window "$NGINX_PID" "rtmp://127.0.0.1:19402/nohls/seg$rep")"
   echo "| nginx-rtmp (rep $rep) | $on % | $off % | $(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.1f", a - b }') % of a core |" | tee -a "$OUT/hls.md"
+done
+fi
+
+if wants browser; then
+{
+  echo
+  echo "### hls.js in Chromium: its own latency after 30 s of play (s behind the live edge)"
+  echo
+  echo "| rep | Sluice LL-HLS (lowLatencyMode, maxLiveSyncPlaybackRate 1.5) | Sluice, standard hls.js | nginx-rtmp, standard hls.js |"
+  echo "|---|---|---|---|"
+} | tee -a "$OUT/hls.md"
+# A live source as an encoder would send it: 1 s GOP, zerolatency, 30 fps.
+live() {
+  ffmpeg -nostdin -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30 \
+    -f lavfi -i sine=frequency=440:sample_rate=44100 -c:v libx264 -preset veryfast -tune zerolatency \
+    -pix_fmt yuv420p -g 30 -b:v 800k -c:a aac -b:a 64k -f flv "$1" >>"$OUT/ffmpeg.log" 2>&1 &
+  echo $!
+}
+for rep in $(seq 1 "$reps"); do
+  p1="$(live "rtmp://127.0.0.1:19400/live/js$rep")"; pids_to_kill+=("$p1")
+  p2="$(live "rtmp://127.0.0.1:19402/live/js$rep")"; pids_to_kill+=("$p2")
+  sleep 6
+  (cd "$ROOT/browser-tests" && timeout 120 node play-hls.mjs 900 60000 \
+    "ll,1+1.5,http://127.0.0.1:19401/live/js$rep.m3u8" "std,0,http://127.0.0.1:19401/live/js$rep.m3u8" \
+    "nginx,0,http://127.0.0.1:19403/hls/js$rep.m3u8" >"$OUT/js-$rep.json" 2>>"$OUT/js.log") || true
+  kill "$p1" "$p2" 2>/dev/null || true
+  python3 - "$OUT/js-$rep.json" "$rep" <<'PY' | tee -a "$OUT/hls.md"
+import json, sys
+cells = {}
+for f in sys.argv[1:2]:
+    try:
+        for r in json.load(open(f))["results"]:
+            ok = r["ok"] and isinstance(r["latency"], (int, float))
+            cells[r["name"]] = ("%.2f" % r["latency"]) if ok else "failed: %s" % (r["errors"] or r["totalVideoFrames"])
+    except Exception as e:
+        pass
+print("| %s | %s | %s | %s |" % (sys.argv[2], cells.get("ll", "-"), cells.get("std", "-"), cells.get("nginx", "-")))
+PY
 done
 fi
 echo | tee -a "$OUT/hls.md"

@@ -3,7 +3,9 @@
 //
 //   node play-hls.mjs MIN_FRAMES OVERALL_MS NAME,LL,URL [NAME,LL,URL ...]
 //
-// Each case is a name, 1 or 0 for hls.js's lowLatencyMode, and the playlist URL (e.g.
+// Each case is a name, 1 or 0 for hls.js's lowLatencyMode (with +RATE, e.g. 1+1.5: hls.js's
+// maxLiveSyncPlaybackRate, so a low-latency player catches up with its target latency by playing
+// faster, as the README's page snippet sets it), and the playlist URL (e.g.
 // http://127.0.0.1:8080/live/x.m3u8). The page comes from this script's own HTTP server on
 // another port of 127.0.0.1, so every playlist, part and segment is fetched cross-origin.
 //
@@ -51,7 +53,10 @@ function parseArgs(argv) {
     } catch {
       usage(`not a URL: ${url}`);
     }
-    return { name: c.slice(0, first), lowLatency: c.slice(first + 1, second) === '1', url };
+    // LL is 0 or 1, optionally followed by +RATE: hls.js's maxLiveSyncPlaybackRate (default 1).
+    const [ll, rate = '1'] = c.slice(first + 1, second).split('+');
+    if (!['0', '1'].includes(ll) || !(Number(rate) >= 1)) usage(`LL must be 0 or 1, optionally +RATE (>= 1): ${c}`);
+    return { name: c.slice(0, first), lowLatency: ll === '1', rate: Number(rate), url };
   });
   return { minFrames, overallMs, cases };
 }
@@ -81,7 +86,7 @@ const PAGE = `<!doctype html>
   });
   if (typeof Hls === 'undefined') { error('page', 'hls.js did not load'); return; }
   if (!Hls.isSupported()) { error('page', 'no MSE in this browser'); return; }
-  var hls = new Hls({ lowLatencyMode: q.get('ll') === '1' });
+  var hls = new Hls({ lowLatencyMode: q.get('ll') === '1', maxLiveSyncPlaybackRate: Number(q.get('rate') || 1) });
   hls.on(Hls.Events.ERROR, function (event, data) {
     if (data.fatal) {
       error('hls.js fatal', data.type + ' ' + data.details + (data.response ? ' ' + data.response.code : ''));
@@ -132,7 +137,7 @@ async function playCase(browser, port, c, args, started) {
   try {
     const page = await browser.newPage();
     page.on('crash', () => r.errors.push('browser: page crashed'));
-    await page.goto(`http://127.0.0.1:${port}/?ll=${c.lowLatency ? 1 : 0}&url=${encodeURIComponent(c.url)}`,
+    await page.goto(`http://127.0.0.1:${port}/?ll=${c.lowLatency ? 1 : 0}&rate=${c.rate}&url=${encodeURIComponent(c.url)}`,
       { timeout: args.overallMs });
     for (;;) {
       const s = await page.evaluate(() => {
