@@ -241,6 +241,12 @@ final class StreamCommands {
             return;
         }
         Map<String, String> args = QueryArgs.merge(session.connectArgs, QueryArgs.parse(QueryArgs.queryOf(raw)));
+        if (session.access.clusterRelay(session.app, args)) {
+            // Another host relaying (its connect showed the token too): served as a player of
+            // this host, which relays the stream from its owner worker here if need be.
+            startPlay(ns, name, start);
+            return;
+        }
         session.decide(session.access.check(Call.PLAY, session.client, session.app, name, args), v -> {
             if (v instanceof Verdict.Refused r) {
                 session.refuseAndClose(Status.error(ns.id, Status.PLAY_FAILED, r.description()),
