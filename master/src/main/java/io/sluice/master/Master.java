@@ -9,6 +9,7 @@ import io.sluice.common.ExitCodes;
 import io.sluice.common.channel.ChannelServer;
 import io.sluice.common.channel.ChannelTransport;
 import io.sluice.common.config.ConfigException;
+import io.sluice.common.config.ClusterSettings;
 import io.sluice.common.config.ConfigLoader;
 import io.sluice.common.config.SluiceConfig;
 import io.sluice.common.log.LogLevels;
@@ -25,6 +26,8 @@ import io.sluice.master.control.ControlServer;
 import io.sluice.master.control.Reloader;
 import io.sluice.master.control.StatusViews;
 import io.sluice.master.directory.Admissions;
+import io.sluice.master.directory.ClusterDirectory;
+import io.sluice.master.directory.redis.RedisDirectory;
 import io.sluice.master.control.WorkerQueries;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.http.ApiBackend;
@@ -72,6 +75,8 @@ final class Master {
             new DefaultThreadFactory("master"));
     private final MasterLoop loop = MasterLoop.of(executor);
     private final StreamDirectory directory = new StreamDirectory();
+    /** The directory the workers ask: {@link #directory} alone, or with Redis across hosts. */
+    private ClusterDirectory cluster;
     private Admissions admissions;
     private final TcpMigrate tcpMigrate = new TcpMigrate(TcpMigrate.SYSCTL);
     private final long startedNanos = System.nanoTime();
@@ -134,9 +139,10 @@ final class Master {
         io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("channel"), EpollIoHandler.newFactory());
         cds = new WorkerCds(run.dir());
         admissions = new Admissions(() -> supervisor.config().apps());
+        cluster = clusterDirectory(config);
         supervisor = new Supervisor(loop, new WorkerLauncher(run.channelSocket(), cds), config,
                 exit -> cycle.exited(exit), worker -> {
-                    directory.workerGone(worker);
+                    cluster.workerGone(worker);
                     admissions.workerGone(worker);
                 },
                 (id, generation) -> run.relaySocket(id, generation).toString());
@@ -148,7 +154,7 @@ final class Master {
                 () -> cds.prepare(config.worker().jvmOptions()));
         cycle = new MasterCycle(loop, lifecycle);
         channel = ChannelTransport.listen(run.channelSocket(), io,
-                WorkerLink.factory(loop, supervisor, directory, admissions));
+                WorkerLink.factory(loop, supervisor, cluster, admissions));
         queries = new WorkerQueries(loop, supervisor, directory);
         control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, queries, new Actions());
         if (config.api().enabled()) {
@@ -160,6 +166,17 @@ final class Master {
             log.warn("cannot record the run directory under {} ({}): after an edit of paths.run_dir, bin/ctl and "
                     + "bin/stop will not find this master", options.home(), e.getMessage());
         }
+    }
+
+    /** The single-host directory, or the Redis-backed one when {@code cluster.redis} is set. */
+    private ClusterDirectory clusterDirectory(SluiceConfig config) {
+        ClusterSettings c = config.cluster();
+        if (!c.enabled()) {
+            return ClusterDirectory.local(directory);
+        }
+        String node = c.nodeOr(HostName.current());
+        return RedisDirectory.start(directory, loop, c.redis(), c.redactedRedis(), node,
+                c.advertiseOr(node, config.rtmp().port()), c.leaseTtl());
     }
 
     /**
@@ -304,6 +321,9 @@ final class Master {
     private void shutdownResources() {
         if (api != null) {
             api.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (cds != null) {
             cds.close();

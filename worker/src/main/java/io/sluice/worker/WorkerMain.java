@@ -106,6 +106,7 @@ public final class WorkerMain {
         RelayManager relays = new RelayManager(runtime.registry(), runtime.group(), cluster,
                 config.players().idleRelayLinger());
         cluster.relays(relays);
+        relays.clusterSecret(() -> runtime.access().clusterSecret());
         Path relayEndpoint = Path.of(connected.reply().relayEndpoint());
         try {
             started.rtmp.bindRelayEndpoint(relayEndpoint);

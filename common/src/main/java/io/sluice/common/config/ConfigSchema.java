@@ -345,6 +345,30 @@ final class ConfigSchema {
                             : "a token is required when listen (" + v.get(API_LISTEN)
                             + ") is not a loopback address")));
 
+    // ---- cluster
+    // The master connects to Redis and registers under its node name once, at start.
+    static final Key<ClusterSettings, String> CLUSTER_REDIS =
+            Key.of("redis", RESTART, ScalarTypes.redisUrl(), ClusterSettings::redis);
+    static final Key<ClusterSettings, String> CLUSTER_NODE =
+            Key.of("node", RESTART, ScalarTypes.nodeName(), ClusterSettings::node);
+    static final Key<ClusterSettings, String> CLUSTER_ADVERTISE =
+            Key.of("advertise", RESTART, ScalarTypes.advertise(), ClusterSettings::advertise);
+    // Workers sign and check relay tokens with it: a rotation must reach every host at once.
+    static final Key<ClusterSettings, String> CLUSTER_SECRET =
+            Key.of("secret", RESTART, ScalarTypes.clusterSecret(), ClusterSettings::secret);
+    // Renewed every third of it: two renewals may fail before a live host loses a name.
+    static final Key<ClusterSettings, Duration> CLUSTER_LEASE_TTL =
+            Key.of("lease_ttl", RESTART, duration(s(2), min(5)), ClusterSettings::leaseTtl);
+
+    static final SectionType<ClusterSettings> CLUSTER = new SectionType<>(ClusterSettings.defaults(),
+            List.of(CLUSTER_REDIS, CLUSTER_NODE, CLUSTER_ADVERTISE, CLUSTER_SECRET, CLUSTER_LEASE_TTL),
+            v -> new ClusterSettings(v.get(CLUSTER_REDIS), v.get(CLUSTER_NODE), v.get(CLUSTER_ADVERTISE),
+                    v.get(CLUSTER_SECRET), v.get(CLUSTER_LEASE_TTL)),
+            // Without it any host that reaches the RTMP port could pass for a relay.
+            List.of(new CrossCheck<>(List.of(CLUSTER_SECRET, CLUSTER_REDIS),
+                    v -> v.get(CLUSTER_REDIS).isEmpty() || !v.get(CLUSTER_SECRET).isEmpty() ? null
+                            : "a secret is required when redis is set: relays between hosts are signed with it")));
+
     // ---- the document
     static final Key<SluiceConfig, WorkerCount> WORKERS = Key.of("workers", NEW_GENERATION,
             ScalarTypes.autoOrCount(WorkerCount.MAX, WorkerCount.AUTO, WorkerCount::of), SluiceConfig::workers);
@@ -370,12 +394,14 @@ final class ConfigSchema {
             Key.section("paths", PATHS, SluiceConfig::paths);
     private static final Key<SluiceConfig, ApiSettings> IN_API =
             Key.section("api", API, SluiceConfig::api);
+    private static final Key<SluiceConfig, ClusterSettings> IN_CLUSTER =
+            Key.section("cluster", CLUSTER, SluiceConfig::cluster);
 
     static final SectionType<SluiceConfig> ROOT = new SectionType<>(SluiceConfig.defaults(),
             List.of(WORKERS, IN_RTMP, IN_HTTP, IN_HLS, IN_GOP_CACHE, IN_PLAYERS, APPS, IN_HOOKS, IN_WORKER, IN_LOG,
-                    IN_PATHS, IN_API),
+                    IN_PATHS, IN_API, IN_CLUSTER),
             v -> new SluiceConfig(v.get(WORKERS), v.get(IN_RTMP), v.get(IN_HTTP), v.get(IN_HLS), v.get(IN_GOP_CACHE),
                     v.get(IN_PLAYERS), v.get(APPS), v.get(IN_HOOKS), v.get(IN_WORKER), v.get(IN_LOG), v.get(IN_PATHS),
-                    v.get(IN_API)),
+                    v.get(IN_API), v.get(IN_CLUSTER)),
             List.of());
 }

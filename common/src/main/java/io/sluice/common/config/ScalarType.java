@@ -52,6 +52,11 @@ final class ScalarType<V> implements ValueType<V> {
         return secret;
     }
 
+    /** The value of {@code text}, as {@link #read} would give it. */
+    V parse(String text) throws BadValue {
+        return parser.parse(text);
+    }
+
     @Override
     public String expected() {
         return expected;

@@ -139,6 +139,76 @@ final class ScalarTypes {
         }, text -> text, true);
     }
 
+    /**
+     * A Redis URL as Lettuce reads it, {@code redis://[user:password@]host[:port][/db]} or
+     * {@code rediss://} (TLS), or empty for none. Only the form is checked here: whether Redis
+     * answers is the master's business at start.
+     */
+    static ScalarType<String> redisUrl() {
+        String expected = "\"\" or redis://[user:password@]host[:port][/db] (rediss:// for TLS)";
+        return new ScalarType<>(expected, text -> {
+            if (text.isEmpty()) {
+                return text;
+            }
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(text);
+            } catch (java.net.URISyntaxException e) {
+                throw malformed(expected, redactedUrl(text));
+            }
+            String scheme = uri.getScheme();
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            if (!("redis".equals(scheme) || "rediss".equals(scheme)) || uri.getHost() == null
+                    || !(path.isEmpty() || path.matches("/\\d{1,2}")) || uri.getQuery() != null
+                    || uri.getFragment() != null) {
+                throw malformed(expected, redactedUrl(text));
+            }
+            if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+                throw outOfRange("a port 1..65535", redactedUrl(text));
+            }
+            return text;
+        }, text -> text, true);
+    }
+
+    /** The URL without what could be a password, for an error message. */
+    private static String redactedUrl(String text) {
+        int at = text.lastIndexOf('@');
+        int scheme = text.indexOf("://");
+        return at > 0 && scheme >= 0 && at > scheme ? text.substring(0, scheme + 3) + "(credentials)" + text.substring(at)
+                : text;
+    }
+
+    /** A cluster node id: 1..64 characters of A-Z a-z 0-9 . _ -, or empty for the host name. */
+    static ScalarType<String> nodeName() {
+        String expected = "\"\" or 1..64 characters of A-Z a-z 0-9 . _ -";
+        return new ScalarType<>(expected, text -> {
+            if (!text.isEmpty() && !text.matches("[A-Za-z0-9._\\-]{1,64}")) {
+                throw malformed(expected, text);
+            }
+            return text;
+        }, text -> text);
+    }
+
+    /** Where other hosts reach this one, {@code host:port}, or empty for the default. */
+    static ScalarType<String> advertise() {
+        ScalarType<String> listen = listen();
+        String expected = "host:port such as 10.0.0.5:1935, or \"\" for the node name and rtmp.port";
+        return new ScalarType<>(expected, text -> {
+            try {
+                return listen.parse(text);
+            } catch (ScalarType.BadValue e) {
+                throw malformed(expected, text);
+            }
+        }, text -> text);
+    }
+
+    /** The secret shared by a cluster's hosts: as {@link #secret()}, or empty; never shown in diffs. */
+    static ScalarType<String> clusterSecret() {
+        ScalarType<String> secret = secret();
+        return new ScalarType<>(secret.expected(), text -> text.isEmpty() ? text : secret.parse(text), text -> text,
+                true);
+    }
+
     /** A file system path, kept as written (relative paths are resolved later, against SLUICE_HOME). */
     static ScalarType<Path> path() {
         String expected = "a directory path";

@@ -21,7 +21,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
                            GopCacheSettings gopCache, PlayerSettings players,
                            Map<String, AppSettings> apps, HookSettings hooks,
                            WorkerSettings worker, LogSettings log, PathSettings paths,
-                           ApiSettings api) {
+                           ApiSettings api, ClusterSettings cluster) {
 
     public SluiceConfig {
         Objects.requireNonNull(workers, "workers");
@@ -39,6 +39,7 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The one application served when the configuration names none: {@code rtmp://host/live/NAME}. */
@@ -50,6 +51,6 @@ public record SluiceConfig(WorkerCount workers, RtmpSettings rtmp, HttpSettings 
                 HlsSettings.defaults(), GopCacheSettings.defaults(),
                 PlayerSettings.defaults(), Map.of(DEFAULT_APP, AppSettings.defaults()), HookSettings.defaults(),
                 WorkerSettings.defaults(), LogSettings.defaults(), PathSettings.defaults(),
-                ApiSettings.defaults());
+                ApiSettings.defaults(), ClusterSettings.defaults());
     }
 }

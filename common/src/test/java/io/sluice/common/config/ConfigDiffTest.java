@@ -68,11 +68,12 @@ class ConfigDiffTest {
                 .collect(Collectors.toMap(Change::key, Change::apply));
         Set<String> newGeneration = Set.of("workers", "rtmp.bind", "rtmp.port", "http.enabled", "http.bind", "http.port",
                 "worker.threads", "worker.jvm_options", "worker.transport", "hls.path");
-        Set<String> restart = Set.of("paths.run_dir", "paths.log_dir", "api.listen");
+        Set<String> restart = Set.of("paths.run_dir", "paths.log_dir", "api.listen", "cluster.redis", "cluster.node",
+                "cluster.advertise", "cluster.secret", "cluster.lease_ttl");
 
         List<String> leaves = new ArrayList<>();
         leafKeys(SluiceConfig.class, "", leaves);
-        assertEquals(70, leaves.size());
+        assertEquals(75, leaves.size());
         assertEquals(Set.copyOf(leaves), applies.keySet(), "the fixture changes every key, so every key shows up");
         for (String key : leaves) {
             Apply expected = newGeneration.contains(key) ? Apply.NEW_GENERATION

@@ -52,7 +52,7 @@ class ConfigErrorsTest {
     @Test
     void unknownTopLevelKey() {
         assertError(rejected("workers: 2\nrtmpp:\n  port: 1\n"), 2, 1, "rtmpp",
-                "unknown key (known top-level keys: workers, rtmp, http, hls, gop_cache, players, apps, hooks, worker, log, paths, api)");
+                "unknown key (known top-level keys: workers, rtmp, http, hls, gop_cache, players, apps, hooks, worker, log, paths, api, cluster)");
     }
 
     @Test

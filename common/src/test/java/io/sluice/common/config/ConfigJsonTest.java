@@ -45,7 +45,8 @@ class ConfigJsonTest {
             + "\"log\":{\"level\":\"info\"},"
             + "\"paths\":{\"run_dir\":\"run\",\"log_dir\":\"logs\"},"
             + "\"api\":{\"listen\":\"127.0.0.1:1985\",\"token\":\"\",\"worker_timeout\":\"1s\","
-            + "\"stream_metrics\":false,\"stream_metrics_max\":100}}";
+            + "\"stream_metrics\":false,\"stream_metrics_max\":100},"
+                + "\"cluster\":{\"redis\":\"\",\"node\":\"\",\"advertise\":\"\",\"secret\":\"\",\"lease_ttl\":\"10s\"}}";
 
     private static SluiceConfig allChanged() throws ConfigException {
         return ConfigLoader.load(ConfigLoaderTest.FIXTURES.resolve("all-changed.yaml"));

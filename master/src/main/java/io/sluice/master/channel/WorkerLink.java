@@ -5,6 +5,7 @@ import io.sluice.common.channel.ChannelRequestException;
 import io.sluice.common.channel.ErrorCode;
 import io.sluice.common.protocol.WorkerProtocol;
 import io.sluice.master.directory.Admissions;
+import io.sluice.master.directory.ClusterDirectory;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerHandle;
@@ -32,14 +33,17 @@ public final class WorkerLink {
     private final Executor loop;
     private final Supervisor supervisor;
 
-    private WorkerLink(Executor loop, Supervisor supervisor, StreamDirectory directory, Admissions admissions) {
+    private WorkerLink(Executor loop, Supervisor supervisor, ClusterDirectory cluster, Admissions admissions) {
         this.loop = loop;
         this.supervisor = supervisor;
+        StreamDirectory directory = cluster.local();
         peer.onRequestAsync(WorkerProtocol.IDENTIFY, (who, context) -> onLoop(() -> supervisor.identify(peer, who)));
         peer.onNotification(WorkerProtocol.RUNNING, (who, target) -> loop.execute(() -> supervisor.running(who)));
-        peer.onRequestAsync(WorkerProtocol.CLAIM, (ref, context) -> onLoop(() -> directory.claim(worker(), ref)));
+        // Claims and locates may wait for another host's answer (Redis): the stage completes later.
+        peer.onRequestAsync(WorkerProtocol.CLAIM, (ref, context) ->
+                onLoop(() -> cluster.claim(worker(), ref)).thenCompose(reply -> reply));
         peer.onRequestAsync(WorkerProtocol.RELEASE, (ref, context) -> onLoop(() -> {
-            directory.release(worker(), ref);
+            cluster.release(worker(), ref);
             return null;
         }));
         peer.onRequestAsync(WorkerProtocol.ADMIT, (order, context) -> onLoop(() -> admissions.admit(worker(), order)));
@@ -47,7 +51,8 @@ public final class WorkerLink {
             admissions.leave(worker(), order);
             return null;
         }));
-        peer.onRequestAsync(WorkerProtocol.LOCATE, (ref, context) -> onLoop(() -> directory.locate(worker(), ref)));
+        peer.onRequestAsync(WorkerProtocol.LOCATE, (ref, context) ->
+                onLoop(() -> cluster.locate(worker(), ref)).thenCompose(location -> location));
         peer.onNotification(WorkerProtocol.RELAY_OPENED, (ref, target) ->
                 onEvent(worker -> directory.relayOpened(worker, ref)));
         peer.onNotification(WorkerProtocol.RELAY_CLOSED, (ref, target) ->
@@ -58,9 +63,9 @@ public final class WorkerLink {
     }
 
     /** A new peer for each worker connection to the channel socket. */
-    public static Supplier<ChannelPeer> factory(Executor loop, Supervisor supervisor, StreamDirectory directory,
+    public static Supplier<ChannelPeer> factory(Executor loop, Supervisor supervisor, ClusterDirectory cluster,
                                                 Admissions admissions) {
-        return () -> new WorkerLink(loop, supervisor, directory, admissions).peer;
+        return () -> new WorkerLink(loop, supervisor, cluster, admissions).peer;
     }
 
     /** The identified worker on this connection; refuses requests from a connection that did not identify. */

@@ -94,13 +94,15 @@ public final class StreamDirectory {
         return new ClaimReply(true, 0);
     }
 
-    /** {@code stream.release}: the publisher on {@code worker} left. */
-    public void release(WorkerHandle worker, StreamRef ref) {
+    /** {@code stream.release}: the publisher on {@code worker} left; true when it held the claim. */
+    public boolean release(WorkerHandle worker, StreamRef ref) {
         Claim existing = claims.get(ref);
         if (existing != null && existing.owner == worker) {
             claims.remove(ref);
             log.debug("{} released by worker {}", ref, worker.id());
+            return true;
         }
+        return false;
     }
 
     /**
@@ -141,7 +143,47 @@ public final class StreamDirectory {
         return n;
     }
 
-    private static StreamLocation location(StreamRef ref, WorkerHandle owner) {
+    /** The worker of this host that publishes {@code ref}; null when none does. */
+    public WorkerHandle owner(StreamRef ref) {
+        Claim claim = claims.get(ref);
+        return claim == null ? null : claim.owner;
+    }
+
+    /** The names this host's workers publish. */
+    public Set<StreamRef> claimed() {
+        return Set.copyOf(claims.keySet());
+    }
+
+    /** The names some worker of this host waits for. */
+    public Set<StreamRef> waited() {
+        return Set.copyOf(waiting.keySet());
+    }
+
+    /**
+     * Another host published {@code ref}: the workers here that waited for it stop waiting and
+     * are returned (the caller tells them where it is).
+     */
+    public List<WorkerHandle> takeWaiters(StreamRef ref) {
+        Set<WorkerHandle> waiters = waiting.remove(ref);
+        if (waiters == null) {
+            return List.of();
+        }
+        waiters.forEach(w -> forgetWait(w, ref));
+        return new ArrayList<>(waiters);
+    }
+
+    /** Whether {@code worker} told that a relay of {@code ref} into it runs. */
+    public boolean relays(WorkerHandle worker, StreamRef ref) {
+        return relaying.getOrDefault(ref, Set.of()).contains(worker);
+    }
+
+    /** The workers of this host that relay {@code ref}. */
+    public Set<WorkerHandle> relaysOf(StreamRef ref) {
+        return Set.copyOf(relaying.getOrDefault(ref, Set.of()));
+    }
+
+    /** Where {@code owner}, a worker of this host, serves relays of {@code ref}. */
+    public static StreamLocation location(StreamRef ref, WorkerHandle owner) {
         return new StreamLocation(ref.app(), ref.name(), true, owner.id(), owner.relayEndpoint());
     }
 
@@ -165,8 +207,8 @@ public final class StreamDirectory {
         }
     }
 
-    /** A worker exited: its claims go, and the workers that relayed them are told. */
-    public void workerGone(WorkerHandle worker) {
+    /** A worker exited: its claims go (returned), and the workers that relayed them are told. */
+    public List<StreamRef> workerGone(WorkerHandle worker) {
         List<StreamRef> dropped = new ArrayList<>();
         claims.entrySet().removeIf(e -> {
             if (e.getValue().owner == worker) {
@@ -194,6 +236,7 @@ public final class StreamDirectory {
         waitsOf.remove(worker);
         relaying.values().forEach(set -> set.remove(worker));
         relaying.values().removeIf(Set::isEmpty);
+        return dropped;
     }
 
     /** Where a stream is: its owner and relaying workers; null when it is not published. */

@@ -26,4 +26,9 @@ public final class TestWorkers {
                 null);
         return h;
     }
+
+    /** Gives {@code h} a channel peer, as identify does, so the master's notifications reach it. */
+    public static void attach(WorkerHandle h, io.sluice.common.channel.ChannelPeer peer) {
+        h.peer = peer;
+    }
 }

@@ -37,6 +37,7 @@ public final class AccessControl {
     }
 
     private volatile Policy policy;
+    private volatile String clusterSecret;
     private final HookCaller hooks;
     private volatile Limits limits = new LocalLimits(() -> {
         Policy p = policy;
@@ -53,6 +54,7 @@ public final class AccessControl {
      */
     public AccessControl(SluiceConfig config, Supplier<Hooks> hooks, LongSupplier nanoClock, LongSupplier unixSeconds) {
         this.policy = config == null ? null : new Policy(config.apps(), config.hooks());
+        this.clusterSecret = config == null ? "" : config.cluster().secret();
         this.hooks = new HookCaller(hooks, nanoClock, this::refuse);
         this.unixSeconds = unixSeconds;
         for (Refusal r : Refusal.values()) {
@@ -88,7 +90,24 @@ public final class AccessControl {
     /** A reload: questions asked from now on get the new apps, rules and hooks; the cache is dropped. */
     public void update(SluiceConfig config) {
         policy = new Policy(config.apps(), config.hooks());
+        clusterSecret = config.cluster().secret();
         hooks.clearCache();
+    }
+
+    /**
+     * Whether {@code args} carry a valid relay token of another host of the cluster for
+     * {@code app} (see {@link io.sluice.common.access.RelayToken}): such a connection is not a
+     * client, and passes the rules and hooks meant for clients.
+     */
+    public boolean clusterRelay(String app, Map<String, String> args) {
+        String token = args == null ? null : args.get(io.sluice.common.access.RelayToken.ARG);
+        return token != null && io.sluice.common.access.RelayToken.verify(app, token, clusterSecret,
+                unixSeconds.getAsLong());
+    }
+
+    /** The secret relays to other hosts sign their tokens with; empty on a single host. */
+    public String clusterSecret() {
+        return clusterSecret;
     }
 
     /** Whether {@code app} is served at all (HEAD requests ask only this). */

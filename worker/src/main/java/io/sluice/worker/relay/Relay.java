@@ -2,6 +2,7 @@ package io.sluice.worker.relay;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.sluice.common.access.RelayToken;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.worker.rtmp.client.ClientListener;
 import io.sluice.worker.rtmp.client.RtmpClient;
@@ -14,6 +15,8 @@ import io.sluice.worker.stream.StreamKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,8 @@ final class Relay implements Publisher {
     private State state = State.LOCATING;
     private Upstream upstream;
     private int owner;
+    /** The node name of the owning host when it is another host; null on this host. */
+    private String ownerHost;
     /** The relay endpoint of the owner followed now (or last tried): unique per worker process. */
     private String ownerEndpoint;
     private long idleSinceNanos;
@@ -133,16 +138,35 @@ final class Relay implements Publisher {
     private void connect(StreamLocation location) {
         state = State.CONNECTING;
         owner = location.worker();
+        ownerHost = location.host();
         ownerEndpoint = location.endpoint();
         Upstream up = new Upstream();
         upstream = up;
-        RtmpClient.connect(loop, new DomainSocketAddress(location.endpoint()), key.app(), "rtmp://relay/" + key.app(),
-                        up, CONNECT_TIMEOUT)
+        SocketAddress address;
+        String tcUrl;
+        String play;
+        if (location.remote()) {
+            // Another host: its RTMP port, with a token signed with the cluster secret in the
+            // connect URL and the play name, which lets this relay past the public play rules.
+            int colon = location.endpoint().lastIndexOf(':');
+            String host = location.endpoint().substring(0, colon);
+            address = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+                    Integer.parseInt(location.endpoint().substring(colon + 1)));
+            String query = "?" + RelayToken.ARG + "=" + RelayToken.sign(key.app(),
+                    System.currentTimeMillis() / 1000 + RelayToken.LIFETIME_SECONDS, manager.clusterSecret());
+            tcUrl = "rtmp://" + location.endpoint() + "/" + key.app() + query;
+            play = key.name() + query;
+        } else {
+            address = new DomainSocketAddress(location.endpoint());
+            tcUrl = "rtmp://relay/" + key.app();
+            play = key.name();
+        }
+        RtmpClient.connect(loop, address, key.app(), tcUrl, up, CONNECT_TIMEOUT)
                 .thenCompose(client -> {
                     up.client = client;
                     return client.createStream();
                 })
-                .thenCompose(id -> up.client.play(id, key.name()))
+                .thenCompose(id -> up.client.play(id, play))
                 .whenComplete((info, error) -> loop.execute(() -> playing(up, error)));
     }
 
@@ -173,7 +197,7 @@ final class Relay implements Publisher {
         }
         state = State.LIVE;
         manager.directory().relayOpened(key);
-        log.info("relaying {} from worker {} (set up in {} ms)", key, owner,
+        log.info("relaying {} from {} (set up in {} ms)", key, ownerHost != null ? "host " + ownerHost : "worker " + owner,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - up.startedNanos));
     }
 
@@ -240,7 +264,7 @@ final class Relay implements Publisher {
 
     @Override
     public String origin() {
-        return "relay from worker " + owner;
+        return ownerHost != null ? "relay from host " + ownerHost : "relay from worker " + owner;
     }
 
     @Override

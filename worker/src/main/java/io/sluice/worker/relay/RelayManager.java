@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The relays of one worker: at most one per stream, created when a stream has local players
@@ -25,6 +26,7 @@ public final class RelayManager implements AutoCloseable {
     private final ScheduledFuture<?> idleCheck;
     private volatile long lingerNanos;
     private volatile boolean closing;
+    private volatile Supplier<String> clusterSecret = () -> "";
 
     public RelayManager(StreamRegistry registry, EventLoopGroup group, RelayDirectory directory, Duration linger) {
         this.registry = registry;
@@ -36,6 +38,15 @@ public final class RelayManager implements AutoCloseable {
 
     RelayDirectory directory() {
         return directory;
+    }
+
+    /** Where relays from other hosts get the secret their tokens are signed with (cluster.secret). */
+    public void clusterSecret(Supplier<String> secret) {
+        this.clusterSecret = secret;
+    }
+
+    String clusterSecret() {
+        return clusterSecret.get();
     }
 
     /** {@code stream} has players here and no publisher: relay it from wherever it is published. */

@@ -93,6 +93,17 @@ final class ConnectionCommands {
             accept(command, app); // another worker of this server, relaying: not a client
             return;
         }
+        if (session.connectArgs.containsKey(io.sluice.common.access.RelayToken.ARG)) {
+            if (session.access.clusterRelay(app, session.connectArgs)) {
+                accept(command, app); // another host of the cluster, relaying: not a client
+            } else {
+                session.refuseAndClose(CommandMessage.of(0, "_error", command.transactionId(), null,
+                        Amf.object("level", "error", "code", "NetConnection.Connect.Rejected",
+                                "description", "Invalid relay token.")), "connect to " + app
+                        + " refused: invalid or expired relay token (cluster.secret differs between hosts?)");
+            }
+            return;
+        }
         session.decide(session.access.check(Call.CONNECT, session.client, app, null, session.connectArgs), v -> {
             if (v instanceof Verdict.Refused r) {
                 session.refuseAndClose(CommandMessage.of(0, "_error", command.transactionId(), null,

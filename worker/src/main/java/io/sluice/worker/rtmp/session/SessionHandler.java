@@ -61,6 +61,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     Client client;
     /** The connect's query arguments (from its app or tcUrl), under each publish's and play's own. */
     Map<String, String> connectArgs = Map.of();
+    /** Another host of the cluster relaying (a valid relay token): served only what is published here. */
+    boolean clusterRelay;
     private final AccessWait accessWait = new AccessWait(this);
     private final ConnectionCommands connectionCommands = new ConnectionCommands(this);
     private final StreamCommands streamCommands = new StreamCommands(this);

@@ -241,6 +241,14 @@ final class StreamCommands {
             return;
         }
         Map<String, String> args = QueryArgs.merge(session.connectArgs, QueryArgs.parse(QueryArgs.queryOf(raw)));
+        if (session.access.clusterRelay(session.app, args)) {
+            // Another host relaying (its connect showed the token too). Served only once a
+            // publisher is here (see startPlay): played before, it would start without the
+            // sequence headers this worker's own relay gets later.
+            session.clusterRelay = true;
+            startPlay(ns, name, start);
+            return;
+        }
         session.decide(session.access.check(Call.PLAY, session.client, session.app, name, args), v -> {
             if (v instanceof Verdict.Refused r) {
                 session.refuseAndClose(Status.error(ns.id, Status.PLAY_FAILED, r.description()),
@@ -263,9 +271,14 @@ final class StreamCommands {
                 session.settings.slowTimeout().toNanos(), stream);
         ns.playing = player;
         session.role(session.internal ? Connection.Role.RELAY : Connection.Role.PLAYER, key.toString());
-        if (session.internal && !stream.hasPublisher()) {
+        if ((session.internal || session.clusterRelay) && !stream.hasPublisher()) {
             // A relay asks for a stream this worker no longer has (its publisher just left):
-            // say so at once, and the relaying worker looks again.
+            // say so at once, and the relaying worker looks again. Another host's relay landed
+            // (SO_REUSEPORT) on a worker that does not have it: this worker starts relaying it
+            // from its owner here, so the other host's next attempt finds it.
+            if (session.clusterRelay) {
+                session.cluster.needPublisher(stream);
+            }
             ns.playing = null;
             session.registry.release(stream);
             session.refuseAndClose(Status.error(ns.id, Status.PLAY_STREAM_NOT_FOUND, key + " is not published here."),
