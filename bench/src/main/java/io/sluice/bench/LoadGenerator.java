@@ -85,7 +85,9 @@ public final class LoadGenerator {
                 EpollIoHandler.newFactory());
         Publisher publisher = new Publisher(options.flv(), clock, 0);
         try {
-            publisher.start(publisherGroup, options.address(), options.app(), options.stream());
+            if (options.publish()) {
+                publisher.start(publisherGroup, options.address(), options.app(), options.stream());
+            }
             warmUp(options.warmPlayers());
             // The server with its publisher and no players: its CPU here is the fixed cost the
             // players' share is measured above (idleCpuPercent).
@@ -115,7 +117,7 @@ public final class LoadGenerator {
                     Files.writeString(options.jsonOut(), line + "\n", StandardOpenOption.CREATE,
                             StandardOpenOption.APPEND);
                 }
-                if (publisher.isClosed()) {
+                if (options.publish() && publisher.isClosed()) {
                     System.err.println("LoadGenerator: the publisher's connection closed; stopping");
                     return 2;
                 }
@@ -325,7 +327,7 @@ public final class LoadGenerator {
                 ttff.isEmpty() ? 0 : 100.0 * keyStarts / ttff.size(),
                 Result.Percentiles.of(latency, 1e-3), options.audioLatency() ? "audio+video" : "video",
                 latency.count(), misses,
-                publisher.lateness().percentile(0.99) / 1000.0,
+                options.publish() ? publisher.lateness().percentile(0.99) / 1000.0 : 0,
                 stalls + stalledNow, stalledPlayers,
                 rssBaseline, rssPeak, hwm, connected == 0 ? 0 : (double) rssPerPlayerBase / connected,
                 heapBase, heapEnd, heapPer, failures);

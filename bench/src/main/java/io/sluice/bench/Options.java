@@ -8,7 +8,8 @@ import java.util.List;
 /** Command line of {@link LoadGenerator}. */
 record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warmupSeconds, double windowSeconds,
                double settleSeconds, List<Long> pids, int threads, String label, String workload, Path jsonOut,
-               boolean heap, int recvBufferMax, int warmPlayers, URI playUrl, boolean audioLatency) {
+               boolean heap, int recvBufferMax, int warmPlayers, URI playUrl, boolean audioLatency,
+               boolean publish) {
 
     static final String USAGE = """
             usage: LoadGenerator --url rtmp://127.0.0.1:1935/live/bench --flv FILE [options]
@@ -29,6 +30,8 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
               --heap                measure live heap of the server's JVMs (jcmd GC.run + GC.heap_info)
               --recv-max BYTES      largest read a player does at once                              [262144]
               --warm N              players connected and closed before measuring (JIT warm-up)          [50]
+              --no-publish          no publisher of its own: players play a stream someone else publishes
+                                    (--play-url; latency is then not measured)
             """;
 
     static Options parse(String[] args) {
@@ -49,10 +52,15 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
         int recvMax = 262144;
         URI playUrl = null;
         boolean audioLatency = false;
+        boolean publish = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--heap")) {
                 heap = true;
+                continue;
+            }
+            if (a.equals("--no-publish")) {
+                publish = false;
                 continue;
             }
             if (a.equals("-h") || a.equals("--help")) {
@@ -104,7 +112,7 @@ record Options(URI url, Path flv, int[] steps, double rampPerSecond, double warm
             throw new IllegalArgumentException("--play-url must be rtmp:// or http://, not " + playUrl);
         }
         return new Options(url, flv, steps, ramp, warmup, window, settle, pids, threads, label, workload, jsonOut,
-                heap, recvMax, warm, playUrl, audioLatency);
+                heap, recvMax, warm, playUrl, audioLatency, publish);
     }
 
     /** Whether players play HTTP-FLV (an http:// play URL) rather than RTMP. */
