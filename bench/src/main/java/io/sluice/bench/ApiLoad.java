@@ -95,7 +95,7 @@ public final class ApiLoad {
             long[] m = micros[p].clone();
             Arrays.sort(m);
             System.out.printf("| `GET %s` | %d | %.2f ms | %.2f ms | %.2f ms |%n", PATHS.get(p), size[p],
-                    pct(m, 0.5) / 1000.0, pct(m, 0.99) / 1000.0, m[m.length - 1] / 1000.0);
+                    Percentiles.of(m, 0.5) / 1000.0, Percentiles.of(m, 0.99) / 1000.0, m[m.length - 1] / 1000.0);
         }
 
         System.out.println();
@@ -147,10 +147,6 @@ public final class ApiLoad {
             }
         }
         return sum;
-    }
-
-    private static long pct(long[] sorted, double fraction) {
-        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(fraction * sorted.length) - 1))];
     }
 
     private static double median(List<Double> values) {

@@ -200,9 +200,9 @@ public final class HlsBench {
                 return;
             }
             System.out.printf("| %s | %d segments, %d parts | %d frames | %.0f ms | %.0f ms | %.0f ms | %s: %.0f / %.0f ms |%n",
-                    label, segments.size(), parts.size(), l.length, pct(l, 0.5) / 1000.0, pct(l, 0.99) / 1000.0,
-                    l[l.length - 1] / 1000.0, parts.isEmpty() ? "segments" : "parts", pct(g, 0.5) / 1000.0,
-                    pct(g, 0.99) / 1000.0);
+                    label, segments.size(), parts.size(), l.length, Percentiles.of(l, 0.5) / 1000.0, Percentiles.of(l, 0.99) / 1000.0,
+                    l[l.length - 1] / 1000.0, parts.isEmpty() ? "segments" : "parts", Percentiles.of(g, 0.5) / 1000.0,
+                    Percentiles.of(g, 0.99) / 1000.0);
         } finally {
             publisher.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
@@ -315,9 +315,5 @@ public final class HlsBench {
                         return r;
                     });
         }
-    }
-
-    private static long pct(long[] sorted, double fraction) {
-        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(fraction * sorted.length) - 1))];
     }
 }

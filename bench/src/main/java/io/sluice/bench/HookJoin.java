@@ -142,7 +142,7 @@ public final class HookJoin {
                             + " (median of players %.1f) | joining: largest gap %.1f ms (median %.1f) | joiners playing %d/%d,"
                             + " first media p50 %.1f / p99 %.1f ms | live players dropped %d | back-end calls %s |%n",
                     label, live, n, perSecond, window, quiet.maxMs(), quiet.medianMs(), crowd.maxMs(), crowd.medianMs(),
-                    playing, n, pct(ttff, 0.5) / 1000.0, pct(ttff, 0.99) / 1000.0, dropped,
+                    playing, n, Percentiles.of(ttff, 0.5) / 1000.0, Percentiles.of(ttff, 0.99) / 1000.0, dropped,
                     external ? "-" : String.valueOf(calls.get() - callsBefore - callsQuiet));
             if (dropped > 0 || playing < n) {
                 code = 1;
@@ -224,12 +224,5 @@ public final class HookJoin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static long pct(long[] sorted, double fraction) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(fraction * sorted.length) - 1))];
     }
 }

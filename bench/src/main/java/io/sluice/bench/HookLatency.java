@@ -10,9 +10,7 @@ import io.sluice.worker.rtmp.client.RtmpClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -66,12 +64,14 @@ public final class HookLatency {
                 plainMicros[i] = publishOnce(group, server, plain, "b" + i);
                 hookedMicros[i] = publishOnce(group, server, hooked, "b" + i);
             }
+            Arrays.sort(plainMicros); // only order statistics are printed from here on
+            Arrays.sort(hookedMicros);
             System.out.println("| publish set-up (connect to Publish.Start), " + count + " each | p50 | p99 | max |");
             System.out.println("|---|---|---|---|");
             row("app " + plain + ", no hook", plainMicros);
             row("app " + hooked + ", on_publish on loopback", hookedMicros);
-            long[] p50 = {percentile(plainMicros, 0.5), percentile(hookedMicros, 0.5)};
-            long[] p99 = {percentile(plainMicros, 0.99), percentile(hookedMicros, 0.99)};
+            long[] p50 = {Percentiles.of(plainMicros, 0.5), Percentiles.of(hookedMicros, 0.5)};
+            long[] p99 = {Percentiles.of(plainMicros, 0.99), Percentiles.of(hookedMicros, 0.99)};
             System.out.printf("| added by the hook | %.2f ms | %.2f ms | |%n", (p50[1] - p50[0]) / 1000.0,
                     (p99[1] - p99[0]) / 1000.0);
         } finally {
@@ -111,16 +111,7 @@ public final class HookLatency {
     }
 
     private static void row(String what, long[] micros) {
-        System.out.printf("| %s | %.2f ms | %.2f ms | %.2f ms |%n", what, percentile(micros, 0.5) / 1000.0,
-                percentile(micros, 0.99) / 1000.0, Arrays.stream(micros).max().orElse(0) / 1000.0);
-    }
-
-    private static long percentile(long[] values, double fraction) {
-        List<Long> sorted = new ArrayList<>();
-        for (long v : values) {
-            sorted.add(v);
-        }
-        sorted.sort(null);
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(fraction * sorted.size()) - 1));
+        System.out.printf("| %s | %.2f ms | %.2f ms | %.2f ms |%n", what, Percentiles.of(micros, 0.5) / 1000.0,
+                Percentiles.of(micros, 0.99) / 1000.0, Arrays.stream(micros).max().orElse(0) / 1000.0);
     }
 }
