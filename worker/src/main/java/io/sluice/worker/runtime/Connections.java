@@ -1,9 +1,7 @@
 package io.sluice.worker.runtime;
 
 import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.channel.ChannelFuture;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.worker.net.Connection;
 import org.slf4j.Logger;
@@ -13,9 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Every open connection of a worker, whichever listener accepted it: for the heartbeat's load
@@ -28,19 +30,32 @@ public final class Connections {
 
     private static final Logger log = LoggerFactory.getLogger(Connections.class);
 
-    private final ChannelGroup channels = new DefaultChannelGroup("connections", ImmediateEventExecutor.INSTANCE);
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     /** Bytes of connections that closed, so the worker's totals never go down. */
     private final LongAdder closedBytesIn = new LongAdder();
     private final LongAdder closedBytesOut = new LongAdder();
+    /**
+     * A closing connection leaves {@link #channels} and moves its bytes to the closed totals as one
+     * step against {@link #totals()}: otherwise a connection that closes while the totals are added
+     * up is counted neither as open nor as closed, and the bytes counters (Prometheus counters)
+     * dip. Closers take the shared side, so they never wait for each other, only for a totals pass.
+     */
+    private final ReadWriteLock closing = new ReentrantReadWriteLock();
 
     /** Tracks {@code ch} until it closes; a listener calls it as it sets up an accepted channel. */
     public void track(Channel ch) {
         channels.add(ch);
         ch.closeFuture().addListener(f -> {
-            Connection c = ch.attr(Connection.KEY).get();
-            if (c != null) {
-                closedBytesIn.add(c.bytesIn());
-                closedBytesOut.add(c.bytesOut());
+            closing.readLock().lock();
+            try {
+                channels.remove(ch);
+                Connection c = ch.attr(Connection.KEY).get();
+                if (c != null) {
+                    closedBytesIn.add(c.bytesIn());
+                    closedBytesOut.add(c.bytesOut());
+                }
+            } finally {
+                closing.readLock().unlock();
             }
         });
     }
@@ -52,6 +67,15 @@ public final class Connections {
 
     /** Publishers, players and bytes of all connections, open and closed. */
     Totals totals() {
+        closing.writeLock().lock();
+        try {
+            return totalsWhileNoneCloses();
+        } finally {
+            closing.writeLock().unlock();
+        }
+    }
+
+    private Totals totalsWhileNoneCloses() {
         Totals t = new Totals();
         t.bytesIn = closedBytesIn.sum();
         t.bytesOut = closedBytesOut.sum();
@@ -145,6 +169,17 @@ public final class Connections {
 
     /** Closes every connection, waiting up to {@code timeoutMillis} for them to close. */
     void closeAll(long timeoutMillis) {
-        channels.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
+        List<ChannelFuture> closed = new ArrayList<>();
+        for (Channel ch : channels) {
+            closed.add(ch.close());
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (ChannelFuture f : closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                log.warn("{} connections still open after {} ms", channels.size(), timeoutMillis);
+                return;
+            }
+        }
     }
 }

@@ -5,10 +5,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.sluice.common.protocol.WorkerDump;
 import io.sluice.worker.net.Connection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,5 +53,47 @@ class ConnectionsTest {
             assertEquals(Map.of("ws-flv", 1), players.get("live/other").byProtocol);
             assertEquals(2, players.size());
         }
+    }
+
+    /**
+     * The byte totals feed Prometheus counters, which must never go down: a connection that
+     * closes while the heartbeat adds up must be counted as open or as closed, never as neither.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void byteTotalsNeverGoDownWhileConnectionsClose() throws Exception {
+        Connections all = new Connections();
+        int count = 20_000;
+        List<EmbeddedChannel> open = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            open.add(connection(all, Connection.Role.PLAYER, "live/cam", "rtmp", 1000));
+        }
+        AtomicBoolean closing = new AtomicBoolean(true);
+        AtomicReference<String> dip = new AtomicReference<>();
+        Thread sampler = new Thread(() -> {
+            long last = 0;
+            while (closing.get() && dip.get() == null) {
+                long now = all.totals().bytesOut;
+                if (now < last) {
+                    dip.set(last + " then " + now);
+                }
+                last = now;
+            }
+        }, "totals-sampler");
+        sampler.start();
+        try {
+            for (EmbeddedChannel ch : open) {
+                ch.close();
+                if (dip.get() != null) {
+                    break;
+                }
+            }
+        } finally {
+            closing.set(false);
+            sampler.join();
+        }
+        assertEquals(null, dip.get(), "bytesOut went down while connections closed");
+        assertEquals(count * 1000L, all.totals().bytesOut);
+        assertEquals(0, all.size());
     }
 }
