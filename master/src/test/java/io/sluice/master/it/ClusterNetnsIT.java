@@ -25,12 +25,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -101,9 +104,23 @@ class ClusterNetnsIT {
                     + net.ip(i) + ":" + s.port() + "\"\n  secret: \"" + SECRET + "\"\n  lease_ttl: 3s\n");
             hosts.put(i, s);
         }
+        // The three start together: most of a start is waiting for the workers' JVMs.
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (int i = 1; i <= HOSTS; i++) {
-            hosts.get(i).startMaster(net.exec(i));
+            SluiceServer s = hosts.get(i);
+            List<String> exec = net.exec(i);
+            starts.add(CompletableFuture.runAsync(() -> {
+                try {
+                    s.startMaster(exec);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }));
         }
+        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(100, TimeUnit.SECONDS);
     }
 
     @AfterAll
