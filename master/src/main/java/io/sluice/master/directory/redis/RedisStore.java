@@ -86,6 +86,11 @@ final class RedisStore implements AutoCloseable {
                 if (connection == commands) {
                     log.info("connected to Redis {} ({})", redacted, address);
                     connected.run();
+                } else if (connection == pubsub) {
+                    // Announcements made while the subscription was down are lost: a lease another
+                    // host wrote then is found by the resync this triggers (coalesced with the
+                    // commands connection's) and not left to a waiting player's timeout.
+                    connected.run();
                 }
             }
 
