@@ -2,6 +2,7 @@ package io.sluice.master.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -240,56 +242,53 @@ class ClusterIT {
         return out;
     }
 
-    /** {@code bin/ctl where live/cam --json} on {@code s}, asked until {@code wanted} (at most 15 s). */
-    private static JsonNode awaitWhere(SluiceServer s, Predicate<JsonNode> wanted) throws Exception {
+    /**
+     * Reads {@code read} every 200 ms until {@code wanted} holds, at most 15 s; fails with
+     * {@code what} and the last value read.
+     */
+    static <T> T awaitValue(String what, Callable<T> read, Predicate<T> wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        JsonNode answer = null;
-        String last = "";
+        T last = null;
         while (System.nanoTime() < deadline) {
-            SluiceServer.Result r = s.ctl("where", "live/cam", "--json");
-            last = r.out() + r.err();
-            if (r.exitCode() == 0) {
-                answer = new ObjectMapper().readTree(r.out());
-                if (wanted.test(answer)) {
-                    return answer;
-                }
+            last = read.call();
+            if (last != null && wanted.test(last)) {
+                return last;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("bin/ctl where on " + s.dir().getFileName() + " never answered as wanted: " + last);
+        throw new AssertionError(what + " never answered as wanted: " + last);
+    }
+
+    /** {@code bin/ctl where STREAM --json} on {@code s}, asked until {@code wanted} (an error answer is text). */
+    static JsonNode awaitWhere(SluiceServer s, String stream, Predicate<JsonNode> wanted) throws Exception {
+        return awaitValue("bin/ctl where " + stream + " on " + s.dir().getFileName(), () -> {
+            SluiceServer.Result r = s.ctl("where", stream, "--json");
+            return r.exitCode() == 0 ? new ObjectMapper().readTree(r.out()) : TextNode.valueOf(r.out() + r.err());
+        }, wanted);
+    }
+
+    private static JsonNode awaitWhere(SluiceServer s, Predicate<JsonNode> wanted) throws Exception {
+        return awaitWhere(s, "live/cam", wanted);
     }
 
     /** live/cam in {@code GET /api/v1/streams} (checked against docs/openapi.json), asked until {@code wanted}. */
     private JsonNode awaitStream(SluiceServer s, Predicate<JsonNode> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        String last = "";
-        while (System.nanoTime() < deadline) {
+        return awaitValue("GET /api/v1/streams on " + s.dir().getFileName(), () -> {
             HttpResponse<String> r = get(s, "/api/v1/streams");
-            last = r.body();
             JsonNode json = new ObjectMapper().readTree(r.body());
-            assertEquals(200, r.statusCode(), last);
-            assertEquals(List.of(), OPENAPI.problems("GET", "/api/v1/streams", 200, json), last);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(List.of(), OPENAPI.problems("GET", "/api/v1/streams", 200, json), r.body());
             for (JsonNode st : json.path("streams")) {
-                if (st.path("stream").asText().equals("live/cam") && wanted.test(st)) {
+                if (st.path("stream").asText().equals("live/cam")) {
                     return st;
                 }
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("GET /api/v1/streams on " + s.dir().getFileName() + " never showed as wanted: " + last);
+            return json;
+        }, wanted);
     }
 
     private String awaitMetrics(SluiceServer s, Predicate<String> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        String page = "";
-        while (System.nanoTime() < deadline) {
-            page = get(s, "/metrics").body();
-            if (wanted.test(page)) {
-                return page;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("/metrics on " + s.dir().getFileName() + " never showed as wanted: " + page);
+        return awaitValue("/metrics on " + s.dir().getFileName(), () -> get(s, "/metrics").body(), wanted);
     }
 
     private HttpResponse<String> get(SluiceServer s, String path) throws Exception {

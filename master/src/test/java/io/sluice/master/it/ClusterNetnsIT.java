@@ -315,20 +315,7 @@ class ClusterNetnsIT {
     }
 
     private JsonNode awaitWhere(int host, String name, Predicate<JsonNode> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            SluiceServer.Result r = host(host).ctl("where", "live/" + name, "--json");
-            last = r.out() + r.err();
-            if (r.exitCode() == 0) {
-                JsonNode answer = new ObjectMapper().readTree(r.out());
-                if (wanted.test(answer)) {
-                    return answer;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("bin/ctl where on host " + host + " never answered as wanted: " + last);
+        return ClusterIT.awaitWhere(host(host), "live/" + name, wanted);
     }
 
     private static void awaitVideo(List<TestPlayer> players, int seconds) throws InterruptedException {
