@@ -9,10 +9,14 @@
 #   netns.sh down PREFIX N         removes them (whatever is left; never fails)
 #   netns.sh delay PREFIX I MS     adds MS ms of delay to host I's eth0 (tc netem), both ways
 #                                  counted once: packets leaving host I wait MS ms
-#   netns.sh undelay PREFIX I      removes it
+#   netns.sh slow PREFIX I KBIT    limits what leaves host I's eth0 to KBIT kbit/s (tc tbf; a burst
+#                                  waits in the queue up to 400 ms): a slow link where the
+#                                  kernel has no netem (CONFIG_NET_SCH_NETEM off, as on this VM)
+#   netns.sh undelay PREFIX I      removes either
 #   netns.sh cut PREFIX I          takes host I's link down (its bridge side)
 #   netns.sh mend PREFIX I         and up again
 #   netns.sh netem                 exits 0 when the kernel has tc netem (sch_netem), else 1
+#   netns.sh tbf                   exits 0 when the kernel has tc tbf (sch_tbf), else 1
 #
 # PREFIX keeps interface names under 15 characters: at most 9 characters (e.g. "sl" + a pid).
 # Every name starts with PREFIX, so a run never touches another run's (or the machine's) links.
@@ -56,6 +60,10 @@ case "$cmd" in
     [ "$#" -eq 3 ] || die "usage: netns.sh delay PREFIX I MS"
     ip netns exec "${1}h${2}" tc qdisc replace dev eth0 root netem delay "${3}ms"
     ;;
+  slow)
+    [ "$#" -eq 3 ] || die "usage: netns.sh slow PREFIX I KBIT"
+    ip netns exec "${1}h${2}" tc qdisc replace dev eth0 root tbf rate "${3}kbit" burst 32kbit latency 400ms
+    ;;
   undelay)
     [ "$#" -eq 2 ] || die "usage: netns.sh undelay PREFIX I"
     ip netns exec "${1}h${2}" tc qdisc del dev eth0 root 2>/dev/null || true
@@ -68,12 +76,14 @@ case "$cmd" in
     [ "$#" -eq 2 ] || die "usage: netns.sh mend PREFIX I"
     ip link set "${1}v${2}" up
     ;;
-  netem)
+  netem|tbf)
     command -v tc >/dev/null 2>&1 || exit 1
-    probe="slnetem$$"
+    probe="slqdisc$$"
     ip netns add "$probe" || exit 1
     ok=1
-    ip netns exec "$probe" tc qdisc add dev lo root netem delay 1ms 2>/dev/null && ok=0
+    if [ "$cmd" = netem ]; then qdisc="netem delay 1ms"; else qdisc="tbf rate 1mbit burst 32kbit latency 400ms"; fi
+    # shellcheck disable=SC2086
+    ip netns exec "$probe" tc qdisc add dev lo root $qdisc 2>/dev/null && ok=0
     ip netns del "$probe"
     exit "$ok"
     ;;

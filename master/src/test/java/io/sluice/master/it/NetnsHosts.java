@@ -91,6 +91,17 @@ final class NetnsHosts implements AutoCloseable {
         check(run("delay", prefix, Integer.toString(i), Integer.toString(millis)));
     }
 
+    /** Whether the kernel has tc tbf (a token-bucket rate limit), the slow link where netem is missing. */
+    static boolean tbfAvailable() throws IOException, InterruptedException {
+        return run("tbf") == null;
+    }
+
+    /** What leaves host {@code i} goes at most {@code kbit} kbit/s; a burst queues (up to 400 ms). */
+    void slow(int i, int kbit) throws IOException, InterruptedException {
+        check(run("slow", prefix, Integer.toString(i), Integer.toString(kbit)));
+    }
+
+    /** Removes a {@link #delay} or {@link #slow}. */
     void undelay(int i) throws IOException, InterruptedException {
         check(run("undelay", prefix, Integer.toString(i)));
     }
