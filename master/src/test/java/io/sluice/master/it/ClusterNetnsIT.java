@@ -63,7 +63,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       4 Mbit/s): a new relay across it still serves. Skipped where the kernel has neither,
  *       except under CI=true.</li>
  *   <li>Host 3's link is cut: its lease runs out, host 2 publishes the name, and when the link
- *       comes back host 3 finds itself fenced (it does not take the name back).</li>
+ *       comes back host 3 finds itself fenced (it does not take the name back), closes its own
+ *       publisher of the name, and its player of it resumes from host 2.</li>
  * </ol>
  * Everything (processes, namespaces, veth pairs, the bridge) goes in {@link #tearDown()}, even
  * after a failure; a shutdown hook removes the network devices if the JVM dies first.
@@ -88,6 +89,8 @@ class ClusterNetnsIT {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final List<TestPlayer> onHost2 = new ArrayList<>();
     private final List<TestPlayer> onHost3 = new ArrayList<>();
+    /** "two", published on host 3 while Redis is down; its name moves to host 2 when host 3 is cut off. */
+    private TestPublisher twoOnHost3;
 
     @BeforeAll
     void setUp() throws Exception {
@@ -261,7 +264,7 @@ class ClusterNetnsIT {
         awaitVideoGrows(onHost2, 15);
         awaitVideoGrows(onHost3, 15);
         // A new name on host 3 is granted there alone; a player of it on host 2 waits.
-        publish(3, "two");
+        twoOnHost3 = publish(3, "two");
         host(3).awaitLog("on this host alone", 15);
         TestPlayer waiting = play(2, "two");
         JsonNode local = where(2, "cam");
@@ -303,6 +306,8 @@ class ClusterNetnsIT {
     @Test
     @Order(5)
     void aHostCutOffLosesItsNameAndIsFencedWhenItComesBack() throws Exception {
+        TestPlayer local = play(3, "two");
+        assertTrue(TestPlayer.await(() -> local.video() > 10, 20), "host 3 plays its own two: " + describe(List.of(local)));
         net.cut(3);
         try {
             // Host 3 cannot renew "two": its lease runs out and host 2 may take the name.
@@ -313,6 +318,14 @@ class ClusterNetnsIT {
         host(3).awaitLog("live/two is now held by host h2", 15);
         assertEquals("h2", where(2, "two").path("node").asText(), "host 3 did not take it back");
         assertEquals("h2", redis.cli("HGET", "sluice:stream:live/two", "node"));
+        // One publisher per name in the cluster: host 3 closes its own, and its player follows host 2.
+        assertTrue(TestPlayer.await(() -> !twoOnHost3.client().isActive(), 10), "host 3's publisher of two was closed");
+        assertTrue(TestPlayer.await(() -> local.statuses().contains(UNPUBLISH), 10), describe(List.of(local)));
+        int before = local.video();
+        assertTrue(TestPlayer.await(() -> local.video() > before + 10, 30),
+                "host 3's player resumes from host 2: " + describe(List.of(local)));
+        assertFalse(local.isClosed(), "host 3's player was disconnected");
+        assertEquals("h2", awaitWhere(3, "two", w -> "h2".equals(w.path("node").asText())).path("node").asText());
     }
 
     // ---- helpers

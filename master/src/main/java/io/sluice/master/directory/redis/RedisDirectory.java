@@ -56,6 +56,8 @@ public final class RedisDirectory implements ClusterDirectory {
     static final Duration CROSSING_GRACE = Duration.ofSeconds(5);
     /** Pause between a (re)connection and the resync: lets Lettuce finish its own handshake. */
     static final Duration RESYNC_DELAY = Duration.ofMillis(200);
+    /** How long a worker has to close the publisher of a name another host took. */
+    static final Duration DROP_TIMEOUT = Duration.ofSeconds(2);
 
     private final StreamDirectory local;
     private final MasterLoop loop;
@@ -387,10 +389,28 @@ public final class RedisDirectory implements ClusterDirectory {
             } else {
                 lease.lost = true;
                 log.warn("{} is now held by host {} (epoch {}): this host's lease ran out before it could renew it; "
-                        + "worker {} still serves its local players, other hosts go to {}", ref, r.owner(), r.epoch(),
-                        lease.owner.id(), r.owner());
+                        + "closing the publisher on worker {}, so that this host's players follow host {}", ref,
+                        r.owner(), r.epoch(), lease.owner.id(), r.owner());
+                dropPublisher(lease.owner, ref);
             }
         }, loop);
+    }
+
+    /**
+     * A name has one publisher in the cluster: the one on the host that holds the lease. The
+     * worker closes ours; its unpublish releases the lost lease here (not in Redis), and this
+     * host's players locate the name again, which is now on the other host.
+     */
+    private void dropPublisher(WorkerHandle owner, StreamRef ref) {
+        ChannelPeer peer = owner.peer();
+        if (peer == null) {
+            return; // the worker is gone: its streams went with it
+        }
+        peer.request(WorkerProtocol.DROP, ref, DROP_TIMEOUT).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("worker {} did not close the publisher of {}: {}", owner.id(), ref, e.getMessage());
+            }
+        });
     }
 
     private void scheduleResync() {

@@ -131,6 +131,12 @@ class RedisDirectoryTest {
                     .filter(n -> "stream.published".equals(n.path("event").asText())).toList();
         }
 
+        /** The requests of {@code method} worker {@code index} (in creation order) got so far. */
+        List<JsonNode> requested(int index, String method) throws Exception {
+            return on(() -> CompletableFuture.completedFuture(sent(channels.get(index)))).stream()
+                    .filter(n -> method.equals(n.path("method").asText())).toList();
+        }
+
         /** Dies without giving anything back, as a master killed with SIGKILL. */
         void crash() {
             closed = true;
@@ -326,6 +332,10 @@ class RedisDirectoryTest {
             }
         });
         assertEquals("b", redis.cli("HGET", "sluice:stream:live/cam", "node"), "A's renewals do not take it back");
+        // One publisher per name in the cluster: A's worker is told to close its own.
+        List<JsonNode> drops = a.requested(0, "stream.drop");
+        assertEquals(1, drops.size(), drops.toString());
+        assertEquals("cam", drops.get(0).path("data").path("name").asText(), drops.toString());
         // A's publisher leaving does not delete B's lease.
         a.release(a1, CAM);
         assertEquals("b", redis.cli("HGET", "sluice:stream:live/cam", "node"));
