@@ -155,8 +155,8 @@ final class Master {
         cycle = new MasterCycle(loop, lifecycle);
         channel = ChannelTransport.listen(run.channelSocket(), io,
                 WorkerLink.factory(loop, supervisor, cluster, admissions));
-        queries = new WorkerQueries(loop, supervisor, directory);
-        control = new ControlServer(run.controlSocket(), io, loop, supervisor, directory, queries, new Actions());
+        queries = new WorkerQueries(loop, supervisor, cluster);
+        control = new ControlServer(run.controlSocket(), io, loop, supervisor, cluster, queries, new Actions());
         if (config.api().enabled()) {
             api = ApiServer.start(config.api(), new Api());
         }
@@ -304,8 +304,11 @@ final class Master {
                         (System.nanoTime() - startedNanos) / 1_000_000, supervisor.generation(), owners(),
                         api.settings().streamMetrics() ? api.settings().streamMetricsMax() : 0, MasterCounters.respawns(), MasterCounters.reloads(), MasterCounters.RTT_BOUNDS,
                         MasterCounters.rttBuckets(), MasterCounters.rttSum());
-                return new MetricsInput(master, workers);
-            }, loop).thenApply(in -> MetricsPage.render(in.master, in.workers));
+                ClusterDirectory.Status c = cluster.status();
+                MetricsPage.ClusterSample clusterSample = c == null ? null : new MetricsPage.ClusterSample(c.node(),
+                        c.redisConnected(), c.relaysIn(), c.relaysOut(), c.leasesLost());
+                return new MetricsInput(master, workers, clusterSample);
+            }, loop).thenApply(in -> MetricsPage.render(in.master, in.workers, in.cluster));
         }
     }
 
@@ -315,7 +318,8 @@ final class Master {
         return owners;
     }
 
-    private record MetricsInput(MetricsPage.MasterSample master, List<MetricsPage.WorkerSample> workers) {
+    private record MetricsInput(MetricsPage.MasterSample master, List<MetricsPage.WorkerSample> workers,
+                                MetricsPage.ClusterSample cluster) {
     }
 
     private void shutdownResources() {

@@ -54,6 +54,12 @@ public final class WorkerProtocol {
     public static final Method<Void, Void> CLOSE = Method.of("worker.close", Void.class, Void.class);
     /** Disconnect a client session; refused with {@code NotFound} when the worker has none of that id. */
     public static final Method<ClientRef, Void> KICK = Method.of("client.kick", ClientRef.class, Void.class);
+    /**
+     * Close the publisher of this stream: another host holds its lease now (this host's ran out
+     * during a partition), so the local players move to that host's stream. Refused with
+     * {@code NotFound} when the worker publishes no such stream.
+     */
+    public static final Method<StreamRef, Void> DROP = Method.of("stream.drop", StreamRef.class, Void.class);
 
     // ---- events
 
@@ -71,6 +77,6 @@ public final class WorkerProtocol {
     public static final Event<StreamRef> WAIT_CANCELLED = Event.of("stream.waitCancelled", StreamRef.class);
 
     public static final Protocol PROTOCOL = Protocol.of("worker channel",
-            List.of(IDENTIFY, CLAIM, RELEASE, LOCATE, ADMIT, LEAVE, PING, DUMP, UPDATE_SETTINGS, DRAIN, CLOSE, KICK),
+            List.of(IDENTIFY, CLAIM, RELEASE, LOCATE, ADMIT, LEAVE, PING, DUMP, UPDATE_SETTINGS, DRAIN, CLOSE, KICK, DROP),
             List.of(RUNNING, PUBLISHED, UNPUBLISHED, RELAY_OPENED, RELAY_CLOSED, WAIT_CANCELLED));
 }

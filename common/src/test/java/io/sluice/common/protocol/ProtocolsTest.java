@@ -24,7 +24,7 @@ class ProtocolsTest {
     void workerProtocolHasTheArchitecturesMethodsAndEvents() {
         assertEquals(Set.of("worker.identify", "worker.ping", "worker.dump", "worker.updateSettings", "worker.drain",
                         "worker.close", "client.kick", "stream.claim", "stream.release", "stream.locate", "access.admit",
-                        "access.leave"),
+                        "access.leave", "stream.drop"),
                 WorkerProtocol.PROTOCOL.methods().stream().map(Method::wireName).collect(Collectors.toSet()));
         assertEquals(Set.of("worker.running", "stream.published", "stream.unpublished", "stream.relayOpened",
                         "stream.relayClosed", "stream.waitCancelled"),

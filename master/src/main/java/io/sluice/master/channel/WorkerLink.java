@@ -54,9 +54,9 @@ public final class WorkerLink {
         peer.onRequestAsync(WorkerProtocol.LOCATE, (ref, context) ->
                 onLoop(() -> cluster.locate(worker(), ref)).thenCompose(location -> location));
         peer.onNotification(WorkerProtocol.RELAY_OPENED, (ref, target) ->
-                onEvent(worker -> directory.relayOpened(worker, ref)));
+                onEvent(worker -> cluster.relayOpened(worker, ref)));
         peer.onNotification(WorkerProtocol.RELAY_CLOSED, (ref, target) ->
-                onEvent(worker -> directory.relayClosed(worker, ref)));
+                onEvent(worker -> cluster.relayClosed(worker, ref)));
         peer.onNotification(WorkerProtocol.WAIT_CANCELLED, (ref, target) ->
                 onEvent(worker -> directory.waitCancelled(worker, ref)));
         peer.closeFuture().whenComplete((v, e) -> loop.execute(() -> supervisor.channelClosed(peer)));

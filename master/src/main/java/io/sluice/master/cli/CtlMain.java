@@ -51,7 +51,8 @@ public final class CtlMain {
                                   bitrate, codecs, uptime
               clients             client sessions of every worker: id, address, protocol, role,
                                   stream, bytes
-              where APP/NAME      which worker publishes a stream and which workers relay it
+              where APP/NAME      which host and worker publish a stream, which workers and hosts
+                                  relay it
               reload              re-read the configuration and apply it (like kill -HUP)
               ping [-n COUNT]     channel round trips master -> worker -> master, p50/p99 per worker
               kick CLIENT-ID      disconnect a client session (ids from 'clients')
@@ -80,7 +81,9 @@ public final class CtlMain {
             "clients", "bin/ctl clients [--json]\n  Client sessions of every worker: worker, id, address, protocol (rtmp,\n"
                     + "  http-flv, ws-flv), role, stream,\n"
                     + "  bytes in/out, duration.",
-            "where", "bin/ctl where APP/NAME [--json]\n  The worker that publishes APP/NAME and the workers that relay it.\n"
+            "where", "bin/ctl where APP/NAME [--json]\n  The worker that publishes APP/NAME and the workers that relay it;\n"
+                    + "  in a cluster (cluster.redis) also the host that publishes it, found in Redis when it is\n"
+                    + "  another host, and the other hosts that relay it.\n"
                     + "  Exit code 1 when it is not published.",
             "reload", "bin/ctl reload [--json]\n  Re-reads the configuration file and applies it, like kill -HUP: prints what\n"
                     + "  changed and how it was applied. An invalid file changes nothing; the error is printed\n"

@@ -92,10 +92,26 @@ final class Render {
         return out.append(')').toString();
     }
 
+    /**
+     * {@code live/cam: published on worker 2 (pid 123), relayed by worker(s) 1}; in a cluster
+     * the host first ({@code on host edge-1, worker 2}) and the hosts relaying it after.
+     */
     static String where(StreamWhere a) {
-        return a.app() + "/" + a.name() + ": published on worker " + a.owner() + " (pid " + a.ownerPid()
-                + "), relayed by " + (a.relayedBy().isEmpty() ? "no other worker" : "worker(s) " + ids(a.relayedBy()))
-                + "\n";
+        StringBuilder out = new StringBuilder(a.app()).append('/').append(a.name()).append(": published on ");
+        if (a.node() != null) {
+            out.append("host ").append(a.node()).append(", ");
+        }
+        out.append("worker ").append(a.owner());
+        if (a.ownerPid() > 0) {
+            out.append(" (pid ").append(a.ownerPid()).append(')');
+        }
+        out.append(", relayed by ").append(a.relayedBy().isEmpty()
+                ? (a.node() != null ? "no worker of this host" : "no other worker") : "worker(s) " + ids(a.relayedBy()));
+        if (a.node() != null) {
+            out.append(", relayed to ").append(a.relayNodes().isEmpty() ? "no other host"
+                    : "host(s) " + String.join(",", a.relayNodes()));
+        }
+        return out.append('\n').toString();
     }
 
     static String ping(List<WorkerLatency> a) {

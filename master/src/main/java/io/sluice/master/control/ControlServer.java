@@ -12,7 +12,7 @@ import io.sluice.common.protocol.control.PingOrder;
 import io.sluice.common.protocol.control.ReloadReport;
 import io.sluice.common.protocol.control.StatusView;
 import io.sluice.common.protocol.control.StreamWhere;
-import io.sluice.master.directory.StreamDirectory;
+import io.sluice.master.directory.ClusterDirectory;
 import io.sluice.master.process.Supervisor;
 
 
@@ -39,7 +39,7 @@ public final class ControlServer implements AutoCloseable {
 
     private final Executor loop;
     private final Supervisor supervisor;
-    private final StreamDirectory directory;
+    private final ClusterDirectory directory;
     private final ControlActions actions;
     private final WorkerQueries queries;
     private final ChannelServer server;
@@ -59,7 +59,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     public ControlServer(Path socket, EventLoopGroup io, Executor loop, Supervisor supervisor,
-                         StreamDirectory directory, WorkerQueries queries, ControlActions actions) throws IOException {
+                         ClusterDirectory directory, WorkerQueries queries, ControlActions actions) throws IOException {
         this.loop = loop;
         this.supervisor = supervisor;
         this.directory = directory;
@@ -76,7 +76,8 @@ public final class ControlServer implements AutoCloseable {
             int count = order == null ? PingOrder.DEFAULT_COUNT : order.count();
             return onLoop(supervisor::workers).thenCompose(workers -> ChannelLatency.measure(workers, count));
         });
-        peer.onRequestAsync(ControlProtocol.WHERE, (ref, context) -> onLoop(() -> where(ref)));
+        // Another host's stream is looked up in Redis: the answer completes later, on the loop.
+        peer.onRequestAsync(ControlProtocol.WHERE, (ref, context) -> onLoop(() -> where(ref)).thenCompose(w -> w));
         peer.onRequestAsync(ControlProtocol.STREAMS, (none, context) ->
                 queries.streams(WORKER_TIMEOUT).thenApply(WorkerQueries.Gathered::value));
         peer.onRequestAsync(ControlProtocol.CLIENTS, (none, context) ->
@@ -103,15 +104,16 @@ public final class ControlServer implements AutoCloseable {
         return CompletableFuture.supplyAsync(work, loop);
     }
 
-    private StreamWhere where(StreamRef ref) {
+    private CompletableFuture<StreamWhere> where(StreamRef ref) {
         if (ref == null) {
             throw new ChannelRequestException(ErrorCode.BAD_REQUEST, "where needs a stream (app and name)");
         }
-        StreamWhere where = directory.where(ref);
-        if (where == null) {
-            throw new ChannelRequestException(ErrorCode.NOT_FOUND, ref + " is not published");
-        }
-        return where;
+        return directory.where(ref).thenApply(where -> {
+            if (where == null) {
+                throw new ChannelRequestException(ErrorCode.NOT_FOUND, ref + " is not published");
+            }
+            return where;
+        });
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.sluice.common.protocol.control.KickResult;
 import io.sluice.common.protocol.control.MissingWorker;
 import io.sluice.common.protocol.control.StreamView;
 import io.sluice.common.protocol.control.StreamWhere;
-import io.sluice.master.directory.StreamDirectory;
+import io.sluice.master.directory.ClusterDirectory;
 import io.sluice.master.process.Supervisor;
 import io.sluice.master.process.WorkerHandle;
 import org.slf4j.Logger;
@@ -43,9 +43,9 @@ public final class WorkerQueries {
 
     private final Executor loop;
     private final Supervisor supervisor;
-    private final StreamDirectory directory;
+    private final ClusterDirectory directory;
 
-    public WorkerQueries(Executor loop, Supervisor supervisor, StreamDirectory directory) {
+    public WorkerQueries(Executor loop, Supervisor supervisor, ClusterDirectory directory) {
         this.loop = loop;
         this.supervisor = supervisor;
         this.directory = directory;
@@ -58,7 +58,10 @@ public final class WorkerQueries {
         }
     }
 
-    /** Every published stream, merged from the directory and every worker's dump. */
+    /**
+     * Every stream this host serves (published here, or relayed from another host), merged from
+     * the directory and every worker's dump.
+     */
     public CompletableFuture<Gathered<List<StreamView>>> streams(Duration deadline) {
         return dumps(deadline, DumpRequest.STREAMS_ONLY).thenApply(d -> new Gathered<>(streams(d), d.missing));
     }
@@ -128,10 +131,10 @@ public final class WorkerQueries {
         return new MissingWorker(w.id(), w.generation(), reason);
     }
 
-    private record Snapshot(List<WorkerHandle> workers, List<StreamWhere> published) {
+    private record Snapshot(List<WorkerHandle> workers, List<StreamWhere> published, String node) {
     }
 
-    private record Dumps(List<Dumped> dumped, List<StreamWhere> published, List<MissingWorker> missing) {
+    private record Dumps(List<Dumped> dumped, List<StreamWhere> published, List<MissingWorker> missing, String node) {
     }
 
     private record Dumped(int id, WorkerDump dump) {
@@ -142,7 +145,7 @@ public final class WorkerQueries {
      * the loop at the same moment.
      */
     private CompletableFuture<Dumps> dumps(Duration deadline, DumpRequest what) {
-        Supplier<Snapshot> read = () -> new Snapshot(supervisor.workers(), directory.all());
+        Supplier<Snapshot> read = () -> new Snapshot(supervisor.workers(), directory.all(), directory.node());
         return CompletableFuture.supplyAsync(read, loop).thenCompose(snapshot -> {
             List<Ask<WorkerDump>> asks = new ArrayList<>();
             List<MissingWorker> missing = new ArrayList<>();
@@ -165,7 +168,7 @@ public final class WorkerQueries {
                         missing.add(missing(a.worker, failure));
                     }
                 }
-                return new Dumps(dumped, snapshot.published, missing);
+                return new Dumps(dumped, snapshot.published, missing, snapshot.node);
             });
         });
     }
@@ -174,12 +177,14 @@ public final class WorkerQueries {
         List<StreamView> out = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (StreamWhere where : dumps.published) {
+            // Relayed from another host: the publisher's worker is not one of ours.
+            boolean here = where.publishedHere(dumps.node);
             String publisher = null;
             int players = 0;
             Map<String, Integer> byProtocol = new TreeMap<>();
             Map<Integer, Integer> byWorker = new TreeMap<>();
             long bytesIn = 0;
-            long since = where.publishedAtMillis();
+            long since = where.publishedAtMillis() > 0 ? where.publishedAtMillis() : now;
             String video = null;
             String audio = null;
             long bytesOut = 0;
@@ -196,7 +201,7 @@ public final class WorkerQueries {
                         byWorker.merge(d.id, s.players(), Integer::sum);
                     }
                     s.playersByProtocol().forEach((protocol, n) -> byProtocol.merge(protocol, n, Integer::sum));
-                    if (d.id == where.owner()) {
+                    if (here && d.id == where.owner()) {
                         publisher = s.publisher();
                         bytesIn = s.bytesIn();
                         since = s.publishedAtMillis() > 0 ? s.publishedAtMillis() : since;
@@ -208,7 +213,7 @@ public final class WorkerQueries {
             long seconds = Math.max(1, (now - since) / 1000);
             out.add(new StreamView(where.app() + "/" + where.name(), where.owner(), where.relayedBy(), publisher,
                     players, byProtocol, byWorker, bytesIn * 8 / 1000 / seconds, bytesIn, kbpsOut, bytesOut, video, audio,
-                    now - since));
+                    now - since, where.node(), where.relayNodes()));
         }
         return out;
     }

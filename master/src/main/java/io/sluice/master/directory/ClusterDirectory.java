@@ -3,8 +3,11 @@ package io.sluice.master.directory;
 import io.sluice.common.protocol.ClaimReply;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.common.protocol.StreamRef;
+import io.sluice.common.protocol.control.StreamWhere;
 import io.sluice.master.process.WorkerHandle;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +33,54 @@ public interface ClusterDirectory extends AutoCloseable {
 
     /** The host's own directory (waits, relays, the claims of this host's workers). */
     StreamDirectory local();
+
+    /** {@code stream.relayOpened}: a relay of {@code ref} into {@code worker} runs. */
+    default void relayOpened(WorkerHandle worker, StreamRef ref) {
+        local().relayOpened(worker, ref);
+    }
+
+    /** {@code stream.relayClosed}: the relay of {@code ref} into {@code worker} ended. */
+    default void relayClosed(WorkerHandle worker, StreamRef ref) {
+        local().relayClosed(worker, ref);
+    }
+
+    /**
+     * Where {@code ref} is, on this host or another: completes with null when it is published
+     * nowhere (or, with Redis unreachable, nowhere on this host). For bin/ctl and the API.
+     */
+    default CompletableFuture<StreamWhere> where(StreamRef ref) {
+        return CompletableFuture.completedFuture(local().where(ref));
+    }
+
+    /**
+     * The streams this host serves, sorted by name: those it publishes and, in a cluster, those it
+     * relays from other hosts. Without a round trip to Redis (the hosts relaying this host's
+     * streams are as of the last renewal).
+     */
+    default List<StreamWhere> all() {
+        return local().all();
+    }
+
+    /** The cluster's state for the metrics page; null for a single host. */
+    default Status status() {
+        return null;
+    }
+
+    /**
+     * The cluster as this host sees it.
+     *
+     * @param redisConnected whether both Redis connections are up
+     * @param relaysIn       streams relayed into this host, by the host they come from
+     * @param relaysOut      streams of this host relayed by other hosts, by that host
+     * @param leasesLost     names this host publishes whose lease another host took
+     */
+    record Status(String node, boolean redisConnected, Map<String, Integer> relaysIn, Map<String, Integer> relaysOut,
+                  int leasesLost) {
+        public Status {
+            relaysIn = Map.copyOf(relaysIn);
+            relaysOut = Map.copyOf(relaysOut);
+        }
+    }
 
     /** This host's node name in the cluster; null for a single host. */
     default String node() {

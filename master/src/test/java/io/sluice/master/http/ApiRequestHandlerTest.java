@@ -279,7 +279,7 @@ class ApiRequestHandlerTest {
         public CompletableFuture<Gathered<List<StreamView>>> streams(Duration deadline) {
             StreamView cam = new StreamView("live/cam", 1, List.of(2), "127.0.0.1:40000", 7,
                     Map.of("rtmp", 3, "http-flv", 4), Map.of(1, 5, 2, 2), 3000, 1_875_000, 21_000, 13_125_000, "H264",
-                    "AAC", 5000);
+                    "AAC", 5000, "edge-1", List.of("edge-2"));
             return CompletableFuture.completedFuture(new Gathered<>(List.of(cam), missing));
         }
 

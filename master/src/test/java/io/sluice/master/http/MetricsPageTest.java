@@ -79,10 +79,30 @@ class MetricsPageTest {
         assertTrue(page.contains("sluice_stream_series_dropped 1.0"), page);
     }
 
+    private static String clusterPage() {
+        String single = page();
+        assertFalse(single.contains("sluice_cluster_"), "a single host has no cluster series");
+        String page = MetricsPage.render(new MetricsPage.MasterSample("0.1.0-SNAPSHOT", 1000, 1, Map.of("live/a", 1), 0,
+                        Map.of(), Map.of(), MasterCounters.RTT_BOUNDS, new long[MasterCounters.RTT_BOUNDS.length], 0),
+                List.of(), new MetricsPage.ClusterSample("edge-1", true, Map.of("edge-2", 3),
+                        Map.of("edge-2", 1, "edge-3", 1), 0));
+        return page;
+    }
+
+    @Test
+    void relaysBetweenHostsHaveASeriesPerOtherHost() {
+        String page = clusterPage();
+        assertTrue(page.contains("sluice_cluster_redis_connected{node=\"edge-1\"} 1.0"), page);
+        assertTrue(page.contains("sluice_cluster_relays_in{from=\"edge-2\"} 3.0"), page);
+        assertTrue(page.contains("sluice_cluster_relays_out{to=\"edge-3\"} 1.0"), page);
+        assertTrue(page.contains("sluice_cluster_leases_lost 0.0"), page);
+    }
+
     @Test
     @Timeout(60)
     void promtoolAcceptsThePage() throws Exception {
         Promtool.check(page());
         Promtool.check(page(2));
+        Promtool.check(clusterPage());
     }
 }

@@ -129,7 +129,18 @@ public final class SluiceServer implements AutoCloseable {
 
     /** Starts the master on the configuration written so far ({@link #configure}, {@link #rewriteRaw}). */
     public void startMaster() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(HOME.resolve("bin/start").toString(), "-c", config.toString())
+        startMaster(List.of());
+    }
+
+    /**
+     * As {@link #startMaster()}, through {@code wrapper}, a command that ends by exec'ing its
+     * arguments in the same process (so the master's pid is the one started here), e.g.
+     * {@code ip netns exec NAME} to run the host in a network namespace.
+     */
+    public void startMaster(List<String> wrapper) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(HOME.resolve("bin/start").toString(), "-c", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(scriptEnvironment());
         master = processes.start(log, pb);

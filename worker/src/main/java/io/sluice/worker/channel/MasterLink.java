@@ -97,6 +97,12 @@ public final class MasterLink {
             }
             return null;
         });
+        peer.onRequest(WorkerProtocol.DROP, (ref, context) -> {
+            if (ref == null || !runtime.dropPublisher(ref.toString())) {
+                throw new ChannelRequestException(ErrorCode.NOT_FOUND, "no publisher of " + ref + " on this worker");
+            }
+            return null;
+        });
         peer.onRequest(WorkerProtocol.CLOSE, (none, context) -> {
             closeRequested = true;
             log.info("the master asked this worker to stop");

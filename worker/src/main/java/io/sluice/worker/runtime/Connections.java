@@ -167,6 +167,23 @@ public final class Connections {
         return false;
     }
 
+    /**
+     * Closes the publisher of {@code stream} ("app/name"), whose name has moved to another host;
+     * false when there is none.
+     */
+    public boolean dropPublisher(String stream) {
+        for (Channel ch : channels) {
+            Connection c = ch.attr(Connection.KEY).get();
+            if (c != null && c.role() == Connection.Role.PUBLISHER && stream.equals(c.stream())) {
+                log.warn("closing the publisher: another host holds the name now (this host's lease ran out) "
+                        + "[conn:{}, remote:{}, stream:{}]", c.id(), c.remote(), stream);
+                ch.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Closes every connection, waiting up to {@code timeoutMillis} for them to close. */
     void closeAll(long timeoutMillis) {
         List<ChannelFuture> closed = new ArrayList<>();

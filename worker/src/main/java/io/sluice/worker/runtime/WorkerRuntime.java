@@ -257,6 +257,11 @@ public final class WorkerRuntime implements AutoCloseable {
         return connections.kick(clientId);
     }
 
+    /** Closes the publisher of {@code stream} ("app/name"); false when this worker has none. */
+    public boolean dropPublisher(String stream) {
+        return connections.dropPublisher(stream);
+    }
+
     /** Number of open connections. */
     public int connectionCount() {
         return connections.size();

@@ -38,9 +38,15 @@ public final class TestPlayer implements ClientListener, AutoCloseable {
 
     /** Connects to {@code rtmp://127.0.0.1:port/app} and plays {@code name}. */
     public static TestPlayer play(EventLoopGroup group, int port, String app, String name) throws Exception {
+        return play(group, "127.0.0.1", port, app, name);
+    }
+
+    /** Connects to {@code rtmp://host:port/app} and plays {@code name}. */
+    public static TestPlayer play(EventLoopGroup group, String host, int port, String app, String name)
+            throws Exception {
         TestPlayer p = new TestPlayer();
-        p.client = RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", port), app,
-                "rtmp://127.0.0.1:" + port + "/" + app, p, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        p.client = RtmpClient.connect(group, new InetSocketAddress(host, port), app,
+                "rtmp://" + host + ":" + port + "/" + app, p, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
         p.client.play(p.client.createStream().get(10, TimeUnit.SECONDS), name).get(10, TimeUnit.SECONDS);
         return p;
     }

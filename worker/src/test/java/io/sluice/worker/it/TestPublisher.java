@@ -53,8 +53,13 @@ public final class TestPublisher implements AutoCloseable {
      * see which worker the connection landed on; then {@link #publish(RtmpClient, String, Path)}.
      */
     public static RtmpClient connect(EventLoopGroup group, int port, String app) throws Exception {
-        return RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", port), app,
-                "rtmp://127.0.0.1:" + port + "/" + app, new ClientListener() { }, Duration.ofSeconds(10))
+        return connect(group, "127.0.0.1", port, app);
+    }
+
+    /** As {@link #connect(EventLoopGroup, int, String)}, to {@code rtmp://host:port/app}. */
+    public static RtmpClient connect(EventLoopGroup group, String host, int port, String app) throws Exception {
+        return RtmpClient.connect(group, new InetSocketAddress(host, port), app,
+                "rtmp://" + host + ":" + port + "/" + app, new ClientListener() { }, Duration.ofSeconds(10))
                 .get(15, TimeUnit.SECONDS);
     }
 

@@ -17,9 +17,13 @@ import java.util.Map;
  *                          counted: they are not audience)
  * @param bytesOut          bytes the kernel accepted for the current players, all workers together;
  *                          it goes down when a player leaves, so it is not a counter
+ * @param node              the host that publishes it ({@code cluster.node}); null for a single host.
+ *                          When it is another host, this host relays it and {@code owner} is the
+ *                          worker there (publisher, bytesIn and codecs are not known here)
+ * @param relayNodes        the other hosts that relay it from this one (at most a lease TTL old)
  */
 public record StreamView(String stream, int owner, List<Integer> relayedBy, String publisher, int players,
                          Map<String, Integer> playersByProtocol, Map<Integer, Integer> playersByWorker, long kbps,
                          long bytesIn, long kbpsOut, long bytesOut, String videoCodec, String audioCodec,
-                         long uptimeMillis) {
+                         long uptimeMillis, String node, List<String> relayNodes) {
 }

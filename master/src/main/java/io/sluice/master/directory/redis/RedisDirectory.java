@@ -5,6 +5,7 @@ import io.sluice.common.protocol.ClaimReply;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.common.protocol.control.StreamWhere;
 import io.sluice.master.directory.ClusterDirectory;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.process.MasterLoop;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +35,9 @@ import java.util.concurrent.CompletableFuture;
  *       into one worker here (the "crossing" worker): the other workers that want it are sent to
  *       that worker's relay endpoint, so a stream crosses the network once per host.</li>
  *   <li>Workers waiting for a name are told when another host takes it (Redis pub/sub).</li>
+ *   <li>A host whose crossing worker relays a stream notes itself in Redis as relaying it, with
+ *       the lease TTL, renewed with the leases (for bin/ctl where, the API and metrics; nothing
+ *       decides on it). The owner reads that list in its renewals' answers.</li>
  *   <li>Redis unreachable: claims are granted on this host alone and taken in Redis at the next
  *       resync; locates of other hosts' streams wait (players give up at play_wait_timeout).
  *       After every (re)connection a full resync renews every lease, gives back what Redis should
@@ -51,6 +56,8 @@ public final class RedisDirectory implements ClusterDirectory {
     static final Duration CROSSING_GRACE = Duration.ofSeconds(5);
     /** Pause between a (re)connection and the resync: lets Lettuce finish its own handshake. */
     static final Duration RESYNC_DELAY = Duration.ofMillis(200);
+    /** How long a worker has to close the publisher of a name another host took. */
+    static final Duration DROP_TIMEOUT = Duration.ofSeconds(2);
 
     private final StreamDirectory local;
     private final MasterLoop loop;
@@ -63,6 +70,8 @@ public final class RedisDirectory implements ClusterDirectory {
     /** Releases Redis did not take (down): done at the next resync unless claimed again. */
     private final Map<StreamRef, Long> pendingReleases = new HashMap<>();
     private final Map<StreamRef, Crossing> crossings = new HashMap<>();
+    /** Streams of other hosts relayed into this host (by its crossing worker), noted in Redis. */
+    private final Map<StreamRef, RelayIn> relayedIn = new HashMap<>();
     private MasterLoop.Cancellable renewal;
     private boolean resyncScheduled;
     private boolean redisFailing;
@@ -74,14 +83,20 @@ public final class RedisDirectory implements ClusterDirectory {
         long epoch;
         /** Another host holds the name now: this host stopped renewing it. */
         boolean lost;
+        /** The hosts relaying it, as of the last renewal. */
+        List<String> relayNodes = List.of();
 
         Lease(WorkerHandle owner) {
             this.owner = owner;
         }
     }
 
-    /** The worker of this host that relays a stream from another host. */
-    private record Crossing(WorkerHandle worker, long sinceNanos) {
+    /** The worker of this host that relays a stream from another host, and the lease it follows. */
+    private record Crossing(WorkerHandle worker, long sinceNanos, StreamLease lease) {
+    }
+
+    /** A relay from another host that runs, into {@code worker}. */
+    private record RelayIn(WorkerHandle worker, StreamLease lease) {
     }
 
     RedisDirectory(StreamDirectory local, MasterLoop loop, String node, String advertise, Duration ttl,
@@ -143,7 +158,7 @@ public final class RedisDirectory implements ClusterDirectory {
         Lease lease = new Lease(worker);
         leases.put(ref, lease);
         pendingReleases.remove(ref);
-        return store.claim(node, ref, ttl, advertise, System.currentTimeMillis()).handleAsync((r, e) -> {
+        return store.claim(node, ref, ttl, advertise, System.currentTimeMillis(), worker.id()).handleAsync((r, e) -> {
             if (leases.get(ref) != lease) {
                 // The publisher left while Redis answered: give back what the claim took.
                 if (r != null && r.granted() && leases.get(ref) == null) {
@@ -160,6 +175,7 @@ public final class RedisDirectory implements ClusterDirectory {
             redisAnswered();
             if (r.granted()) {
                 lease.epoch = r.epoch();
+                lease.relayNodes = r.relayNodes();
                 log.debug("{} leased to this host (epoch {})", ref, r.epoch());
                 return new ClaimReply(true, 0);
             }
@@ -237,7 +253,7 @@ public final class RedisDirectory implements ClusterDirectory {
         if (crossing != null) {
             return StreamDirectory.location(ref, crossing);
         }
-        crossings.put(ref, new Crossing(worker, loop.nanoTime()));
+        crossings.put(ref, new Crossing(worker, loop.nanoTime(), lease));
         log.debug("{} relayed into worker {} from host {} at {}", ref, worker.id(), lease.node(), lease.addr());
         return StreamLocation.onHost(ref, lease.node(), lease.addr());
     }
@@ -285,6 +301,51 @@ public final class RedisDirectory implements ClusterDirectory {
             }
         }
         crossings.values().removeIf(c -> c.worker == worker);
+        relayedIn.entrySet().removeIf(e -> {
+            if (e.getValue().worker == worker) {
+                relayEnded(e.getKey());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void relayOpened(WorkerHandle worker, StreamRef ref) {
+        local.relayOpened(worker, ref);
+        Crossing c = crossings.get(ref);
+        if (c != null && c.worker == worker && local.owner(ref) == null) {
+            relayedIn.put(ref, new RelayIn(worker, c.lease));
+            noteRelaying(ref);
+        }
+    }
+
+    @Override
+    public void relayClosed(WorkerHandle worker, StreamRef ref) {
+        local.relayClosed(worker, ref);
+        RelayIn in = relayedIn.get(ref);
+        if (in != null && in.worker == worker) {
+            relayedIn.remove(ref);
+            relayEnded(ref);
+        }
+    }
+
+    /** Notes (or renews) in Redis that this host relays {@code ref}: one command per relay and renewal. */
+    private void noteRelaying(StreamRef ref) {
+        store.relaying(node, ref, ttl).whenCompleteAsync((v, e) -> {
+            if (e != null) {
+                redisFailed("note of the relay of " + ref, e);
+            }
+        }, loop);
+    }
+
+    private void relayEnded(StreamRef ref) {
+        store.relayEnded(node, ref).whenCompleteAsync((v, e) -> {
+            if (e != null) {
+                // Expires with the TTL anyway.
+                log.debug("the end of the relay of {} not noted in Redis: {}", ref, e.getMessage());
+            }
+        }, loop);
     }
 
     // ---- renewal and resync
@@ -306,10 +367,11 @@ public final class RedisDirectory implements ClusterDirectory {
             }
         }
         crossings.entrySet().removeIf(e -> crossing(e.getKey(), null) == null);
+        relayedIn.keySet().forEach(this::noteRelaying);
     }
 
     private void renew(StreamRef ref, Lease lease) {
-        store.claim(node, ref, ttl, advertise, System.currentTimeMillis()).whenCompleteAsync((r, e) -> {
+        store.claim(node, ref, ttl, advertise, System.currentTimeMillis(), lease.owner.id()).whenCompleteAsync((r, e) -> {
             if (leases.get(ref) != lease) {
                 return; // released meanwhile; Redis ran the release after this renewal
             }
@@ -323,13 +385,32 @@ public final class RedisDirectory implements ClusterDirectory {
                     log.info("{} leased to this host again (epoch {}, was {})", ref, r.epoch(), lease.epoch);
                 }
                 lease.epoch = r.epoch();
+                lease.relayNodes = r.relayNodes();
             } else {
                 lease.lost = true;
                 log.warn("{} is now held by host {} (epoch {}): this host's lease ran out before it could renew it; "
-                        + "worker {} still serves its local players, other hosts go to {}", ref, r.owner(), r.epoch(),
-                        lease.owner.id(), r.owner());
+                        + "closing the publisher on worker {}, so that this host's players follow host {}", ref,
+                        r.owner(), r.epoch(), lease.owner.id(), r.owner());
+                dropPublisher(lease.owner, ref);
             }
         }, loop);
+    }
+
+    /**
+     * A name has one publisher in the cluster: the one on the host that holds the lease. The
+     * worker closes ours; its unpublish releases the lost lease here (not in Redis), and this
+     * host's players locate the name again, which is now on the other host.
+     */
+    private void dropPublisher(WorkerHandle owner, StreamRef ref) {
+        ChannelPeer peer = owner.peer();
+        if (peer == null) {
+            return; // the worker is gone: its streams went with it
+        }
+        peer.request(WorkerProtocol.DROP, ref, DROP_TIMEOUT).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("worker {} did not close the publisher of {}: {}", owner.id(), ref, e.getMessage());
+            }
+        });
     }
 
     private void scheduleResync() {
@@ -412,6 +493,65 @@ public final class RedisDirectory implements ClusterDirectory {
         return store.lease(ref);
     }
 
+    /**
+     * Asks Redis (one script) who publishes {@code ref} and which hosts relay it. Published here:
+     * this host's view with the relaying hosts (as of the last renewal when Redis fails).
+     * Elsewhere: the lease's host and worker, and this host's workers relaying it.
+     */
+    @Override
+    public CompletableFuture<StreamWhere> where(StreamRef ref) {
+        StreamWhere here = local.where(ref);
+        return store.where(ref).handleAsync((w, e) -> {
+            if (e != null) {
+                redisFailed("where of " + ref, e);
+                return here == null ? null : here.onNode(node, relayNodesOf(ref));
+            }
+            redisAnswered();
+            if (here != null) {
+                return here.onNode(node, w.relayNodes());
+            }
+            if (w.lease() == null || w.lease().node().equals(node)) {
+                return null;
+            }
+            return remote(ref, w.lease(), w.relayNodes());
+        }, loop);
+    }
+
+    private StreamWhere remote(StreamRef ref, StreamLease lease, List<String> relayNodes) {
+        List<Integer> relays = local.relaysOf(ref).stream().map(WorkerHandle::id).sorted().toList();
+        return new StreamWhere(ref.app(), ref.name(), lease.worker(), 0, relays, lease.since(), lease.node(),
+                relayNodes);
+    }
+
+    private List<String> relayNodesOf(StreamRef ref) {
+        Lease lease = leases.get(ref);
+        return lease == null || lease.lost ? List.of() : lease.relayNodes;
+    }
+
+    @Override
+    public List<StreamWhere> all() {
+        Map<String, StreamWhere> sorted = new TreeMap<>();
+        for (StreamWhere w : local.all()) {
+            StreamRef ref = new StreamRef(w.app(), w.name());
+            sorted.put(ref.toString(), w.onNode(node, relayNodesOf(ref)));
+        }
+        relayedIn.forEach((ref, in) -> sorted.putIfAbsent(ref.toString(), remote(ref, in.lease, List.of(node))));
+        return new ArrayList<>(sorted.values());
+    }
+
+    @Override
+    public Status status() {
+        Map<String, Integer> in = new TreeMap<>();
+        relayedIn.values().forEach(r -> in.merge(r.lease.node(), 1, Integer::sum));
+        Map<String, Integer> out = new TreeMap<>();
+        leases.values().forEach(l -> {
+            if (!l.lost) {
+                l.relayNodes.forEach(n -> out.merge(n, 1, Integer::sum));
+            }
+        });
+        return new Status(node, connected(), in, out, lost().size());
+    }
+
     /** The epoch of this host's lease on {@code ref}; 0 when it holds none (or not in Redis yet). */
     public long epochOf(StreamRef ref) {
         Lease lease = leases.get(ref);
@@ -447,13 +587,15 @@ public final class RedisDirectory implements ClusterDirectory {
             if (renewal != null) {
                 renewal.cancel();
             }
-            List<CompletableFuture<Boolean>> all = new ArrayList<>();
+            List<CompletableFuture<?>> all = new ArrayList<>();
             leases.forEach((ref, lease) -> {
                 if (!lease.lost) {
                     all.add(store.release(node, ref, lease.epoch == 0 ? null : lease.epoch));
                 }
             });
             leases.clear();
+            relayedIn.keySet().forEach(ref -> all.add(store.relayEnded(node, ref)));
+            relayedIn.clear();
             return all;
         }, loop).thenCompose(all -> CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
         try {

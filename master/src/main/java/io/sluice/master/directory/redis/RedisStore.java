@@ -86,6 +86,11 @@ final class RedisStore implements AutoCloseable {
                 if (connection == commands) {
                     log.info("connected to Redis {} ({})", redacted, address);
                     connected.run();
+                } else if (connection == pubsub) {
+                    // Announcements made while the subscription was down are lost: a lease another
+                    // host wrote then is found by the resync this triggers (coalesced with the
+                    // commands connection's) and not left to a waiting player's timeout.
+                    connected.run();
                 }
             }
 
@@ -178,20 +183,38 @@ final class RedisStore implements AutoCloseable {
 
     /** Runs {@link RedisKeys#CLAIM}. */
     CompletableFuture<StreamLease.ClaimResult> claim(String node, StreamRef ref, Duration ttl, String addr,
-                                                     long nowMillis) {
+                                                     long nowMillis, int worker) {
         return call(() -> connection().async().<List<Object>>eval(RedisKeys.CLAIM, ScriptOutputType.MULTI,
-                        new String[] {RedisKeys.stream(ref), RedisKeys.EPOCH, RedisKeys.node(node)},
+                        new String[] {RedisKeys.stream(ref), RedisKeys.EPOCH, RedisKeys.node(node),
+                                RedisKeys.relays(ref)},
                         node, Long.toString(ttl.toMillis()), addr, Long.toString(nowMillis), ref.toString(),
-                        RedisKeys.PUBLISHED))
+                        RedisKeys.PUBLISHED, Integer.toString(worker)))
                 .thenApply(StreamLease.ClaimResult::of);
     }
 
     /** Runs {@link RedisKeys#RELEASE}; {@code epoch} null gives back whatever epoch this node holds. */
     CompletableFuture<Boolean> release(String node, StreamRef ref, Long epoch) {
         return call(() -> connection().async().<Long>eval(RedisKeys.RELEASE, ScriptOutputType.INTEGER,
-                        new String[] {RedisKeys.stream(ref), RedisKeys.node(node)},
+                        new String[] {RedisKeys.stream(ref), RedisKeys.node(node), RedisKeys.relays(ref)},
                         node, epoch == null ? "*" : epoch.toString(), ref.toString()))
                 .thenApply(n -> n != null && n == 1);
+    }
+
+    /** Runs {@link RedisKeys#RELAYING}: {@code node} relays {@code ref} for the next {@code ttl}. */
+    CompletableFuture<Void> relaying(String node, StreamRef ref, Duration ttl) {
+        return call(() -> connection().async().<Long>eval(RedisKeys.RELAYING, ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.relays(ref)}, node, Long.toString(ttl.toMillis()))).thenApply(n -> null);
+    }
+
+    /** {@code node} no longer relays {@code ref}. */
+    CompletableFuture<Void> relayEnded(String node, StreamRef ref) {
+        return call(() -> connection().async().zrem(RedisKeys.relays(ref), node)).thenApply(n -> null);
+    }
+
+    /** Runs {@link RedisKeys#WHERE}: the lease on {@code ref} (null when none) and the hosts relaying it. */
+    CompletableFuture<StreamLease.Where> where(StreamRef ref) {
+        return call(() -> connection().async().<List<Object>>eval(RedisKeys.WHERE, ScriptOutputType.MULTI,
+                new String[] {RedisKeys.stream(ref), RedisKeys.relays(ref)})).thenApply(StreamLease.Where::of);
     }
 
     /** The lease on {@code ref}; null when nobody holds one. */

@@ -11,6 +11,8 @@ import io.sluice.common.protocol.ClaimReply;
 import io.sluice.common.protocol.StreamLocation;
 import io.sluice.common.protocol.StreamRef;
 import io.sluice.common.protocol.WorkerProtocol;
+import io.sluice.common.protocol.control.StreamWhere;
+import io.sluice.master.directory.ClusterDirectory;
 import io.sluice.master.directory.StreamDirectory;
 import io.sluice.master.process.MasterLoop;
 import io.sluice.master.process.TestWorkers;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -93,6 +96,28 @@ class RedisDirectoryTest {
             return on(() -> directory.locate(w, ref));
         }
 
+        void relayOpened(WorkerHandle w, StreamRef ref) throws Exception {
+            on(() -> {
+                directory.relayOpened(w, ref);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        void relayClosed(WorkerHandle w, StreamRef ref) throws Exception {
+            on(() -> {
+                directory.relayClosed(w, ref);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+
+        StreamWhere where(StreamRef ref) throws Exception {
+            return on(() -> directory.where(ref));
+        }
+
+        ClusterDirectory.Status status() throws Exception {
+            return on(() -> CompletableFuture.completedFuture(directory.status()));
+        }
+
         void release(WorkerHandle w, StreamRef ref) throws Exception {
             on(() -> {
                 directory.release(w, ref);
@@ -104,6 +129,12 @@ class RedisDirectoryTest {
         List<JsonNode> published(int index) throws Exception {
             return on(() -> CompletableFuture.completedFuture(sent(channels.get(index)))).stream()
                     .filter(n -> "stream.published".equals(n.path("event").asText())).toList();
+        }
+
+        /** The requests of {@code method} worker {@code index} (in creation order) got so far. */
+        List<JsonNode> requested(int index, String method) throws Exception {
+            return on(() -> CompletableFuture.completedFuture(sent(channels.get(index)))).stream()
+                    .filter(n -> method.equals(n.path("method").asText())).toList();
         }
 
         /** Dies without giving anything back, as a master killed with SIGKILL. */
@@ -301,6 +332,10 @@ class RedisDirectoryTest {
             }
         });
         assertEquals("b", redis.cli("HGET", "sluice:stream:live/cam", "node"), "A's renewals do not take it back");
+        // One publisher per name in the cluster: A's worker is told to close its own.
+        List<JsonNode> drops = a.requested(0, "stream.drop");
+        assertEquals(1, drops.size(), drops.toString());
+        assertEquals("cam", drops.get(0).path("data").path("name").asText(), drops.toString());
         // A's publisher leaving does not delete B's lease.
         a.release(a1, CAM);
         assertEquals("b", redis.cli("HGET", "sluice:stream:live/cam", "node"));
@@ -366,9 +401,88 @@ class RedisDirectoryTest {
         assertTrue(a.claim(a.worker(1), CAM).granted());
         String afterClaim = redis.cli("INFO", "commandstats");
         assertTrue(afterClaim.contains("cmdstat_eval:calls=1,"), afterClaim);
-        b.locate(b.worker(1), CAM);
+        WorkerHandle b1 = b.worker(1);
+        b.locate(b1, CAM);
         String afterLocate = redis.cli("INFO", "commandstats");
         assertTrue(afterLocate.contains("cmdstat_hgetall:calls=1,"), afterLocate);
         assertTrue(afterLocate.contains("cmdstat_eval:calls=1,"), afterLocate);
+        // The relay into B runs: B notes it once; B's other workers and their plays cost nothing.
+        b.relayOpened(b1, CAM);
+        b.locate(b.worker(2), CAM);
+        b.locate(b.worker(3), CAM);
+        await("B's relay noted", Duration.ofSeconds(5), () -> {
+            try {
+                return redis.cli("INFO", "commandstats").contains("cmdstat_eval:calls=2,");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        String afterPlays = redis.cli("INFO", "commandstats");
+        assertTrue(afterPlays.contains("cmdstat_hgetall:calls=1,"), afterPlays);
+        assertTrue(afterPlays.contains("cmdstat_eval:calls=2,"), afterPlays);
+        // Redis counts the commands a script runs too: one note of B's relay for B's three workers.
+        assertTrue(afterPlays.contains("cmdstat_zadd:calls=1,"), afterPlays);
+    }
+
+    @Test
+    void whereShowsTheOwnerHostItsWorkerAndTheHostsRelayingIt() throws Exception {
+        Host a = connected("a");
+        Host b = connected("b");
+        Host c = connected("c");
+        WorkerHandle a2 = a.worker(2);
+        WorkerHandle b1 = b.worker(1);
+        WorkerHandle b2 = b.worker(2);
+        WorkerHandle c1 = c.worker(1);
+        assertTrue(a.claim(a2, CAM).granted());
+        assertTrue(b.locate(b1, CAM).remote());
+        assertTrue(c.locate(c1, CAM).remote());
+        b.relayOpened(b1, CAM);
+        c.relayOpened(c1, CAM);
+        // B's second worker relays from B's first: not a relay between hosts.
+        assertFalse(b.locate(b2, CAM).remote());
+        b.relayOpened(b2, CAM);
+
+        StreamWhere onA = a.where(CAM);
+        assertEquals("a", onA.node());
+        assertEquals(2, onA.owner());
+        assertEquals(List.of("b", "c"), onA.relayNodes());
+        StreamWhere onB = b.where(CAM);
+        assertEquals("a", onB.node(), "B finds the owner host in Redis");
+        assertEquals(2, onB.owner(), "and its worker");
+        assertEquals(0, onB.ownerPid(), "a process of another host has no pid here");
+        assertEquals(List.of(1, 2), onB.relayedBy());
+        assertEquals(List.of("b", "c"), onB.relayNodes());
+        assertEquals(Map.of("a", 1), b.status().relaysIn(), "only B's crossing worker counts");
+        assertNull(a.where(new StreamRef("live", "none")), "a name nobody publishes");
+
+        // A learns the relaying hosts at its next renewal, for the metrics page and the API list.
+        await("A's renewal brings the relaying hosts", TTL, () -> {
+            try {
+                return a.status().relaysOut().equals(Map.of("b", 1, "c", 1));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        List<StreamWhere> all = a.on(() -> CompletableFuture.completedFuture(a.directory.all()));
+        assertEquals(List.of("b", "c"), all.get(0).relayNodes());
+
+        c.relayClosed(c1, CAM);
+        await("C's relay ended", Duration.ofSeconds(5), () -> {
+            try {
+                return a.where(CAM).relayNodes().equals(List.of("b"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals(Map.of(), c.status().relaysIn());
+        // A host that stops renewing (killed) drops out of the list within the TTL.
+        b.crash();
+        await("B's entry expired", TTL.plusSeconds(2), () -> {
+            try {
+                return a.where(CAM).relayNodes().isEmpty();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 }
