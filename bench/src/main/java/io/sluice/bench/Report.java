@@ -131,18 +131,20 @@ public final class Report {
         b.append("### 1 publisher at 2 Mbit/s: efficiency, start-up and latency (1 worker each)\n\n");
         b.append("| server | players | reps | CPU-s per Gbit | marginal CPU-s per Gbit | server CPU % (without players) | "
                 + "delivered Mbit/s | TTFF p50 ms | key-frame starts | "
-                + "latency p50 / p99 ms | stalls | failed / no video | generator CPU % | machine busy % |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "latency p50 / p99 ms (video) | latency p50 / p99 / max ms (audio + video) | stalls | failed / no video | "
+                + "generator CPU % | machine busy % |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String label : labels()) {
             for (int players : playerCounts(label, "2000k")) {
                 List<JsonNode> r = runs(label, "2000k", players);
-                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.3f | %.0f (%.1f) | %.0f | %.1f | %.1f %% | %.2f / %s | %.0f | %.0f / %.0f | %.0f | %.0f |%n",
+                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.3f | %.0f (%.1f) | %.0f | %.1f | %.1f %% | %.2f / %s | %s | %.0f | %.0f / %.0f | %.0f | %.0f |%n",
                         label, players, r.size(), spread(r, field("cpuSecondsPerGbit"), "%.3f"),
                         median(r, field("marginalCpuSecondsPerGbit")),
                         median(r, field("serverCpuPercent")), median(r, field("idleCpuPercent")),
                         median(r, field("deliveredMbps")),
                         median(r, field("ttffMs", "p50")), median(r, field("keyframeStartPercent")),
                         median(r, field("latencyMs", "p50")), spread(r, field("latencyMs", "p99"), "%.1f"),
+                        allMedia(r),
                         median(r, field("stallEvents")), median(r, field("failed")), median(r, field("noVideo")),
                         median(r, field("generatorCpuPercent")), median(r, field("machineBusyPercent"))));
             }
@@ -240,6 +242,15 @@ public final class Report {
         b.append("\n![CPU per delivered Gbit](bench-efficiency.png)\n![Start-up and latency](bench-latency.png)\n"
                 + "![600 kbit/s players](bench-scale.png)\n\n");
         return b.toString();
+    }
+
+    /** "p50 / p99 (spread) / max" over audio and video, or "–" for results from before it was measured. */
+    static String allMedia(List<JsonNode> r) {
+        if (r.stream().anyMatch(n -> !n.has("latencyAllMs"))) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f / %s / %.1f", median(r, field("latencyAllMs", "p50")),
+                spread(r, field("latencyAllMs", "p99"), "%.1f"), median(r, field("latencyAllMs", "max")));
     }
 
     private boolean firstOf(JsonNode r) {
