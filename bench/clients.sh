@@ -131,7 +131,7 @@ ticks() { local t=0 p; for p in $(tree "$SERVER_PID"); do
 # tiny reverse direction); a player that left during the window takes its bytes with it, so the
 # window starts after the ramp and nobody leaves during it.
 acked() { ss -tinH state established "( sport = :$PORT )" 2>/dev/null \
-  | grep -o 'bytes_acked:[0-9]*' | cut -d: -f2 | awk '{s += $1} END {print s + 0}'; }
+  | grep -o 'bytes_acked:[0-9]*' | cut -d: -f2 | awk '{s += $1} END {printf "%.0f\n", s}'; }
 
 start_publisher() {
   # The bench's publisher (real-time pacing, chunk size 4096), no players of its own.
