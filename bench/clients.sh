@@ -10,6 +10,9 @@
 #                     bench        the load generator's players (io.sluice.bench.Player), 2 loops
 #                     rtmpdump     N x `rtmpdump -v -b 3000 -o /dev/null` (librtmp, blocking reads)
 #                     ffmpeg       N x `ffmpeg -i URL -c copy -f null -` (what the issue calls real)
+#                     KIND+soak    the same players while a SCHED_IDLE busy loop per CPU keeps the
+#                                  cores from going idle (it yields to any other task at once): what
+#                                  waking a reader on an idle core costs the sending server
 #     --pin           the server on CPU 0, the players (and the publisher) on CPU 1
 #
 # The publisher is always the bench's (LoadGenerator with 0 players of its own), so the stream and
@@ -55,11 +58,21 @@ FLV="$BENCH/target/media/test-2000k.flv"
 SERVER_PID=""
 PUB_PID=""
 CLIENT_PIDS=()
+SOAK_PIDS=()
 stop_clients() {
   local p
-  for p in "${CLIENT_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${CLIENT_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${CLIENT_PIDS[@]}" "${SOAK_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${CLIENT_PIDS[@]}" "${SOAK_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   CLIENT_PIDS=()
+  SOAK_PIDS=()
+}
+# One busy loop per CPU at SCHED_IDLE: it runs only when nothing else wants the core.
+start_soak() {
+  local c
+  for c in $(seq 0 $(($(nproc) - 1))); do
+    taskset -c "$c" chrt -i 0 bash -c 'while :; do :; done' &
+    SOAK_PIDS+=($!)
+  done
 }
 cleanup() {
   stop_clients
@@ -127,6 +140,9 @@ tree() {
 }
 ticks() { local t=0 p; for p in $(tree "$SERVER_PID"); do
   t=$((t + $(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0))); done; echo "$t"; }
+# CPU of the players being measured (the bench's JVM, or every rtmpdump/ffmpeg process).
+client_ticks() { local t=0 p; for p in "${CLIENT_PIDS[@]}"; do
+  t=$((t + $(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0))); done; echo "$t"; }
 # Bytes the peers acknowledged on the server's established connections (players and publisher's
 # tiny reverse direction); a player that left during the window takes its bytes with it, so the
 # window starts after the ramp and nobody leaves during it.
@@ -143,7 +159,8 @@ start_publisher() {
 }
 
 start_clients() {
-  local kind="$1" i url="rtmp://127.0.0.1:$PORT/live/s"
+  local kind="${1%+soak}" i url="rtmp://127.0.0.1:$PORT/live/s"
+  [ "$kind" != "$1" ] && start_soak
   case "$kind" in
     bench)
       $cpu1 "$JAVA" -Xms256m -Xmx1g -XX:+UseG1GC -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" \
@@ -168,10 +185,10 @@ start_clients() {
 }
 
 measure() {
-  local kind="$1" rep="$2" load t0 t1 c0 c1 b0 b1 n stat
+  local kind="$1" rep="$2" load t0 t1 c0 c1 b0 b1 p0 p1 n stat
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   n="$(ss -tnH state established "( sport = :$PORT )" | wc -l)"
-  b0="$(acked)"; c0="$(ticks)"; t0="$(date +%s.%N)"
+  b0="$(acked)"; c0="$(ticks)"; p0="$(client_ticks)"; t0="$(date +%s.%N)"
   stat="$OUT/perf-$kind-$rep.txt"
   local workers; workers="$(tree "$SERVER_PID" | tr '\n' ',' | sed 's/,$//')"
   if command -v perf >/dev/null; then
@@ -182,11 +199,12 @@ measure() {
   else
     sleep "$window"
   fi
-  t1="$(date +%s.%N)"; c1="$(ticks)"; b1="$(acked)"
+  t1="$(date +%s.%N)"; c1="$(ticks)"; p1="$(client_ticks)"; b1="$(acked)"
   local busy; busy="$(awk '{print}' /proc/loadavg | cut -d' ' -f1-3)"
-  python3 - "$kind" "$rep" "$n" "$t0" "$t1" "$c0" "$c1" "$b0" "$b1" "$stat" "$load" "$busy" "$server" "$pin" <<'EOF' | tee -a "$ROWS"
+  python3 - "$kind" "$rep" "$n" "$t0" "$t1" "$c0" "$c1" "$b0" "$b1" "$stat" "$load" "$busy" "$server" "$pin" \
+    "$p0" "$p1" <<'EOF' | tee -a "$ROWS"
 import json, sys, os
-kind, rep, n, t0, t1, c0, c1, b0, b1, stat, load, load_end, server, pin = sys.argv[1:]
+kind, rep, n, t0, t1, c0, c1, b0, b1, stat, load, load_end, server, pin, p0, p1 = sys.argv[1:]
 secs = float(t1) - float(t0)
 clk = os.sysconf('SC_CLK_TCK')
 cpu = (int(c1) - int(c0)) / clk
@@ -206,6 +224,7 @@ if os.path.exists(stat):
 mb = byts / 1e6
 row = {"server": server, "clients": kind, "rep": int(rep), "connections": int(n), "pinned": pin == "1",
        "seconds": round(secs, 2), "server_cpu_pct": round(100 * cpu / secs, 1),
+       "players_cpu_pct": round(100 * (int(p1) - int(p0)) / clk / secs, 1),
        "delivered_mbps": round(byts * 8 / secs / 1e6, 1),
        "cpu_s_per_gbit": round(cpu / gbit, 3) if gbit else None,
        "syscalls_per_s": {k: round(v / secs) for k, v in calls.items()},
