@@ -5,7 +5,7 @@
 # from perf. The players being measured are the only thing that changes between rows.
 #
 #   bench/clients.sh [--server nginx|sluice] [--players N] [--window S] [--clients LIST] [--reps R]
-#                    [--pin]
+#                    [--pin] [--settle S]
 #     --clients LIST  comma-separated, run in this order, repeated --reps times:
 #                     bench        the load generator's players (io.sluice.bench.Player), 2 loops
 #                     rtmpdump     N x `rtmpdump -v -b 3000 -o /dev/null` (librtmp, blocking reads)
@@ -14,6 +14,9 @@
 #                                  cores from going idle (it yields to any other task at once): what
 #                                  waking a reader on an idle core costs the sending server
 #     --pin           the server on CPU 0, the players (and the publisher) on CPU 1
+#     --settle S      seconds between the last player connected and the window [5]; ffmpeg needs
+#                     ~20: it reads nothing while it probes the streams, then catches up faster
+#                     than the stream's rate, which would count in the window
 #
 # The publisher is always the bench's (LoadGenerator with 0 players of its own), so the stream and
 # its pacing are the same in every row. One JSON line per row in bench/target/clients-*/rows.jsonl.
@@ -31,6 +34,7 @@ window=10
 clients="bench,rtmpdump"
 reps=1
 pin=0
+settle=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server="$2"; shift ;;
@@ -39,7 +43,8 @@ while [ $# -gt 0 ]; do
     --clients) clients="$2"; shift ;;
     --reps) reps="$2"; shift ;;
     --pin) pin=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --settle) settle="$2"; shift ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "clients.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -245,7 +250,7 @@ for rep in $(seq 1 "$reps"); do
     for _ in $(seq 1 60); do
       [ "$(ss -tnH state established "( sport = :$PORT )" | wc -l)" -ge "$players" ] && break; sleep 1
     done
-    sleep 5
+    sleep "$settle"
     measure "$kind" "$rep"
     stop_clients
     sleep 2
