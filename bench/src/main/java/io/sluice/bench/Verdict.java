@@ -139,7 +139,10 @@ public final class Verdict {
         return new Outcome(0, "VERDICT ok: " + String.join("; ", parts) + against);
     }
 
-    /** The baseline of a run: its ratios and the medians they come from (what the README's table shows). */
+    /**
+     * The baseline of a run: its ratios and the medians they come from, for every server of the
+     * 2 Mbit/s rows (what the README's table shows).
+     */
     static ObjectNode baseline(ObjectMapper json, List<JsonNode> results, String run, String load) {
         ObjectNode b = json.createObjectNode();
         b.put("run", run);
@@ -155,7 +158,10 @@ public final class Verdict {
             }
         }
         ObjectNode medians = b.putObject("medians");
-        for (String label : List.of(SLUICE, NGINX)) {
+        List<String> labels = new ArrayList<>(List.of(SLUICE, NGINX));
+        results.stream().filter(r -> r.path("workload").asText().equals(WORKLOAD))
+                .map(r -> r.path("label").asText()).distinct().filter(l -> !labels.contains(l)).forEach(labels::add);
+        for (String label : labels) {
             ObjectNode l = medians.putObject(label);
             for (int players : List.of(100, 1000)) {
                 ObjectNode p = l.putObject(Integer.toString(players));
