@@ -126,6 +126,8 @@ http:
   port: $((PORT + 1))
 worker:
   jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"]
+hls:
+  enabled: false
 paths:
   run_dir: $OUT/run
   log_dir: $OUT/logs
