@@ -5,12 +5,18 @@
 # from perf. The players being measured are the only thing that changes between rows.
 #
 #   bench/clients.sh [--server nginx|sluice] [--players N] [--window S] [--clients LIST] [--reps R]
-#                    [--pin]
+#                    [--pin] [--settle S]
 #     --clients LIST  comma-separated, run in this order, repeated --reps times:
 #                     bench        the load generator's players (io.sluice.bench.Player), 2 loops
 #                     rtmpdump     N x `rtmpdump -v -b 3000 -o /dev/null` (librtmp, blocking reads)
 #                     ffmpeg       N x `ffmpeg -i URL -c copy -f null -` (what the issue calls real)
+#                     KIND+soak    the same players while a SCHED_IDLE busy loop per CPU keeps the
+#                                  cores from going idle (it yields to any other task at once): what
+#                                  waking a reader on an idle core costs the sending server
 #     --pin           the server on CPU 0, the players (and the publisher) on CPU 1
+#     --settle S      seconds between the last player connected and the window [5]; ffmpeg needs
+#                     ~20: it reads nothing while it probes the streams, then catches up faster
+#                     than the stream's rate, which would count in the window
 #
 # The publisher is always the bench's (LoadGenerator with 0 players of its own), so the stream and
 # its pacing are the same in every row. One JSON line per row in bench/target/clients-*/rows.jsonl.
@@ -28,6 +34,7 @@ window=10
 clients="bench,rtmpdump"
 reps=1
 pin=0
+settle=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server="$2"; shift ;;
@@ -36,7 +43,8 @@ while [ $# -gt 0 ]; do
     --clients) clients="$2"; shift ;;
     --reps) reps="$2"; shift ;;
     --pin) pin=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --settle) settle="$2"; shift ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "clients.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -55,11 +63,21 @@ FLV="$BENCH/target/media/test-2000k.flv"
 SERVER_PID=""
 PUB_PID=""
 CLIENT_PIDS=()
+SOAK_PIDS=()
 stop_clients() {
   local p
-  for p in "${CLIENT_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${CLIENT_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${CLIENT_PIDS[@]}" "${SOAK_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${CLIENT_PIDS[@]}" "${SOAK_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   CLIENT_PIDS=()
+  SOAK_PIDS=()
+}
+# One busy loop per CPU at SCHED_IDLE: it runs only when nothing else wants the core.
+start_soak() {
+  local c
+  for c in $(seq 0 $(($(nproc) - 1))); do
+    taskset -c "$c" chrt -i 0 bash -c 'while :; do :; done' &
+    SOAK_PIDS+=($!)
+  done
 }
 cleanup() {
   stop_clients
@@ -108,6 +126,8 @@ http:
   port: $((PORT + 1))
 worker:
   jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"]
+hls:
+  enabled: false
 paths:
   run_dir: $OUT/run
   log_dir: $OUT/logs
@@ -127,11 +147,17 @@ tree() {
 }
 ticks() { local t=0 p; for p in $(tree "$SERVER_PID"); do
   t=$((t + $(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0))); done; echo "$t"; }
+# CPU of the players being measured (the bench's JVM, or every rtmpdump/ffmpeg process).
+# One read of all their stat files: forking per player would stretch the window's edges by
+# seconds at 1000 players, outside the interval the bytes are divided by.
+client_ticks() {
+  [ ${#CLIENT_PIDS[@]} -gt 0 ] || { echo 0; return; }
+  (cd /proc && cat "${CLIENT_PIDS[@]/%//stat}" 2>/dev/null) | awk '{s += $14 + $15} END {printf "%.0f\n", s}'; }
 # Bytes the peers acknowledged on the server's established connections (players and publisher's
 # tiny reverse direction); a player that left during the window takes its bytes with it, so the
 # window starts after the ramp and nobody leaves during it.
 acked() { ss -tinH state established "( sport = :$PORT )" 2>/dev/null \
-  | grep -o 'bytes_acked:[0-9]*' | cut -d: -f2 | awk '{s += $1} END {print s + 0}'; }
+  | grep -o 'bytes_acked:[0-9]*' | cut -d: -f2 | awk '{s += $1} END {printf "%.0f\n", s}'; }
 
 start_publisher() {
   # The bench's publisher (real-time pacing, chunk size 4096), no players of its own.
@@ -143,7 +169,8 @@ start_publisher() {
 }
 
 start_clients() {
-  local kind="$1" i url="rtmp://127.0.0.1:$PORT/live/s"
+  local kind="${1%+soak}" i url="rtmp://127.0.0.1:$PORT/live/s"
+  [ "$kind" != "$1" ] && start_soak
   case "$kind" in
     bench)
       $cpu1 "$JAVA" -Xms256m -Xmx1g -XX:+UseG1GC -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" \
@@ -168,10 +195,10 @@ start_clients() {
 }
 
 measure() {
-  local kind="$1" rep="$2" load t0 t1 c0 c1 b0 b1 n stat
+  local kind="$1" rep="$2" load t0 t1 c0 c1 b0 b1 p0 p1 n stat
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   n="$(ss -tnH state established "( sport = :$PORT )" | wc -l)"
-  b0="$(acked)"; c0="$(ticks)"; t0="$(date +%s.%N)"
+  b0="$(acked)"; c0="$(ticks)"; p0="$(client_ticks)"; t0="$(date +%s.%N)"
   stat="$OUT/perf-$kind-$rep.txt"
   local workers; workers="$(tree "$SERVER_PID" | tr '\n' ',' | sed 's/,$//')"
   if command -v perf >/dev/null; then
@@ -182,11 +209,12 @@ measure() {
   else
     sleep "$window"
   fi
-  t1="$(date +%s.%N)"; c1="$(ticks)"; b1="$(acked)"
+  t1="$(date +%s.%N)"; c1="$(ticks)"; p1="$(client_ticks)"; b1="$(acked)"
   local busy; busy="$(awk '{print}' /proc/loadavg | cut -d' ' -f1-3)"
-  python3 - "$kind" "$rep" "$n" "$t0" "$t1" "$c0" "$c1" "$b0" "$b1" "$stat" "$load" "$busy" "$server" "$pin" <<'EOF' | tee -a "$ROWS"
+  python3 - "$kind" "$rep" "$n" "$t0" "$t1" "$c0" "$c1" "$b0" "$b1" "$stat" "$load" "$busy" "$server" "$pin" \
+    "$p0" "$p1" <<'EOF' | tee -a "$ROWS"
 import json, sys, os
-kind, rep, n, t0, t1, c0, c1, b0, b1, stat, load, load_end, server, pin = sys.argv[1:]
+kind, rep, n, t0, t1, c0, c1, b0, b1, stat, load, load_end, server, pin, p0, p1 = sys.argv[1:]
 secs = float(t1) - float(t0)
 clk = os.sysconf('SC_CLK_TCK')
 cpu = (int(c1) - int(c0)) / clk
@@ -206,6 +234,7 @@ if os.path.exists(stat):
 mb = byts / 1e6
 row = {"server": server, "clients": kind, "rep": int(rep), "connections": int(n), "pinned": pin == "1",
        "seconds": round(secs, 2), "server_cpu_pct": round(100 * cpu / secs, 1),
+       "players_cpu_pct": round(100 * (int(p1) - int(p0)) / clk / secs, 1),
        "delivered_mbps": round(byts * 8 / secs / 1e6, 1),
        "cpu_s_per_gbit": round(cpu / gbit, 3) if gbit else None,
        "syscalls_per_s": {k: round(v / secs) for k, v in calls.items()},
@@ -226,7 +255,7 @@ for rep in $(seq 1 "$reps"); do
     for _ in $(seq 1 60); do
       [ "$(ss -tnH state established "( sport = :$PORT )" | wc -l)" -ge "$players" ] && break; sleep 1
     done
-    sleep 5
+    sleep "$settle"
     measure "$kind" "$rep"
     stop_clients
     sleep 2

@@ -3,8 +3,9 @@
 # 2 workers) and Node-Media-Server 2.x, one after another, then a table and plots in
 # docs/benchmarks.md and docs/bench-*.png.
 #
-#   bench/run.sh [--quick] [--reps N] [--only LIST] [--profile] [--perf] [--no-docs]
-#     --quick      one repetition, shorter windows, fewer players (about 4 minutes)
+#   bench/run.sh [--quick] [--reps N] [--only LIST] [--servers LIST] [--profile] [--perf] [--no-docs]
+#     --quick      one repetition, shorter windows, fewer players (about 4 minutes); ends with a
+#                  one-line VERDICT against bench/baseline.json (exit code 1 on a regression)
 #     --reps N     repetitions of the 100/1000-player workloads (default 3; medians are reported)
 #     --only LIST  comma-separated subset of: verify,sluice,nginx,nms,scale,two,profile,perf,flv,transport
 #                  (verify alone checks the generator against ffmpeg on all three servers; flv is
@@ -12,7 +13,12 @@
 #     --profile    also run Sluice at 1000 players under JFR and summarise where its CPU goes
 #     --perf       also run Sluice at 1000 players under Linux perf (system calls counted, samples
 #                  with kernel and JIT frames) and summarise; installs linux-perf if missing
+#     --servers L  the servers of the 100/1000-player rows instead of those --only implies, e.g.
+#                  sluice-1w,sluice-1w-ab50,nginx-1w (sluice-1w-abN: players.audio_batch N ms)
 #     --no-docs    leave docs/ alone (results stay in bench/target/run-*/)
+#
+# Every run writes bench/target/run-*/baseline.json (Sluice / nginx-rtmp ratios and the medians
+# they come from); copied to bench/baseline.json it becomes what --quick's verdict compares with.
 #
 # Workloads (one publisher, the generated 1280x720 H.264+AAC stream, GOP 2 s):
 #   2000k x 100 and 2000k x 1000 players   CPU-s per delivered Gbit, TTFF, latency, stalls, memory
@@ -48,6 +54,7 @@ only="verify,sluice,nginx,nms,scale,two"
 profile=0
 perfrun=0
 docs=1
+servers_arg=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; reps=1 ;;
@@ -56,7 +63,8 @@ while [ $# -gt 0 ]; do
     --profile) profile=1 ;;
     --perf) perfrun=1 ;;
     --no-docs) docs=0 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --servers) servers_arg="$2"; shift ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -169,6 +177,10 @@ worker:
   transport: $transport
 log:
   level: info
+# Like for like: nginx-rtmp runs without hls, and segmenting a 2 Mbit/s stream costs a Sluice
+# worker 7-14 % of a core whether anyone plays or not (hls.sh measures it).
+hls:
+  enabled: false
 $players_yaml
 paths:
   run_dir: $dir/run
@@ -271,7 +283,9 @@ start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;;
   sluice-1w-mw40) start_sluice 1 "" $'players:\n  merge_writes: 40ms' ;; nginx-1w) start_nginx 1 ;;
   nginx-2w) start_nginx 2 ;; nms) start_nms ;;
   sluice-1w-rtmp|sluice-1w-httpflv) start_sluice 1 ;; nms4-httpflv) start_nms4 ;;
-  sluice-1w-epoll) start_sluice 1 "" "" epoll ;; sluice-1w-uring) start_sluice 1 "" "" io_uring ;; esac; }
+  sluice-1w-epoll) start_sluice 1 "" "" epoll ;; sluice-1w-uring) start_sluice 1 "" "" io_uring ;;
+  sluice-1w-ab*) start_sluice 1 "" "players:"$'\n'"  audio_batch: ${1#sluice-1w-ab}ms" ;;
+  *) say "unknown server $1"; exit 64 ;; esac; }
 
 # ---- the run ----
 need_build
@@ -286,6 +300,7 @@ servers=()
 wants sluice && servers+=(sluice-1w sluice-1w-mw40)
 wants nginx && servers+=(nginx-1w)
 wants nms && servers+=(nms)
+if [ -n "$servers_arg" ]; then IFS=, read -r -a servers <<< "$servers_arg"; fi
 
 if wants verify; then
   verify_servers=("${servers[@]}")
@@ -302,12 +317,15 @@ if wants verify; then
 fi
 
 # Repetitions interleave the servers, so load from elsewhere on the machine spreads over all of them.
+# 1000 players first: a JVM server is still compiling its publish path in its first minute (10-25 %
+# of a core in the 100-player window when it came first), which is start-up, not the cost of 100
+# players; after the 1000-player window it is done.
 for rep in $(seq 1 "$reps"); do
   for s in "${servers[@]}"; do
     start "$s"
-    gen "$s" 2000k 2000 "r${rep}a" 100 --ramp 100 --warmup "$WARM" --window "$W_SMALL"
     heap=""; [ "$s" = sluice-1w ] && [ "$rep" = 1 ] && heap="--heap"
     gen "$s" 2000k 2000 "r${rep}b" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" $heap
+    gen "$s" 2000k 2000 "r${rep}a" 100 --ramp 100 --warmup "$WARM" --window "$W_SMALL"
     stop_server
   done
 done
@@ -341,8 +359,14 @@ if wants transport; then
 fi
 
 if wants scale; then
+  # The ramp runs each server once in its default configuration (variants like -mw40 or -ab50
+  # only in the rows above); NMS too when --only names it, even if --servers left it out.
+  scale_servers=()
   for s in "${servers[@]}"; do
-    [ "$s" = sluice-1w-mw40 ] && continue
+    case "$s" in sluice-1w|nginx-1w|nms) scale_servers+=("$s") ;; esac
+  done
+  if wants nms && [[ " ${scale_servers[*]} " != *" nms "* ]]; then scale_servers+=(nms); fi
+  for s in "${scale_servers[@]}"; do
     steps="$SCALE_STEPS_PEER"; [ "$s" = sluice-1w ] && steps="$SCALE_STEPS_SLUICE"
     start "$s"
     gen "$s" 600k 600 scale "$steps" --ramp 300 --warmup "$WARM" --window "$W_STEP" --heap
@@ -392,6 +416,10 @@ if wants perf; then
   say "perf: $OUT/perf.txt"
 fi
 
+# The ratios of this run, as a baseline (bench/baseline.json is a copy of one of these).
+"$JAVA" -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Verdict --results "$RESULTS" \
+  --write-baseline "$OUT/baseline.json" --run "$(basename "$OUT")" --load "$(cut -d' ' -f1-3 /proc/loadavg)" 2>>"$LOG" || true
+
 if wants flv; then
   "$JAVA" -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Report \
     --results "$RESULTS" --flv-only "$OUT/flv.md" >/dev/null 2>>"$LOG" && say "HTTP-FLV table: $OUT/flv.md"
@@ -402,3 +430,13 @@ if [ "$docs" = 1 ]; then
     --load "$(cut -d' ' -f1-3 /proc/loadavg)" 2>&1 | tee -a "$LOG"
 fi
 say "done: $OUT"
+if [ "$quick" = 1 ]; then
+  # The regression guard: this run's Sluice / nginx-rtmp ratios against the committed baseline.
+  set +e
+  "$JAVA" -cp "$BENCH/target/sluice-bench.jar:$BENCH/target/lib/*" io.sluice.bench.Verdict --results "$RESULTS" \
+    --baseline "$BENCH/baseline.json" 2>>"$LOG" | tee -a "$LOG"
+  code=${PIPESTATUS[0]}
+  set -e
+  # 1: a ratio regressed beyond its tolerance; 2 (not judged) is not a failure of the fan-out.
+  if [ "$code" = 1 ]; then exit 1; fi
+fi

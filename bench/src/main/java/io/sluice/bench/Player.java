@@ -24,7 +24,10 @@ final class Player implements ClientListener, HttpFlvClient.Listener {
 
     private final SendClock clock;
     private final LoadGenerator.Measuring measuring;
-    /** Whether audio messages count in the latency histogram too (video always does). */
+    /**
+     * Whether audio messages count in the main latency histogram too (video always does); the
+     * all-media histogram counts them either way.
+     */
     private final boolean audioLatency;
     final long startNanos;
     volatile Channel channel;
@@ -145,9 +148,7 @@ final class Player implements ClientListener, HttpFlvClient.Listener {
             audioBytes += m.length();
             s.audioFrames++;
             s.mediaBytes += m.length();
-            if (audioLatency) {
-                recordLatency(s, m.timestamp(), now);
-            }
+            recordLatency(s, m.timestamp(), now, audioLatency);
             return;
         }
         if (m.typeId() != MediaSummary.VIDEO) {
@@ -168,16 +169,21 @@ final class Player implements ClientListener, HttpFlvClient.Listener {
             s.stalls++;
         }
         lastVideoNanos = now;
-        recordLatency(s, m.timestamp(), now);
+        recordLatency(s, m.timestamp(), now, true);
     }
 
-    private void recordLatency(ThreadStats s, long timestamp, long now) {
+    /** Into the all-media histogram always, into the main one when {@code main}. */
+    private void recordLatency(ThreadStats s, long timestamp, long now, boolean main) {
         if (measuring.on) {
             long sent = clock.sentAt(timestamp);
             if (sent == 0) {
                 s.latencyMisses++;
             } else if (sent >= playNanos) {
-                s.latency.record((now - sent) / 1000);
+                long micros = (now - sent) / 1000;
+                s.latencyAll.record(micros);
+                if (main) {
+                    s.latency.record(micros);
+                }
             }
         }
     }

@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /**
  * One measured window: what {@link LoadGenerator} prints as JSON and as a table. Times in
- * milliseconds unless the name says otherwise; sizes in KiB; rates in Mbit/s.
+ * milliseconds unless the name says otherwise; sizes in KiB; rates in Mbit/s. {@code latencyMs}
+ * covers what {@code latencyOf} says (video, or audio+video with {@code --latency all});
+ * {@code latencyAllMs} always covers audio and video messages.
  */
 record Result(String label, String workload, int players, int connected, int failed, int playing, int noVideo,
               int disconnects, double rampSeconds, double windowSeconds,
@@ -14,7 +16,8 @@ record Result(String label, String workload, int players, int connected, int fai
               double idleCpuPercent, double marginalCpuSecondsPerGbit, List<ProcCpu> processes,
               double generatorCpuPercent, double machineBusyPercent,
               Percentiles ttffMs, Percentiles connectMs, Percentiles playMs, int keyframeStarts, double keyframeStartPercent,
-              Percentiles latencyMs, String latencyOf, long latencySamples, long latencyMisses, double publisherLateP99Ms,
+              Percentiles latencyMs, String latencyOf, long latencySamples,
+              Percentiles latencyAllMs, long latencyAllSamples, long latencyMisses, double publisherLateP99Ms,
               long stallEvents, int stalledPlayers,
               long rssBaselineKb, long rssPeakKb, long vmHwmKb, double rssPerPlayerKb,
               Long heapBaselineKb, Long heapEndKb, Double heapPerPlayerKb,
@@ -69,6 +72,9 @@ record Result(String label, String workload, int players, int connected, int fai
         row(b, "latency (" + latencyOf + ")", f("p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms (%d samples, %d unmatched)",
                 latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999, latencyMs.max, latencySamples,
                 latencyMisses));
+        row(b, "latency (audio+video)", f("p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f ms (%d samples)",
+                latencyAllMs.p50, latencyAllMs.p90, latencyAllMs.p99, latencyAllMs.p999, latencyAllMs.max,
+                latencyAllSamples));
         row(b, "publisher pacing", f("p99 %.2f ms late", publisherLateP99Ms));
         row(b, "stalls (> 1 s without video)", stallEvents + " events, " + stalledPlayers + " players");
         row(b, "memory", f("RSS %d -> %d KiB (VmHWM %d), %.1f KiB per player", rssBaselineKb, rssPeakKb, vmHwmKb,

@@ -33,13 +33,16 @@ final class ThreadStats {
     long latencyMisses;
     /** Latency of video messages in microseconds, while {@link LoadGenerator} measures. */
     final Histogram latency = new Histogram();
+    /** Latency of audio and video messages in microseconds, beside {@link #latency}. */
+    final Histogram latencyAll = new Histogram();
 
     /** A copy, to be taken on the owning thread. */
     Snapshot snapshot() {
-        return new Snapshot(videoFrames, audioFrames, mediaBytes, stalls, latencyMisses, latency.copy());
+        return new Snapshot(videoFrames, audioFrames, mediaBytes, stalls, latencyMisses, latency.copy(),
+                latencyAll.copy());
     }
 
     record Snapshot(long videoFrames, long audioFrames, long mediaBytes, long stalls, long latencyMisses,
-                    Histogram latency) {
+                    Histogram latency, Histogram latencyAll) {
     }
 }

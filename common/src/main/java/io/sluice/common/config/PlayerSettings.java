@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param playWaitTimeout  how long play waits for an unpublished stream; zero waits forever
  * @param idleRelayLinger  a relay from another worker closes this long after its last local player left
  * @param audioBatch       audio-only messages wait at most this long for the next video frame, so one
- *                         write to a player carries both; zero writes each message at once
+ *                         write to a player carries both; zero (the default) writes each message at
+ *                         once: waiting adds that much latency to the audio, which the default does not
  * @param mergeWrites      everything written to players within this window goes out in one write
  *                         (SRS's merged write, {@code mw_latency}); adds up to this much latency
  */
@@ -36,7 +37,7 @@ public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration s
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static PlayerSettings defaults() {
         return new PlayerSettings(4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
-                Duration.ofMillis(50), Duration.ZERO);
+                Duration.ZERO, Duration.ZERO);
     }
 
     /** True when play waits without limit for a stream to be published (nginx-rtmp's behaviour). */
