@@ -176,7 +176,7 @@ final class Fmp4Segmenter implements Subscriber {
             cut(ts);
         } else if (segmentStart >= 0 && !part.isEmpty()
                 && ts - partStart + (audioOnly ? audioStep : videoStep) > limits.partMillis()) {
-            closePart(ts, frame.isVideo() ? ts : Fmp4Muxer.NEXT_UNKNOWN);
+            closePart(ts, frame.isVideo() ? ts : Fmp4Muxer.NEXT_UNKNOWN, false);
         }
         if (segmentStart < 0 || muxer == null || !muxer.carries(frame)) {
             return;
@@ -199,7 +199,7 @@ final class Fmp4Segmenter implements Subscriber {
     /** Ends the open segment (if any) at {@code ts} and starts the next one there. */
     private void cut(long ts) {
         if (segmentStart >= 0) {
-            closePart(ts, ts);
+            closePart(ts, ts, true);
             complete(ts - segmentStart);
         }
         if (muxer == null || configChanged) {
@@ -236,8 +236,11 @@ final class Fmp4Segmenter implements Subscriber {
         partIsFirst = true;
     }
 
-    /** Makes the open part's fragment and hands it to the file thread; the next part starts at {@code end}. */
-    private void closePart(long end, long nextVideoTimestamp) {
+    /**
+     * Makes the open part's fragment and hands it to the file thread; the next part starts at
+     * {@code end}. {@code endsSegment}: the segment ends with it (a cut, or the publish ends).
+     */
+    private void closePart(long end, long nextVideoTimestamp, boolean endsSegment) {
         if (part.isEmpty()) {
             partStart = end;
             return;
@@ -272,7 +275,7 @@ final class Fmp4Segmenter implements Subscriber {
             return;
         }
         ByteBuf bytes = fragment;
-        if (!toFiles(() -> files.part(bytes, duration, independent, disc, pdt))) {
+        if (!toFiles(() -> files.part(bytes, duration, independent, disc, pdt, endsSegment))) {
             limits.dequeued(size);
             bytes.release();
         }
@@ -306,7 +309,7 @@ final class Fmp4Segmenter implements Subscriber {
         active = false;
         if (segmentStart >= 0 && muxer != null && lastTimestamp >= segmentStart) {
             long end = lastTimestamp + (audioOnly ? audioStep : videoStep);
-            closePart(end, end);
+            closePart(end, end, true);
             complete(end - segmentStart);
         }
         part.forEach(MediaFrame::release);
