@@ -99,7 +99,7 @@ class HlsLowLatencyIT {
     void theLowLatencyPlaylistHasPartsHintsAndServerControl() throws Exception {
         String body = media();
         assertTrue(body.startsWith("#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:"), body);
-        assertTrue(body.contains("\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600\n"), body);
+        assertTrue(body.contains("\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=6.000,PART-HOLD-BACK=0.600\n"), body);
         assertTrue(body.contains("\n#EXT-X-PART-INF:PART-TARGET=0.200\n"), body);
         assertTrue(body.matches("(?s).*\n#EXT-X-MAP:URI=\"[0-9a-f]{6}-init0\\.mp4\"\n.*"), body);
         assertTrue(body.matches("(?s).*\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"[0-9a-f]{6}-\\d+-p\\d+\\.m4s\"\n$"), body);
