@@ -50,16 +50,28 @@ record HlsPath(Path file, boolean playlist, String query) {
 
     /** True when {@code uri}'s path ends the way HLS files do (checked before anything else). */
     static boolean isHls(String uri) {
-        String path = new QueryStringDecoder(uri).rawPath();
+        String path = uri.substring(0, pathEnd(uri));
         return path.endsWith(HlsLayout.PLAYLIST_SUFFIX) || HlsLayout.isMediaFile(path);
+    }
+
+    /** Where the path of a request target ends: at its query or fragment (RFC 3986, 3.3). */
+    private static int pathEnd(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return uri.length();
     }
 
     /**
      * @throws StreamPath.BadPath when the path is malformed or hostile (400)
      */
     static HlsPath parse(String uri, Path root) throws StreamPath.BadPath {
-        QueryStringDecoder decoder = new QueryStringDecoder(uri);
-        String raw = decoder.rawPath();
+        // Split by hand: this runs for every playlist, part and segment request.
+        int pathEnd = pathEnd(uri);
+        String raw = uri.substring(0, pathEnd);
         if (!raw.startsWith("/")) {
             throw new StreamPath.BadPath("the path does not start with /");
         }
@@ -72,7 +84,8 @@ record HlsPath(Path file, boolean playlist, String query) {
         for (String segment : segments) {
             String s;
             try {
-                s = QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+                s = segment.indexOf('%') < 0 ? segment // '+' is a plus in a path, not a space
+                        : QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new StreamPath.BadPath("the path has a broken percent-encoding");
             }
@@ -96,8 +109,12 @@ record HlsPath(Path file, boolean playlist, String query) {
             throw new StreamPath.BadPath("the path leaves the HLS directory");
         }
         boolean playlist = file.getFileName().toString().endsWith(HlsLayout.PLAYLIST_SUFFIX);
-        String query = decoder.rawQuery();
-        return new HlsPath(file, playlist, query == null ? "" : query);
+        String query = "";
+        if (pathEnd < uri.length() && uri.charAt(pathEnd) == '?') {
+            int fragment = uri.indexOf('#', pathEnd);
+            query = uri.substring(pathEnd + 1, fragment < 0 ? uri.length() : fragment);
+        }
+        return new HlsPath(file, playlist, query);
     }
 
     /**
@@ -131,6 +148,25 @@ record HlsPath(Path file, boolean playlist, String query) {
         }
         s.setLength(s.length() - 1);
         return s.toString();
+    }
+
+    /**
+     * The raw value of the first parameter {@code name} in {@code query}, null when it is not
+     * there. The {@code _HLS_} directives are plain tokens and numbers: nothing to decode.
+     */
+    static String parameter(String query, String name) {
+        int from = 0;
+        while (from <= query.length()) {
+            int end = query.indexOf('&', from);
+            if (end < 0) {
+                end = query.length();
+            }
+            if (end - from > name.length() && query.startsWith(name, from) && query.charAt(from + name.length()) == '=') {
+                return query.substring(from + name.length() + 1, end);
+            }
+            from = end + 1;
+        }
+        return null;
     }
 
     /** {@code query} without the {@code _HLS_} parameters (RFC 8216bis 6.2.5). */
