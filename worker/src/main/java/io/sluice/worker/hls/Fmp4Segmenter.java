@@ -64,6 +64,7 @@ final class Fmp4Segmenter implements Subscriber {
     private long lastTimestamp = -1;
     private long lastVideoTimestamp = -1;
     private long videoStep = DEFAULT_STEP_MS;
+    private long previousVideoStep = DEFAULT_STEP_MS;
     private long audioStep = 21;
     private long firstAudioTimestamp = -1;
     private long lastAudioTimestamp = -1;
@@ -148,6 +149,7 @@ final class Fmp4Segmenter implements Subscriber {
         boolean cutHere;
         if (frame.isVideo()) {
             if (lastVideoTimestamp >= 0 && ts > lastVideoTimestamp) {
+                previousVideoStep = videoStep;
                 videoStep = Math.min(1000, ts - lastVideoTimestamp);
             }
             lastVideoTimestamp = ts;
@@ -172,10 +174,18 @@ final class Fmp4Segmenter implements Subscriber {
                 audioOnly = true;
             }
         }
+        // With a video track a part ends only at a video frame, so the last frame of the part
+        // gets its true duration and the next part's tfdt follows on without a gap or overlap
+        // (closed at an audio frame, the duration was the previous step: FLV's 33/34 ms left
+        // 1 ms holes at part boundaries). The longest recent step keeps the part in its target.
+        // Video that stops (overdue by two steps) hands the pace back to the audio frames.
+        long step = Math.max(videoStep, previousVideoStep);
+        boolean videoPaced = !audioOnly && muxer != null && muxer.hasVideo()
+                && (lastVideoTimestamp < 0 || ts - lastVideoTimestamp <= 2 * step);
         if (cutHere) {
             cut(ts);
-        } else if (segmentStart >= 0 && !part.isEmpty()
-                && ts - partStart + (audioOnly ? audioStep : videoStep) > limits.partMillis()) {
+        } else if (segmentStart >= 0 && !part.isEmpty() && (!videoPaced || frame.isVideo())
+                && ts - partStart + (audioOnly ? audioStep : step) > limits.partMillis()) {
             closePart(ts, frame.isVideo() ? ts : Fmp4Muxer.NEXT_UNKNOWN, false);
         }
         if (segmentStart < 0 || muxer == null || !muxer.carries(frame)) {
