@@ -50,28 +50,16 @@ record HlsPath(Path file, boolean playlist, String query) {
 
     /** True when {@code uri}'s path ends the way HLS files do (checked before anything else). */
     static boolean isHls(String uri) {
-        String path = uri.substring(0, pathEnd(uri));
+        String path = new QueryStringDecoder(uri).rawPath();
         return path.endsWith(HlsLayout.PLAYLIST_SUFFIX) || HlsLayout.isMediaFile(path);
-    }
-
-    /** Where the path of a request target ends: at its query or fragment (RFC 3986, 3.3). */
-    private static int pathEnd(String uri) {
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                return i;
-            }
-        }
-        return uri.length();
     }
 
     /**
      * @throws StreamPath.BadPath when the path is malformed or hostile (400)
      */
     static HlsPath parse(String uri, Path root) throws StreamPath.BadPath {
-        // Split by hand: this runs for every playlist, part and segment request.
-        int pathEnd = pathEnd(uri);
-        String raw = uri.substring(0, pathEnd);
+        QueryStringDecoder decoder = new QueryStringDecoder(uri);
+        String raw = decoder.rawPath();
         if (!raw.startsWith("/")) {
             throw new StreamPath.BadPath("the path does not start with /");
         }
@@ -84,8 +72,7 @@ record HlsPath(Path file, boolean playlist, String query) {
         for (String segment : segments) {
             String s;
             try {
-                s = segment.indexOf('%') < 0 ? segment // '+' is a plus in a path, not a space
-                        : QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+                s = QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new StreamPath.BadPath("the path has a broken percent-encoding");
             }
@@ -109,12 +96,8 @@ record HlsPath(Path file, boolean playlist, String query) {
             throw new StreamPath.BadPath("the path leaves the HLS directory");
         }
         boolean playlist = file.getFileName().toString().endsWith(HlsLayout.PLAYLIST_SUFFIX);
-        String query = "";
-        if (pathEnd < uri.length() && uri.charAt(pathEnd) == '?') {
-            int fragment = uri.indexOf('#', pathEnd);
-            query = uri.substring(pathEnd + 1, fragment < 0 ? uri.length() : fragment);
-        }
-        return new HlsPath(file, playlist, query);
+        String query = decoder.rawQuery();
+        return new HlsPath(file, playlist, query == null ? "" : query);
     }
 
     /**

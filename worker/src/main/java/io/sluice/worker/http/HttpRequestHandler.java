@@ -56,7 +56,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -89,8 +88,6 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
     /** Header names a preflight may ask for that are echoed back; anything else is not. */
     private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9\\-, ]{1,512}");
     private static final String FLV_TYPE = "video/x-flv";
-    /** The playlists of this worker's HLS answers, shared by its event loops. */
-    private static final PlaylistCache PLAYLISTS = new PlaylistCache(PlaylistCache.DEFAULT_MAX_ENTRIES);
 
     private enum State { REQUEST, CHECKING, ANSWERED, PLAYING, WEBSOCKET }
 
@@ -392,24 +389,23 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = request.method().equals(HttpMethod.HEAD);
         HttpVersion version = request.protocolVersion();
+        // Playlists are small files in the page cache, read here as sendfile would be.
+        if (!Files.isRegularFile(path.file(), LinkOption.NOFOLLOW_LINKS)) {
+            hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
+            return;
+        }
         if (path.playlist()) {
             byte[] text;
             try {
-                text = PLAYLISTS.read(path.file());
+                String playlist = Files.readString(path.file(), StandardCharsets.UTF_8);
+                if (DeltaUpdate.asked(HlsPath.parameter(path.query(), "_HLS_skip"))
+                        && path.file().getFileName().toString().equals(HlsLayout.MEDIA_PLAYLIST)) {
+                    playlist = DeltaUpdate.of(playlist);
+                }
+                text = HlsPath.withQuery(playlist, path.query()).getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
-                text = null;
-            }
-            if (text == null) {
                 hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
                 return;
-            }
-            String query = HlsPath.withoutDirectives(path.query());
-            boolean delta = DeltaUpdate.asked(HlsPath.parameter(path.query(), "_HLS_skip"))
-                    && path.file().getFileName().toString().equals(HlsLayout.MEDIA_PLAYLIST);
-            if (delta || !query.isEmpty()) { // else the file's bytes as they are, shared
-                String playlist = new String(text, StandardCharsets.UTF_8);
-                text = HlsPath.withQuery(delta ? DeltaUpdate.of(playlist) : playlist, query)
-                        .getBytes(StandardCharsets.UTF_8);
             }
             FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
                     head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text));
@@ -419,21 +415,11 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             hlsAnswer(ctx, keepAlive, response);
             return;
         }
-        // One stat for both questions (a regular file, how long), not a stat and an fstat.
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(path.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            attributes = null;
-        }
-        if (attributes == null || !attributes.isRegularFile()) {
-            hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
-            return;
-        }
         FileChannel file;
-        long size = attributes.size(); // a segment or part is never rewritten under its name
+        long size;
         try {
             file = FileChannel.open(path.file(), StandardOpenOption.READ);
+            size = file.size();
         } catch (IOException e) { // deleted in between
             hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
             return;
