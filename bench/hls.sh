@@ -226,7 +226,8 @@ for rep in $(seq 1 "$reps"); do
   p1="$(live "rtmp://127.0.0.1:19400/live/js$rep")"; pids_to_kill+=("$p1")
   p2="$(live "rtmp://127.0.0.1:19402/live/js$rep")"; pids_to_kill+=("$p2")
   sleep 6
-  (cd "$ROOT/browser-tests" && timeout 120 node play-hls.mjs 900 60000 \
+  # Every request the pages make, with its times, for a stall or a levelLoadTimeOut to be traced.
+  (cd "$ROOT/browser-tests" && PLAY_HLS_REQUESTS="$OUT/js-requests-$rep.jsonl" timeout 120 node play-hls.mjs 900 60000 \
     "ll,1+1.5,http://127.0.0.1:19401/live/js$rep.m3u8" "std,0,http://127.0.0.1:19401/live/js$rep.m3u8" \
     "nginx,0,http://127.0.0.1:19403/hls/js$rep.m3u8" >"$OUT/js-$rep.json" 2>>"$OUT/js.log") || true
   kill "$p1" "$p2" 2>/dev/null || true

@@ -17,7 +17,11 @@
 // Exit status 0 only when every case is ok; 1 otherwise; 2 on bad arguments. The browser and the
 // page server are always closed (bounded), and a watchdog ends the script if anything hangs.
 //
-// Environment: CHROMIUM (default /usr/bin/chromium).
+// Environment: CHROMIUM (default /usr/bin/chromium); PLAY_HLS_REQUESTS=FILE writes one JSON
+// line per HLS request the pages make (playlists with their _HLS_msn/_HLS_part, parts,
+// segments): {"case","url","askedMs","answeredMs","ms","status"|"failure"}, times in ms since the
+// script started, and one per non-fatal hls.js error {"case","atMs","hlsError","url"}, so a
+// stall can be put next to the request that caused it.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -28,6 +32,32 @@ import {
 
 const require = createRequire(import.meta.url);
 const POLL_MS = 100;
+const REQUEST_LOG = process.env.PLAY_HLS_REQUESTS || null;
+const T0 = Date.now();
+
+function logLine(entry) {
+  if (REQUEST_LOG) fs.appendFileSync(REQUEST_LOG, JSON.stringify(entry) + '\n');
+}
+
+// Records every request of page to another origin than the page's own (the HLS server).
+function logRequests(page, name, pagePort) {
+  const asked = new Map();
+  const ours = (r) => !r.url().startsWith(`http://127.0.0.1:${pagePort}/`);
+  page.on('request', (r) => { if (ours(r)) asked.set(r, Date.now() - T0); });
+  const done = (r, fields) => {
+    if (!asked.has(r)) return;
+    const at = asked.get(r);
+    asked.delete(r);
+    const now = Date.now() - T0;
+    logLine({ case: name, url: r.url(), askedMs: at, answeredMs: now, ms: now - at, ...fields });
+  };
+  page.on('requestfinished', async (r) => {
+    let status = null;
+    try { const resp = await r.response(); status = resp ? resp.status() : null; } catch { /* page gone */ }
+    done(r, { status });
+  });
+  page.on('requestfailed', (r) => done(r, { failure: r.failure() ? r.failure().errorText : 'unknown' }));
+}
 
 function usage(message) {
   process.stderr.write(`play-hls: ${message}\n`
@@ -69,7 +99,8 @@ const PAGE = `<!doctype html>
 <script src="/hls.js"></script>
 <script>
 (function () {
-  var state = window.__play = { errors: [], msToFirstFrame: null, latency: null, nonFatal: 0, lastNonFatal: null };
+  var state = window.__play = { errors: [], msToFirstFrame: null, latency: null, nonFatal: 0, lastNonFatal: null,
+    nonFatalLog: [] };
   function error(where, detail) { state.errors.push(where + ': ' + detail); }
   window.addEventListener('error', function (e) { error('page', e.message); });
   window.addEventListener('unhandledrejection', function (e) { error('page', String(e.reason)); });
@@ -93,6 +124,9 @@ const PAGE = `<!doctype html>
     } else {
       state.nonFatal++;
       state.lastNonFatal = data.details;
+      var ctx = data.context || {};
+      state.nonFatalLog.push({ atMs: Math.round(performance.now()), hlsError: data.details,
+        url: ctx.url || data.url || (data.frag && data.frag.url) || null });
     }
   });
   setInterval(function () { if (typeof hls.latency === 'number') state.latency = hls.latency; }, 100);
@@ -137,6 +171,9 @@ async function playCase(browser, port, c, args, started) {
   try {
     const page = await browser.newPage();
     page.on('crash', () => r.errors.push('browser: page crashed'));
+    if (REQUEST_LOG) logRequests(page, c.name, port);
+    const navigated = Date.now() - T0;
+    let nonFatalLogged = 0;
     await page.goto(`http://127.0.0.1:${port}/?ll=${c.lowLatency ? 1 : 0}&rate=${c.rate}&url=${encodeURIComponent(c.url)}`,
       { timeout: args.overallMs });
     for (;;) {
@@ -151,6 +188,11 @@ async function playCase(browser, port, c, args, started) {
       r.latency = s.p.latency;
       r.nonFatalErrors = s.p.nonFatal;
       if (s.p.lastNonFatal) r.lastNonFatal = s.p.lastNonFatal;
+      for (; nonFatalLogged < (s.p.nonFatalLog || []).length; nonFatalLogged++) {
+        const e = s.p.nonFatalLog[nonFatalLogged];
+        // performance.now() in the page counts from its navigation.
+        logLine({ case: c.name, ...e, atMs: navigated + e.atMs });
+      }
       if (s.p.errors.length > 0) {
         r.errors.push(...s.p.errors);
         break;

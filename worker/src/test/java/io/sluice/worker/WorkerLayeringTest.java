@@ -69,7 +69,7 @@ class WorkerLayeringTest {
             // Fragmented MP4 for HLS: frames in, boxes out; no playlist, file or HTTP.
             entry("hls.fmp4", Set.of("media", "stream")),
             // The HTTP listener: Netty's HTTP and WebSocket codecs, routing, and FLV players.
-            entry("http", Set.of("http.flv", "hls.HlsLayout", "hls.BlockingReload", "net", "runtime", "stream", "access", "stats")),
+            entry("http", Set.of("http.flv", "hls.HlsLayout", "hls.BlockingReload", "hls.DeltaUpdate", "net", "runtime", "stream", "access", "stats")),
             // Relays play with the RTMP client and publish as a publishing session does.
             entry("relay", Set.of("rtmp.client", "rtmp.message", "rtmp.session.RtmpIngest", "stream")),
             // The MPEG-TS muxer of HLS: FLV payloads in, transport packets out; no stream, no file.

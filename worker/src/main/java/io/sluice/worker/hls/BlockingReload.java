@@ -73,7 +73,7 @@ public final class BlockingReload implements AutoCloseable {
     private final int maxParked;
     private final AtomicInteger parked = new AtomicInteger();
     private final WatchService watch;
-    private final Map<Path, List<Waiter>> dirs = new ConcurrentHashMap<>();
+    private final Map<Path, Watched> dirs = new ConcurrentHashMap<>();
     private final Thread thread;
 
     /** @param maxParked requests parked on this worker at once ({@link #DEFAULT_MAX_PARKED}) */
@@ -117,12 +117,8 @@ public final class BlockingReload implements AutoCloseable {
             w.finish(early);
             return () -> { };
         }
-        List<Waiter> waiters = dirs.computeIfAbsent(w.dir, d -> new ArrayList<>());
-        synchronized (waiters) {
-            waiters.add(w);
-        }
         try {
-            w.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE); // the same key again if watched
+            watchWith(w);
         } catch (IOException | ClosedWatchServiceException e) {
             w.finish(Outcome.GONE);
             return () -> { };
@@ -149,13 +145,17 @@ public final class BlockingReload implements AutoCloseable {
             key.pollEvents(); // which file does not matter: the waiters look at what is there now
             Path dir = (Path) key.watchable();
             boolean valid = key.reset();
-            List<Waiter> waiters = dirs.get(dir);
-            if (waiters == null) {
+            Watched watched = dirs.get(dir);
+            if (watched == null) {
                 continue;
             }
             List<Waiter> copy;
-            synchronized (waiters) {
-                copy = List.copyOf(waiters);
+            synchronized (watched) {
+                copy = List.copyOf(watched.waiters);
+                if (!valid) { // the directory is gone: later requests register it anew
+                    watched.key = null;
+                    dirs.remove(dir, watched);
+                }
             }
             Position now = Position.read(dir.resolve(HlsLayout.MEDIA_PLAYLIST));
             for (Waiter w : copy) {
@@ -166,10 +166,42 @@ public final class BlockingReload implements AutoCloseable {
                     w.finish(Outcome.GONE);
                 }
             }
-            if (!valid) {
-                dirs.remove(dir);
+        }
+    }
+
+    /**
+     * Puts {@code w} among the waiters of its directory and makes sure the directory is watched.
+     * The directory is registered once, by its first waiter: registering asks the JDK's inotify
+     * thread and waits for its answer, which an event loop must not do for every request (a
+     * Low-Latency player sends five a second); the watch stays until the directory goes.
+     */
+    private void watchWith(Waiter w) throws IOException {
+        while (true) {
+            Watched watched = dirs.computeIfAbsent(w.dir, d -> new Watched());
+            synchronized (watched) {
+                if (dirs.get(w.dir) != watched) {
+                    continue; // removed by the watch thread meanwhile (the directory went)
+                }
+                watched.waiters.add(w);
+                if (watched.key != null) {
+                    return;
+                }
+                try {
+                    watched.key = w.dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+                } catch (IOException | RuntimeException e) {
+                    watched.waiters.remove(w);
+                    throw e;
+                }
+                return;
             }
         }
+    }
+
+    /** A watched stream directory and the requests parked on it. */
+    private static final class Watched {
+        final List<Waiter> waiters = new ArrayList<>();
+        /** Null until registered, and again once the directory went. */
+        WatchKey key;
     }
 
     @Override
@@ -209,8 +241,10 @@ public final class BlockingReload implements AutoCloseable {
                 if (Files.exists(file)) {
                     return Outcome.READY;
                 }
-                // Only the hinted part (or one before it that is just being renamed) is waited for.
-                return first && (p == null || !file.getFileName().toString().equals(p.preloadHint())) ? Outcome.GONE : null;
+                // Only the hinted part is waited for, and only while it is hinted: a part is
+                // renamed into place before the playlist that hints the next one, so a hint that
+                // has moved on while the file is still not there means it will not come.
+                return p == null || !file.getFileName().toString().equals(p.preloadHint()) ? Outcome.GONE : null;
             }
             if (p == null) {
                 return Outcome.GONE;
@@ -240,10 +274,10 @@ public final class BlockingReload implements AutoCloseable {
             if (timer != null) {
                 timer.cancel(false);
             }
-            List<Waiter> waiters = dirs.get(dir);
-            if (waiters != null) {
-                synchronized (waiters) {
-                    waiters.remove(this);
+            Watched watched = dirs.get(dir);
+            if (watched != null) {
+                synchronized (watched) {
+                    watched.waiters.remove(this);
                 }
             }
         }
@@ -255,12 +289,14 @@ public final class BlockingReload implements AutoCloseable {
      *
      * @param lastComplete     media sequence number of the last complete segment, -1 for none
      * @param parts            parts listed after it (of segment {@code lastComplete + 1})
+     * @param lastCompleteParts parts listed for segment {@code lastComplete}, 0 when they are not
+     *                          listed (then where it ended is unknown)
      * @param preloadHint      the URI of {@code EXT-X-PRELOAD-HINT}, null for none
      * @param targetDuration   {@code EXT-X-TARGETDURATION}, 0 if absent
      * @param partTargetMillis {@code PART-TARGET}, 0 if absent
      * @param blocking         {@code CAN-BLOCK-RELOAD=YES} is there
      */
-    record Position(long lastComplete, int parts, String preloadHint, int targetDuration, long partTargetMillis,
+    record Position(long lastComplete, int parts, int lastCompleteParts, String preloadHint, int targetDuration, long partTargetMillis,
                     boolean blocking) {
 
         /** The position of the playlist file, null when there is none. */
@@ -278,6 +314,7 @@ public final class BlockingReload implements AutoCloseable {
             long sequence = 0;
             long segments = 0;
             int parts = 0;
+            int lastCompleteParts = 0;
             String hint = null;
             int target = 0;
             long partTarget = 0;
@@ -299,22 +336,26 @@ public final class BlockingReload implements AutoCloseable {
                     hint = end > 0 ? line.substring(at + 5, end) : null;
                 } else if (!line.isEmpty() && !line.startsWith("#")) {
                     segments++;
+                    lastCompleteParts = parts;
                     parts = 0;
                 }
             }
-            return new Position(sequence + segments - 1, parts, hint, target, partTarget, blocking);
+            return new Position(sequence + segments - 1, parts, lastCompleteParts, hint, target, partTarget, blocking);
         }
 
-        /** Segment {@code msn} is complete or, for a part, that part or a later one is listed. */
+        /**
+         * Segment {@code msn} is complete or, for a part, that part or a later one is listed. A
+         * part index past the last part of a complete segment is part 0 of the next segment
+         * (RFC 8216bis 6.2.5.2), so asking for it waits for that part.
+         */
         boolean has(long msn, int part) {
-            if (lastComplete >= msn) {
-                return true;
+            if (part < 0 || msn < lastComplete) {
+                return lastComplete >= msn;
             }
-            if (part < 0) {
-                return false;
+            if (msn == lastComplete) {
+                return lastCompleteParts == 0 || part < lastCompleteParts || parts > 0;
             }
-            long making = lastComplete + 1;
-            return making > msn || (making == msn && parts > part);
+            return msn == lastComplete + 1 && parts > part;
         }
 
         /**

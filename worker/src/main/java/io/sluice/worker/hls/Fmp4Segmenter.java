@@ -64,6 +64,7 @@ final class Fmp4Segmenter implements Subscriber {
     private long lastTimestamp = -1;
     private long lastVideoTimestamp = -1;
     private long videoStep = DEFAULT_STEP_MS;
+    private long previousVideoStep = DEFAULT_STEP_MS;
     private long audioStep = 21;
     private long firstAudioTimestamp = -1;
     private long lastAudioTimestamp = -1;
@@ -148,6 +149,7 @@ final class Fmp4Segmenter implements Subscriber {
         boolean cutHere;
         if (frame.isVideo()) {
             if (lastVideoTimestamp >= 0 && ts > lastVideoTimestamp) {
+                previousVideoStep = videoStep;
                 videoStep = Math.min(1000, ts - lastVideoTimestamp);
             }
             lastVideoTimestamp = ts;
@@ -172,11 +174,19 @@ final class Fmp4Segmenter implements Subscriber {
                 audioOnly = true;
             }
         }
+        // With a video track a part ends only at a video frame, so the last frame of the part
+        // gets its true duration and the next part's tfdt follows on without a gap or overlap
+        // (closed at an audio frame, the duration was the previous step: FLV's 33/34 ms left
+        // 1 ms holes at part boundaries). The longest recent step keeps the part in its target.
+        // Video that stops (overdue by two steps) hands the pace back to the audio frames.
+        long step = Math.max(videoStep, previousVideoStep);
+        boolean videoPaced = !audioOnly && muxer != null && muxer.hasVideo()
+                && (lastVideoTimestamp < 0 || ts - lastVideoTimestamp <= 2 * step);
         if (cutHere) {
             cut(ts);
-        } else if (segmentStart >= 0 && !part.isEmpty()
-                && ts - partStart + (audioOnly ? audioStep : videoStep) > limits.partMillis()) {
-            closePart(ts, frame.isVideo() ? ts : Fmp4Muxer.NEXT_UNKNOWN);
+        } else if (segmentStart >= 0 && !part.isEmpty() && (!videoPaced || frame.isVideo())
+                && ts - partStart + (audioOnly ? audioStep : step) > limits.partMillis()) {
+            closePart(ts, frame.isVideo() ? ts : Fmp4Muxer.NEXT_UNKNOWN, false);
         }
         if (segmentStart < 0 || muxer == null || !muxer.carries(frame)) {
             return;
@@ -199,7 +209,7 @@ final class Fmp4Segmenter implements Subscriber {
     /** Ends the open segment (if any) at {@code ts} and starts the next one there. */
     private void cut(long ts) {
         if (segmentStart >= 0) {
-            closePart(ts, ts);
+            closePart(ts, ts, true);
             complete(ts - segmentStart);
         }
         if (muxer == null || configChanged) {
@@ -236,8 +246,11 @@ final class Fmp4Segmenter implements Subscriber {
         partIsFirst = true;
     }
 
-    /** Makes the open part's fragment and hands it to the file thread; the next part starts at {@code end}. */
-    private void closePart(long end, long nextVideoTimestamp) {
+    /**
+     * Makes the open part's fragment and hands it to the file thread; the next part starts at
+     * {@code end}. {@code endsSegment}: the segment ends with it (a cut, or the publish ends).
+     */
+    private void closePart(long end, long nextVideoTimestamp, boolean endsSegment) {
         if (part.isEmpty()) {
             partStart = end;
             return;
@@ -272,7 +285,7 @@ final class Fmp4Segmenter implements Subscriber {
             return;
         }
         ByteBuf bytes = fragment;
-        if (!toFiles(() -> files.part(bytes, duration, independent, disc, pdt))) {
+        if (!toFiles(() -> files.part(bytes, duration, independent, disc, pdt, endsSegment))) {
             limits.dequeued(size);
             bytes.release();
         }
@@ -306,7 +319,7 @@ final class Fmp4Segmenter implements Subscriber {
         active = false;
         if (segmentStart >= 0 && muxer != null && lastTimestamp >= segmentStart) {
             long end = lastTimestamp + (audioOnly ? audioStep : videoStep);
-            closePart(end, end);
+            closePart(end, end, true);
             complete(end - segmentStart);
         }
         part.forEach(MediaFrame::release);

@@ -155,7 +155,9 @@ final class MediaPlaylist {
         s.append("#EXT-X-TARGETDURATION:").append(targetDuration).append('\n');
         if (lowLatency) {
             // 4.4.3.8: PART-HOLD-BACK at least twice the part target, three times recommended.
-            s.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=")
+            // 4.4.3.8: CAN-SKIP-UNTIL offers delta updates (_HLS_skip, made by DeltaUpdate).
+            s.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=")
+                    .append(DeltaUpdate.canSkipUntil(targetDuration)).append(",PART-HOLD-BACK=")
                     .append(seconds(3 * partTargetMillis)).append('\n');
             s.append("#EXT-X-PART-INF:PART-TARGET=").append(seconds(partTargetMillis)).append('\n');
         }

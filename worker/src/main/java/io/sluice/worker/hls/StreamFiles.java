@@ -187,8 +187,11 @@ final class StreamFiles {
      *
      * @param discontinuity   the segment this part begins starts a discontinuity (first part only)
      * @param programDateTime wall clock time of the segment's first frame (first part only)
+     * @param endsSegment     the last part of its segment: the preload hint names part 0 of the
+     *                        next segment (a part after this one in this segment never comes)
      */
-    void part(ByteBuf bytes, long durationMillis, boolean independent, boolean discontinuity, long programDateTime) {
+    void part(ByteBuf bytes, long durationMillis, boolean independent, boolean discontinuity, long programDateTime,
+              boolean endsSegment) {
         if (partTargetMillis > 0 && !failed) {
             long sequence = playlist.nextSequence();
             int index = playlist.pendingParts().size();
@@ -196,7 +199,8 @@ final class StreamFiles {
             try {
                 writeAtomically(dir.resolve(name), bytes.duplicate());
                 playlist.addPart(new MediaPlaylist.Part(name, Math.max(1, durationMillis), independent),
-                        discontinuity || continues, map, programDateTime, partName(sequence, index + 1));
+                        discontinuity || continues, map, programDateTime,
+                        endsSegment ? partName(sequence + 1, 0) : partName(sequence, index + 1));
                 writeAtomically(dir.resolve(HlsLayout.MEDIA_PLAYLIST), playlist.render());
             } catch (IOException e) {
                 fail("cannot write a part", e);

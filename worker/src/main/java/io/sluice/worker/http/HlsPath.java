@@ -133,6 +133,25 @@ record HlsPath(Path file, boolean playlist, String query) {
         return s.toString();
     }
 
+    /**
+     * The raw value of the first parameter {@code name} in {@code query}, null when it is not
+     * there. The {@code _HLS_} directives are plain tokens and numbers: nothing to decode.
+     */
+    static String parameter(String query, String name) {
+        int from = 0;
+        while (from <= query.length()) {
+            int end = query.indexOf('&', from);
+            if (end < 0) {
+                end = query.length();
+            }
+            if (end - from > name.length() && query.startsWith(name, from) && query.charAt(from + name.length()) == '=') {
+                return query.substring(from + name.length() + 1, end);
+            }
+            from = end + 1;
+        }
+        return null;
+    }
+
     /** {@code query} without the {@code _HLS_} parameters (RFC 8216bis 6.2.5). */
     static String withoutDirectives(String query) {
         if (!query.contains("_HLS_")) {

@@ -33,6 +33,7 @@ import io.sluice.worker.access.HttpAccess;
 import io.sluice.worker.access.Refusal;
 import io.sluice.worker.access.Verdict;
 import io.sluice.worker.hls.BlockingReload;
+import io.sluice.worker.hls.DeltaUpdate;
 import io.sluice.worker.hls.HlsLayout;
 import io.sluice.worker.http.flv.FlvPlayer;
 import io.sluice.worker.http.flv.FlvTags;
@@ -323,10 +324,8 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
             if (!path.file().getFileName().toString().equals(HlsLayout.MEDIA_PLAYLIST)) {
                 return true;
             }
-            io.netty.handler.codec.http.QueryStringDecoder q =
-                    new io.netty.handler.codec.http.QueryStringDecoder("?" + path.query());
-            String msn = q.parameters().containsKey("_HLS_msn") ? q.parameters().get("_HLS_msn").get(0) : null;
-            String part = q.parameters().containsKey("_HLS_part") ? q.parameters().get("_HLS_part").get(0) : null;
+            String msn = HlsPath.parameter(path.query(), "_HLS_msn");
+            String part = HlsPath.parameter(path.query(), "_HLS_part");
             if (msn == null) {
                 if (part != null) { // 6.2.5.2: _HLS_part without _HLS_msn is a Bad Request
                     hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.BAD_REQUEST, "_HLS_part without _HLS_msn"));
@@ -398,8 +397,12 @@ final class HttpRequestHandler extends ChannelInboundHandlerAdapter {
         if (path.playlist()) {
             byte[] text;
             try {
-                text = HlsPath.withQuery(Files.readString(path.file(), StandardCharsets.UTF_8), path.query())
-                        .getBytes(StandardCharsets.UTF_8);
+                String playlist = Files.readString(path.file(), StandardCharsets.UTF_8);
+                if (DeltaUpdate.asked(HlsPath.parameter(path.query(), "_HLS_skip"))
+                        && path.file().getFileName().toString().equals(HlsLayout.MEDIA_PLAYLIST)) {
+                    playlist = DeltaUpdate.of(playlist);
+                }
+                text = HlsPath.withQuery(playlist, path.query()).getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 hlsAnswer(ctx, keepAlive, textResponse(version, HttpResponseStatus.NOT_FOUND, "no such HLS file"));
                 return;

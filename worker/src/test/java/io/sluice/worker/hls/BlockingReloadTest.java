@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BlockingReloadTest {
 
     private static final String HEAD = "#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:1\n"
-            + "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.600\n#EXT-X-PART-INF:PART-TARGET=0.200\n"
+            + "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=6.000,PART-HOLD-BACK=0.600\n#EXT-X-PART-INF:PART-TARGET=0.200\n"
             + "#EXT-X-MEDIA-SEQUENCE:5\n";
 
     private final DefaultEventLoop loop = new DefaultEventLoop();
@@ -61,6 +61,45 @@ class BlockingReloadTest {
         assertTrue(p.tooFar(8, 0), "more than two segments beyond the last one");
         assertFalse(p.tooFar(6, 16)); // 2 parts + 15 (3 s / 0.2 s)
         assertTrue(p.tooFar(6, 17));
+    }
+
+    /** Segment 5 with three parts, complete; then {@code partsOf6} parts of segment 6. */
+    private static String closedSegment(int partsOf6) {
+        StringBuilder s = new StringBuilder(HEAD);
+        for (int i = 0; i < 3; i++) {
+            s.append("#EXT-X-PART:DURATION=0.200,URI=\"ab-5-p").append(i).append(".m4s\"\n");
+        }
+        s.append("#EXTINF:0.600,\nab-5.m4s\n");
+        for (int i = 0; i < partsOf6; i++) {
+            s.append("#EXT-X-PART:DURATION=0.200,URI=\"ab-6-p").append(i).append(".m4s\"\n");
+        }
+        return s.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"ab-6-p").append(partsOf6).append(".m4s\"\n").toString();
+    }
+
+    /**
+     * RFC 8216bis 6.2.5.2: a Part Index past the last part of its (now complete) Parent Segment
+     * is a request for part 0 of the next segment, not for the playlist that closed the segment.
+     * A client that asks {@code _HLS_msn=5&_HLS_part=3} (segment 5 ended after parts 0-2) must
+     * wait for part 0 of segment 6; answered at once it gets nothing new and asks again.
+     */
+    @Test
+    void aPartPastTheLastPartOfAClosedSegmentWaitsForTheNextSegmentsFirstPart() {
+        BlockingReload.Position closed = BlockingReload.Position.parse(closedSegment(0));
+        assertEquals(5, closed.lastComplete());
+        assertEquals(3, closed.lastCompleteParts());
+        assertTrue(closed.has(5, 2), "the last part of segment 5 is there");
+        assertFalse(closed.has(5, 3), "part 3 of segment 5 is part 0 of segment 6");
+        assertFalse(closed.has(5, 11));
+        assertFalse(closed.has(6, 0));
+        assertTrue(closed.has(4, 11), "segment 5 is complete, so part 0 of it is there");
+        BlockingReload.Position next = BlockingReload.Position.parse(closedSegment(1));
+        assertTrue(next.has(5, 3));
+        assertTrue(next.has(5, 11));
+        assertTrue(next.has(6, 0));
+        assertFalse(next.has(6, 1));
+        // Without the parts of the segment listed (older than three target durations) nothing
+        // tells where it ended: answered, as before.
+        assertTrue(BlockingReload.Position.parse(playlist(0)).has(5, 7));
     }
 
     @Test

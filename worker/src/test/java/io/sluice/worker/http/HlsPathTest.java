@@ -45,4 +45,17 @@ class HlsPathTest {
                 HlsPath.withQuery(playlist, "t=9"));
         assertEquals(playlist, HlsPath.withQuery(playlist, ""));
     }
+
+    @Test
+    void parameterFindsADirectiveByItsWholeName() {
+        String q = "token=a&_HLS_msn=12&_HLS_part=3&_HLS_skip=YES";
+        assertEquals("12", HlsPath.parameter(q, "_HLS_msn"));
+        assertEquals("3", HlsPath.parameter(q, "_HLS_part"));
+        assertEquals("YES", HlsPath.parameter(q, "_HLS_skip"));
+        assertEquals("a", HlsPath.parameter(q, "token"));
+        assertEquals(null, HlsPath.parameter(q, "_HLS"));
+        assertEquals(null, HlsPath.parameter("x_HLS_msn=1", "_HLS_msn"));
+        assertEquals("", HlsPath.parameter("_HLS_msn=", "_HLS_msn"));
+        assertEquals(null, HlsPath.parameter("", "_HLS_msn"));
+    }
 }
