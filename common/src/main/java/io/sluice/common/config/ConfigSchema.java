@@ -150,15 +150,19 @@ final class ConfigSchema {
     // RFC 8216bis 4.4.3.7: part targets of a few hundred ms; past 2s a part is a segment.
     static final Key<HlsSettings, Duration> HLS_PART =
             Key.of("part", IN_PLACE, duration(ms(100), s(2)), HlsSettings::part);
+    // Off by default: hls.js 1.6 fell 3.6 and 12 s behind live with them, 1.1 s without (docs/benchmarks.md).
+    static final Key<HlsSettings, Boolean> HLS_DELTA_UPDATES =
+            Key.of("delta_updates", IN_PLACE, ScalarTypes.bool(), HlsSettings::deltaUpdates);
     // Workers of one generation must agree on where the files are: the owner writes, all serve.
     static final Key<HlsSettings, String> HLS_PATH =
             Key.of("path", NEW_GENERATION, ScalarTypes.autoOrPath(), HlsSettings::path);
 
     static final SectionType<HlsSettings> HLS = new SectionType<>(HlsSettings.defaults(),
             List.of(HLS_ENABLED, HLS_SEGMENT, HLS_WINDOW, HLS_GRACE, HLS_KEEP, HLS_FORMAT, HLS_LOW_LATENCY, HLS_PART,
-                    HLS_PATH),
+                    HLS_DELTA_UPDATES, HLS_PATH),
             v -> new HlsSettings(v.get(HLS_ENABLED), v.get(HLS_SEGMENT), v.get(HLS_WINDOW), v.get(HLS_GRACE),
-                    v.get(HLS_KEEP), v.get(HLS_FORMAT), v.get(HLS_LOW_LATENCY), v.get(HLS_PART), v.get(HLS_PATH)),
+                    v.get(HLS_KEEP), v.get(HLS_FORMAT), v.get(HLS_LOW_LATENCY), v.get(HLS_PART),
+                    v.get(HLS_DELTA_UPDATES), v.get(HLS_PATH)),
             List.of());
 
     // ---- gop_cache

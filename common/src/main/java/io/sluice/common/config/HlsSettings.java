@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param format  {@code fmp4} (fragmented MP4 with an init segment) or {@code mpegts}
  * @param lowLatency Low-Latency HLS (parts, preload hints, blocking playlist reload); fMP4 only
  * @param part    Low-Latency HLS part target: a part lasts at most this long
+ * @param deltaUpdates Low-Latency HLS playlist delta updates ({@code CAN-SKIP-UNTIL}, {@code _HLS_skip})
  * @param path    directory of the segments, {@code auto} for {@code <run_dir>/hls}
  */
 public record HlsSettings(boolean enabled, Duration segment, int window, Duration grace, Duration keep,
-                          String format, boolean lowLatency, Duration part, String path) {
+                          String format, boolean lowLatency, Duration part, boolean deltaUpdates, String path) {
 
     /** {@link #path} value that means {@code <run_dir>/hls}. */
     public static final String AUTO_PATH = "auto";
@@ -40,6 +41,6 @@ public record HlsSettings(boolean enabled, Duration segment, int window, Duratio
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static HlsSettings defaults() {
         return new HlsSettings(true, Duration.ofSeconds(2), 6, Duration.ofSeconds(30), Duration.ofSeconds(60),
-                FORMAT_FMP4, true, Duration.ofMillis(200), AUTO_PATH);
+                FORMAT_FMP4, true, Duration.ofMillis(200), false, AUTO_PATH);
     }
 }

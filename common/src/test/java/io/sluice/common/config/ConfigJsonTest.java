@@ -25,7 +25,7 @@ class ConfigJsonTest {
             + "\"max_request_line\":\"4KiB\",\"max_header_size\":\"8KiB\",\"max_ws_frame\":\"4KiB\","
             + "\"request_timeout\":\"10s\"},"
             + "\"hls\":{\"enabled\":true,\"segment\":\"2s\",\"window\":6,\"grace\":\"30s\",\"keep\":\"1m\","
-            + "\"format\":\"fmp4\",\"low_latency\":true,\"part\":\"200ms\",\"path\":\"auto\"},"
+            + "\"format\":\"fmp4\",\"low_latency\":true,\"part\":\"200ms\",\"delta_updates\":false,\"path\":\"auto\"},"
             + "\"gop_cache\":{\"enabled\":true,\"max_frames\":2048,\"max_bytes\":\"32MiB\"},"
             + "\"players\":{\"write_buffer_high\":\"4MiB\",\"write_buffer_low\":\"2MiB\",\"slow_timeout\":\"10s\","
             + "\"play_wait_timeout\":\"0s\",\"idle_relay_linger\":\"5s\","

@@ -62,6 +62,11 @@ public final class HlsService implements Listener {
             return lowLatency(settings) ? settings.part().toMillis() : PLAIN_FRAGMENT_MS;
         }
 
+        /** {@code hls.delta_updates}, for Low-Latency playlists. */
+        boolean deltaUpdates() {
+            return settings.deltaUpdates();
+        }
+
         int minTargetDuration() {
             return (int) ((settings.segment().toMillis() + 999) / 1000);
         }

@@ -63,6 +63,8 @@ final class MediaPlaylist {
     private String preloadHint;
     /** Part target in milliseconds; 0 when this is not a Low-Latency playlist. */
     private long partTargetMillis;
+    /** Whether a Low-Latency playlist offers delta updates ({@code hls.delta_updates}). */
+    private boolean deltaUpdates;
     private boolean fmp4;
 
     private final Deque<Segment> segments = new ArrayDeque<>();
@@ -76,10 +78,14 @@ final class MediaPlaylist {
         this.targetDuration = Math.max(1, minTargetDuration);
     }
 
-    /** Makes this a fragmented-MP4 playlist ({@code EXT-X-VERSION} 7), Low-Latency (9) with a part target. */
-    void fmp4(long partTargetMillis) {
+    /**
+     * Makes this a fragmented-MP4 playlist ({@code EXT-X-VERSION} 7), Low-Latency (9) with a part
+     * target, offering delta updates when {@code deltaUpdates}.
+     */
+    void fmp4(long partTargetMillis, boolean deltaUpdates) {
         this.fmp4 = true;
         this.partTargetMillis = partTargetMillis;
+        this.deltaUpdates = deltaUpdates;
     }
 
     /**
@@ -156,8 +162,11 @@ final class MediaPlaylist {
         if (lowLatency) {
             // 4.4.3.8: PART-HOLD-BACK at least twice the part target, three times recommended.
             // 4.4.3.8: CAN-SKIP-UNTIL offers delta updates (_HLS_skip, made by DeltaUpdate).
-            s.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=")
-                    .append(DeltaUpdate.canSkipUntil(targetDuration)).append(",PART-HOLD-BACK=")
+            s.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES");
+            if (deltaUpdates) {
+                s.append(",CAN-SKIP-UNTIL=").append(DeltaUpdate.canSkipUntil(targetDuration));
+            }
+            s.append(",PART-HOLD-BACK=")
                     .append(seconds(3 * partTargetMillis)).append('\n');
             s.append("#EXT-X-PART-INF:PART-TARGET=").append(seconds(partTargetMillis)).append('\n');
         }

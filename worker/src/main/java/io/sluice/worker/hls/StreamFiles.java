@@ -104,7 +104,7 @@ final class StreamFiles {
                 playlist = new MediaPlaylist(minTarget);
             }
             if (partTargetMillis >= 0) {
-                playlist.fmp4(partTargetMillis);
+                playlist.fmp4(partTargetMillis, limits.deltaUpdates());
             }
             Set<String> listed = new HashSet<>();
             playlist.segments().forEach(s -> listed.add(s.uri()));

@@ -17,7 +17,7 @@ class DeltaUpdateTest {
     /** A Low-Latency playlist (target 1 s, parts of 500 ms) of {@code count} 1 s segments, 0.5 s of the next. */
     private static MediaPlaylist lowLatency(int count, int window) {
         MediaPlaylist p = new MediaPlaylist(1);
-        p.fmp4(500);
+        p.fmp4(500, true);
         for (long seq = 0; seq < count; seq++) {
             String map = seq < 4 ? "ab-init0.mp4" : "ab-init1.mp4";
             List<MediaPlaylist.Part> parts = List.of(new MediaPlaylist.Part("ab-" + seq + "-p0.m4s", 500, true),
@@ -38,6 +38,12 @@ class DeltaUpdateTest {
         MediaPlaylist plain = new MediaPlaylist(2);
         plain.add(new MediaPlaylist.Segment(0, "ab-0.ts", 2000, T0, false), 6);
         assertFalse(plain.render().contains("CAN-SKIP-UNTIL"), "delta updates are offered with LL-HLS (version 9) only");
+        MediaPlaylist off = new MediaPlaylist(1);
+        off.fmp4(500, false);
+        off.add(new MediaPlaylist.Segment(0, "ab-0.m4s", 1000, T0, false), 10);
+        String noDelta = off.render();
+        assertTrue(noDelta.contains("\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500\n"), noDelta);
+        assertSame(noDelta, DeltaUpdate.of(noDelta), "hls.delta_updates off: _HLS_skip gets the whole playlist");
     }
 
     @Test

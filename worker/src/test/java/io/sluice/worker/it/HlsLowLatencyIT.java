@@ -49,7 +49,7 @@ class HlsLowLatencyIT {
     static void startServerAndPublisher() throws Exception {
         Ffmpeg.ffmpeg();
         processes = new Processes();
-        worker = WorkerProcess.start(dir, "hls:\n  segment: 1s\n  window: 4\n  grace: 2s\n  part: 200ms\n  path: "
+        worker = WorkerProcess.start(dir, "hls:\n  segment: 1s\n  window: 4\n  grace: 2s\n  part: 200ms\n  delta_updates: true\n  path: "
                 + dir.resolve("hls") + "\n");
         worker.awaitLog("HTTP-FLV listening", 20);
         processes.start(dir.resolve("publisher.log"), TestMedia.publishCommand(120, worker.url("ll")));
