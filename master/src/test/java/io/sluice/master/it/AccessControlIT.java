@@ -3,8 +3,6 @@ package io.sluice.master.it;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.access.UrlSignature;
 import io.sluice.common.testing.Ffmpeg;
 import io.sluice.common.testing.Processes;
@@ -65,21 +63,19 @@ class AccessControlIT {
     static Path media;
     private static Path flv;
     private static EventLoopGroup group;
+    private static TestClients clients;
 
     @BeforeAll
     static void setUp() throws Exception {
-        Ffmpeg.ffmpeg();
-        flv = media.resolve("test.flv");
-        try (Processes processes = new Processes()) {
-            TestMedia.writeFlv(processes, flv, 4);
-        }
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        clients = TestClients.start(media);
+        flv = clients.flv();
+        group = clients.group();
     }
 
     @AfterAll
     static void tearDown() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (clients != null) {
+            clients.close();
         }
     }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.sluice.common.testing.Ffmpeg;
 import io.sluice.common.testing.Processes;
 import io.sluice.master.directory.redis.RedisServer;
@@ -59,22 +57,20 @@ class ClusterIT {
     static Path media;
     private static Path flv;
     private static EventLoopGroup group;
+    private static TestClients clients;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void setUp() throws Exception {
-        Ffmpeg.ffmpeg();
-        flv = media.resolve("test.flv");
-        try (Processes processes = new Processes()) {
-            TestMedia.writeFlv(processes, flv, 4);
-        }
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        clients = TestClients.start(media);
+        flv = clients.flv();
+        group = clients.group();
     }
 
     @AfterAll
     static void tearDown() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (clients != null) {
+            clients.close();
         }
     }
 
