@@ -6,6 +6,7 @@ import io.sluice.worker.stream.StreamKey;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * An HLS file a request names: {@code /{app}/{name}.m3u8} (the multivariant playlist),
@@ -133,23 +134,10 @@ record HlsPath(Path file, boolean playlist, String query) {
         return s.toString();
     }
 
-    /**
-     * The raw value of the first parameter {@code name} in {@code query}, null when it is not
-     * there. The {@code _HLS_} directives are plain tokens and numbers: nothing to decode.
-     */
+    /** The value of the first parameter {@code name} in {@code query}, null when it is not there. */
     static String parameter(String query, String name) {
-        int from = 0;
-        while (from <= query.length()) {
-            int end = query.indexOf('&', from);
-            if (end < 0) {
-                end = query.length();
-            }
-            if (end - from > name.length() && query.startsWith(name, from) && query.charAt(from + name.length()) == '=') {
-                return query.substring(from + name.length() + 1, end);
-            }
-            from = end + 1;
-        }
-        return null;
+        List<String> values = new QueryStringDecoder(query, false).parameters().get(name);
+        return values == null ? null : values.get(0);
     }
 
     /** {@code query} without the {@code _HLS_} parameters (RFC 8216bis 6.2.5). */
