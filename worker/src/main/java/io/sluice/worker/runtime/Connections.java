@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 
 /**
  * Every open connection of a worker, whichever listener accepted it: for the heartbeat's load
@@ -155,16 +156,14 @@ public final class Connections {
 
     /** Closes the connection with this id ({@code bin/ctl kick}); false when there is none. */
     public boolean kick(String id) {
-        for (Channel ch : channels) {
-            Connection c = ch.attr(Connection.KEY).get();
-            if (c != null && c.id().equals(id)) {
-                log.info("kicking client [conn:{}, remote:{}, role:{}, stream:{}]", c.id(), c.remote(),
-                        c.role(), c.stream());
-                ch.close();
-                return true;
-            }
+        Channel ch = find(c -> c.id().equals(id));
+        if (ch == null) {
+            return false;
         }
-        return false;
+        Connection c = ch.attr(Connection.KEY).get();
+        log.info("kicking client [conn:{}, remote:{}, role:{}, stream:{}]", c.id(), c.remote(), c.role(), c.stream());
+        ch.close();
+        return true;
     }
 
     /**
@@ -172,16 +171,26 @@ public final class Connections {
      * false when there is none.
      */
     public boolean dropPublisher(String stream) {
+        Channel ch = find(c -> c.role() == Connection.Role.PUBLISHER && stream.equals(c.stream()));
+        if (ch == null) {
+            return false;
+        }
+        Connection c = ch.attr(Connection.KEY).get();
+        log.warn("closing the publisher: another host holds the name now (this host's lease ran out) "
+                + "[conn:{}, remote:{}, stream:{}]", c.id(), c.remote(), stream);
+        ch.close();
+        return true;
+    }
+
+    /** The first open connection {@code wanted} accepts, null when there is none. */
+    private Channel find(Predicate<Connection> wanted) {
         for (Channel ch : channels) {
             Connection c = ch.attr(Connection.KEY).get();
-            if (c != null && c.role() == Connection.Role.PUBLISHER && stream.equals(c.stream())) {
-                log.warn("closing the publisher: another host holds the name now (this host's lease ran out) "
-                        + "[conn:{}, remote:{}, stream:{}]", c.id(), c.remote(), stream);
-                ch.close();
-                return true;
+            if (c != null && wanted.test(c)) {
+                return ch;
             }
         }
-        return false;
+        return null;
     }
 
     /** Closes every connection, waiting up to {@code timeoutMillis} for them to close. */
