@@ -191,15 +191,17 @@ final class ConfigSchema {
             Key.of("idle_relay_linger", IN_PLACE, duration(ZERO, h(1)), PlayerSettings::idleRelayLinger);
     static final Key<PlayerSettings, Duration> AUDIO_BATCH =
             Key.of("audio_batch", IN_PLACE, duration(ZERO, ms(200)), PlayerSettings::audioBatch);
+    static final Key<PlayerSettings, Integer> AUDIO_BATCH_MIN_PLAYERS =
+            Key.of("audio_batch_min_players", IN_PLACE, integer(0, 1_000_000), PlayerSettings::audioBatchMinPlayers);
     static final Key<PlayerSettings, Duration> MERGE_WRITES =
             Key.of("merge_writes", IN_PLACE, duration(ZERO, s(1)), PlayerSettings::mergeWrites);
 
     static final SectionType<PlayerSettings> PLAYERS = new SectionType<>(PlayerSettings.defaults(),
             List.of(WRITE_BUFFER_HIGH, WRITE_BUFFER_LOW, SLOW_TIMEOUT, PLAY_WAIT_TIMEOUT, IDLE_RELAY_LINGER,
-                    AUDIO_BATCH, MERGE_WRITES),
+                    AUDIO_BATCH, AUDIO_BATCH_MIN_PLAYERS, MERGE_WRITES),
             v -> new PlayerSettings(v.get(WRITE_BUFFER_HIGH), v.get(WRITE_BUFFER_LOW), v.get(SLOW_TIMEOUT),
                     v.get(PLAY_WAIT_TIMEOUT), v.get(IDLE_RELAY_LINGER), v.get(AUDIO_BATCH),
-                    v.get(MERGE_WRITES)),
+                    v.get(AUDIO_BATCH_MIN_PLAYERS), v.get(MERGE_WRITES)),
             List.of(new CrossCheck<>(List.of(WRITE_BUFFER_LOW, WRITE_BUFFER_HIGH),
                     v -> v.get(WRITE_BUFFER_LOW) < v.get(WRITE_BUFFER_HIGH) ? null
                             : "write_buffer_low (" + ByteSizeUtil.format(v.get(WRITE_BUFFER_LOW))

@@ -12,14 +12,18 @@ import java.util.Objects;
  * @param playWaitTimeout  how long play waits for an unpublished stream; zero waits forever
  * @param idleRelayLinger  a relay from another worker closes this long after its last local player left
  * @param audioBatch       audio-only messages wait at most this long for the next video frame, so one
- *                         write to a player carries both; zero (the default) writes each message at
- *                         once: waiting adds that much latency to the audio, which the default does not
+ *                         write to a player carries both; zero writes each message at once. Waiting
+ *                         adds up to one video frame interval of latency to the audio
+ * @param audioBatchMinPlayers audio waits (audioBatch) only in streams with at least this many
+ *                         players on the worker: where the writes cost most, and where an audience's
+ *                         latency is already that of a long fan-out; smaller audiences get every
+ *                         message at once
  * @param mergeWrites      everything written to players within this window goes out in one write
  *                         (SRS's merged write, {@code mw_latency}); adds up to this much latency
  */
 public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration slowTimeout,
                              Duration playWaitTimeout, Duration idleRelayLinger, Duration audioBatch,
-                             Duration mergeWrites) {
+                             int audioBatchMinPlayers, Duration mergeWrites) {
 
     public PlayerSettings {
         Objects.requireNonNull(slowTimeout, "slowTimeout");
@@ -27,6 +31,9 @@ public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration s
         Objects.requireNonNull(idleRelayLinger, "idleRelayLinger");
         Objects.requireNonNull(audioBatch, "audioBatch");
         Objects.requireNonNull(mergeWrites, "mergeWrites");
+        if (audioBatchMinPlayers < 0) {
+            throw new IllegalArgumentException("audioBatchMinPlayers must not be negative: " + audioBatchMinPlayers);
+        }
         // Netty's WriteBufferWaterMark refuses low > high; equal would flap on every write.
         if (writeBufferLow >= writeBufferHigh) {
             throw new IllegalArgumentException("writeBufferLow (" + writeBufferLow
@@ -37,7 +44,7 @@ public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration s
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static PlayerSettings defaults() {
         return new PlayerSettings(4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
-                Duration.ZERO, Duration.ZERO);
+                Duration.ofMillis(50), 1000, Duration.ZERO);
     }
 
     /** True when play waits without limit for a stream to be published (nginx-rtmp's behaviour). */

@@ -73,7 +73,7 @@ class ConfigDiffTest {
 
         List<String> leaves = new ArrayList<>();
         leafKeys(SluiceConfig.class, "", leaves);
-        assertEquals(76, leaves.size());
+        assertEquals(77, leaves.size());
         assertEquals(Set.copyOf(leaves), applies.keySet(), "the fixture changes every key, so every key shows up");
         for (String key : leaves) {
             Apply expected = newGeneration.contains(key) ? Apply.NEW_GENERATION

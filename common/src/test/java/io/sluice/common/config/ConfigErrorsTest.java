@@ -207,7 +207,8 @@ class ConfigErrorsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new PlayerSettings(1024, 1024, PlayerSettings.defaults().slowTimeout(),
                         PlayerSettings.defaults().playWaitTimeout(), PlayerSettings.defaults().idleRelayLinger(),
-                        PlayerSettings.defaults().audioBatch(), PlayerSettings.defaults().mergeWrites()));
+                        PlayerSettings.defaults().audioBatch(), PlayerSettings.defaults().audioBatchMinPlayers(),
+                        PlayerSettings.defaults().mergeWrites()));
         WorkerSettings w = WorkerSettings.defaults();
         assertThrows(IllegalArgumentException.class, () -> new WorkerSettings(w.threads(), w.jvmOptions(),
                 w.heartbeatInterval(), w.heartbeatInterval(), w.stopTimeout(), w.drainTimeout(),

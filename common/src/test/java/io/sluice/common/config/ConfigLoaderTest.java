@@ -76,7 +76,7 @@ class ConfigLoaderTest {
                 c.rtmp());
         assertEquals(new GopCacheSettings(false, 512, 8 << 20), c.gopCache());
         assertEquals(new PlayerSettings(1 << 30, 1 << 20, Duration.ofSeconds(30), Duration.ofHours(1), Duration.ZERO,
-                Duration.ofMillis(80), Duration.ofMillis(100)),
+                Duration.ofMillis(80), 10, Duration.ofMillis(100)),
                 c.players());
         assertEquals(new WorkerSettings(ThreadCount.of(2), List.of("-Xmx1g", "-Dsluice.test=a b"),
                 Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ZERO, 3,

@@ -85,6 +85,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 GopSettings.from(config.gopCache()),
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         runtime.registry.audioBatch(config.players().audioBatch());
+        runtime.registry.audioBatchMinPlayers(config.players().audioBatchMinPlayers());
         runtime.registry.mergeWrites(config.players().mergeWrites());
         runtime.streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         runtime.access = AccessControl.from(config);
@@ -174,6 +175,7 @@ public final class WorkerRuntime implements AutoCloseable {
         limits.update(config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
         registry.audioBatch(config.players().audioBatch());
+        registry.audioBatchMinPlayers(config.players().audioBatchMinPlayers());
         registry.mergeWrites(config.players().mergeWrites());
         access.update(config);
         listeners.forEach(l -> l.settingsChanged(config));

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * all its players and, at the end of the batch, flushes each player once. Cross-thread work is
  * per loop, not per player, and one flush carries every message that arrived meanwhile. A batch
  * of audio only is flushed with the next video frame or after {@code players.audio_batch},
- * whichever comes first: the write system calls are most of the fan-out's cost, and a stream
- * has more audio than video messages.
+ * whichever comes first, in a stream with {@code players.audio_batch_min_players} or more players
+ * on the worker: the write system calls are most of the fan-out's cost, and a stream has more
+ * audio than video messages. A smaller audience gets each message at once.
  *
  * <p>The queue also carries joins and publisher changes, so each subscriber sees exactly the
  * stream's order: its snapshot, then every frame published after the snapshot was taken.

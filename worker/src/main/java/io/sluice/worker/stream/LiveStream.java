@@ -31,7 +31,8 @@ public final class LiveStream {
     private MediaFrame metadata;
     private Publisher publisher;
     private FanoutGroup[] groups = new FanoutGroup[0];
-    private int subscribers;
+    /** Written under the stream's lock; read without it by the fan-out groups. */
+    private volatile int subscribers;
 
     private long publishedAtMillis;
     private long bytesIn;
@@ -50,9 +51,12 @@ public final class LiveStream {
         this.gop = new GopCache(gopSettings.enabled(), gopSettings.maxFrames(), gopSettings.maxBytes());
     }
 
-    /** players.audio_batch in nanoseconds, read by the fan-out groups. */
+    /**
+     * How long audio may wait for video, read by the fan-out groups: players.audio_batch in
+     * nanoseconds once the stream has players.audio_batch_min_players players here, else zero.
+     */
     long audioBatchNanos() {
-        return registry.audioBatchNanos();
+        return subscribers >= registry.audioBatchMinPlayers() ? registry.audioBatchNanos() : 0;
     }
 
     /** players.merge_writes in nanoseconds, read by the fan-out groups. */

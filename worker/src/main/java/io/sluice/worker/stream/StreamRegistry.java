@@ -17,6 +17,7 @@ public final class StreamRegistry {
     private volatile GopSettings gopSettings;
     private volatile long audioBatchNanos;
     private volatile long mergeWritesNanos;
+    private volatile int audioBatchMinPlayers;
     private volatile java.util.function.Consumer<LiveStream> onPublish = s -> { };
 
     public StreamRegistry(GopSettings gopSettings) {
@@ -108,6 +109,18 @@ public final class StreamRegistry {
 
     long audioBatchNanos() {
         return audioBatchNanos;
+    }
+
+    /**
+     * The players a stream needs on this worker before its audio waits for video ({@code
+     * players.audio_batch_min_players}); zero: every stream's. Takes effect at once.
+     */
+    public void audioBatchMinPlayers(int players) {
+        audioBatchMinPlayers = players;
+    }
+
+    int audioBatchMinPlayers() {
+        return audioBatchMinPlayers;
     }
 
     /** How long players' writes are merged ({@code players.merge_writes}); zero: video at once. */

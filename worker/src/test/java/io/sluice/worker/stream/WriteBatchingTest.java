@@ -87,8 +87,13 @@ class WriteBatchingTest {
     };
 
     private LiveStream stream(Duration audioBatch, Duration merge) {
+        return stream(audioBatch, 0, merge);
+    }
+
+    private LiveStream stream(Duration audioBatch, int minPlayers, Duration merge) {
         StreamRegistry registry = new StreamRegistry(new GopSettings(true, 100, 1 << 20));
         registry.audioBatch(audioBatch);
+        registry.audioBatchMinPlayers(minPlayers);
         registry.mergeWrites(merge);
         LiveStream s = registry.acquire(new StreamKey("live", "batch"));
         assertTrue(s.attach(PUBLISHER));
@@ -122,6 +127,27 @@ class WriteBatchingTest {
         assertEquals(List.of("audio", "video", "flush"), events, "the video frame flushes both at once");
         elapse(1000);
         assertEquals(List.of("audio", "video", "flush"), events, "the timer finds nothing left to flush");
+    }
+
+    @Test
+    void audioWaitsOnlyOnceTheStreamHasAudioBatchMinPlayers() {
+        LiveStream s = stream(Duration.ofMillis(50), 2, Duration.ZERO);
+        publish(s, AAC);
+        assertEquals(List.of("audio", "flush"), events, "one player of two: audio goes at once");
+        events.clear();
+        Recorder second = new Recorder();
+        s.subscribe(second);
+        loop.runPendingTasks();
+        assertTrue(second.joined);
+        events.clear();
+        publish(s, AAC);
+        assertEquals(List.of("audio", "audio"), events, "two players: audio waits for video");
+        publish(s, AVC_INTER);
+        assertEquals(List.of("audio", "audio", "video", "video", "flush", "flush"), events);
+        events.clear();
+        s.unsubscribe(second);
+        publish(s, AAC);
+        assertEquals(List.of("audio", "flush"), events, "back to one player: at once again");
     }
 
     @Test
