@@ -15,6 +15,8 @@
 #                  with kernel and JIT frames) and summarise; installs linux-perf if missing
 #     --servers L  the servers of the 100/1000-player rows instead of those --only implies, e.g.
 #                  sluice-1w,sluice-1w-ab50,nginx-1w (sluice-1w-abN: players.audio_batch N ms)
+#     --players L,S the two audience sizes of the 2 Mbit/s rows instead of 1000,100 (the large one
+#                  runs first; the README's ratios and --quick's verdict are for 1000,100 only)
 #     --no-docs    leave docs/ alone (results stay in bench/target/run-*/)
 #
 # Every run writes bench/target/run-*/baseline.json (Sluice / nginx-rtmp ratios and the medians
@@ -55,6 +57,7 @@ profile=0
 perfrun=0
 docs=1
 servers_arg=""
+players_arg=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; reps=1 ;;
@@ -64,7 +67,8 @@ while [ $# -gt 0 ]; do
     --perf) perfrun=1 ;;
     --no-docs) docs=0 ;;
     --servers) servers_arg="$2"; shift ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --players) players_arg="$2"; shift ;;
+    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -75,10 +79,16 @@ wants() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 if [ "$quick" = 1 ]; then
   W_SMALL=8; W_LARGE=10; W_STEP=8; WARM=3; SCALE_STEPS_SLUICE="1000,3000"; SCALE_STEPS_PEER="1000,3000"
-  PLAYERS_LARGE=1000; PLAYERS_TWO=500
+  PLAYERS_LARGE=1000; PLAYERS_SMALL=100; PLAYERS_TWO=500
 else
   W_SMALL=8; W_LARGE=12; W_STEP=8; WARM=4; SCALE_STEPS_SLUICE="1000,3000,6000"
-  SCALE_STEPS_PEER="1000,3000,6000"; PLAYERS_LARGE=1000; PLAYERS_TWO=1000
+  SCALE_STEPS_PEER="1000,3000,6000"; PLAYERS_LARGE=1000; PLAYERS_SMALL=100; PLAYERS_TWO=1000
+fi
+if [ -n "$players_arg" ]; then
+  case "$players_arg" in
+    [1-9]*,[1-9]*) PLAYERS_LARGE="${players_arg%,*}"; PLAYERS_SMALL="${players_arg#*,}" ;;
+    *) echo "run.sh: --players takes LARGE,SMALL, e.g. 600,300" >&2; exit 64 ;;
+  esac
 fi
 
 OUT="$BENCH/target/run-$(date +%Y%m%d-%H%M%S)"
@@ -160,7 +170,8 @@ media() {
 
 # ---- servers ----
 start_sluice() {
-  local workers="$1" extra="${2:-}" players_yaml="${3:-}" transport="${4:-auto}" dir="$OUT/sluice-${1}w" opt
+  local workers="$1" extra="${2:-}" players_yaml="${3:-}" transport="${4:-auto}" threads="${5:-auto}"
+  local dir="$OUT/sluice-${1}w" opt
   for opt in ${BENCH_SLUICE_JVM:-}; do extra="$extra, \"$opt\""; done
   mkdir -p "$dir"
   SERVER_CONF="$dir/sluice.yaml"
@@ -175,6 +186,7 @@ http:
 worker:
   jvm_options: ["-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=256m", "-Xss512k"$extra]
   transport: $transport
+  threads: $threads
 log:
   level: info
 # Like for like: nginx-rtmp runs without hls, and segmenting a 2 Mbit/s stream costs a Sluice
@@ -278,14 +290,34 @@ gen() {
     2>>"$LOG" | grep -v '^{' | tee -a "$LOG" >&2 || say "generator failed ($label $workload)"
 }
 
-# sluice-1w-mw40: the same server with players.merge_writes: 40ms (SRS-style merged writes).
-start() { case "$1" in sluice-1w) start_sluice 1 ;; sluice-2w) start_sluice 2 ;;
-  sluice-1w-mw40) start_sluice 1 "" $'players:\n  merge_writes: 40ms' ;; nginx-1w) start_nginx 1 ;;
-  nginx-2w) start_nginx 2 ;; nms) start_nms ;;
-  sluice-1w-rtmp|sluice-1w-httpflv) start_sluice 1 ;; nms4-httpflv) start_nms4 ;;
-  sluice-1w-epoll) start_sluice 1 "" "" epoll ;; sluice-1w-uring) start_sluice 1 "" "" io_uring ;;
-  sluice-1w-ab*) start_sluice 1 "" "players:"$'\n'"  audio_batch: ${1#sluice-1w-ab}ms" ;;
+start() { case "$1" in
+  nginx-1w) start_nginx 1 ;; nginx-2w) start_nginx 2 ;; nms) start_nms ;; nms4-httpflv) start_nms4 ;;
+  sluice-*) start_sluice_label "$1" ;;
   *) say "unknown server $1"; exit 64 ;; esac; }
+
+# sluice-Nw[-abN][-mpN][-mwN][-tN][-epoll|-uring][-rtmp|-httpflv|-jfr|-perf]: N workers;
+# players.audio_batch N ms, players.audio_batch_min_players N, players.merge_writes N ms (SRS-style
+# merged writes); worker.threads N; worker.transport. The last group only names the row (what the
+# players play is chosen by play_url).
+start_sluice_label() {
+  local parts p workers="" players="" transport=auto threads=auto
+  IFS=- read -r -a parts <<< "${1#sluice-}"
+  for p in "${parts[@]}"; do
+    case "$p" in
+      [0-9]w|[0-9][0-9]w) workers="${p%w}" ;;
+      ab[0-9]*) players+=$'\n'"  audio_batch: ${p#ab}ms" ;;
+      mp[0-9]*) players+=$'\n'"  audio_batch_min_players: ${p#mp}" ;;
+      mw[0-9]*) players+=$'\n'"  merge_writes: ${p#mw}ms" ;;
+      t[0-9]*) threads="${p#t}" ;;
+      epoll) transport=epoll ;;
+      uring) transport=io_uring ;;
+      rtmp|httpflv|jfr|perf) ;;
+      *) say "unknown server $1"; exit 64 ;;
+    esac
+  done
+  [ -n "$workers" ] || { say "unknown server $1 (no worker count)"; exit 64; }
+  start_sluice "$workers" "" "${players:+players:$players}" "$transport" "$threads"
+}
 
 # ---- the run ----
 need_build
@@ -325,7 +357,7 @@ for rep in $(seq 1 "$reps"); do
     start "$s"
     heap=""; [ "$s" = sluice-1w ] && [ "$rep" = 1 ] && heap="--heap"
     gen "$s" 2000k 2000 "r${rep}b" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" $heap
-    gen "$s" 2000k 2000 "r${rep}a" 100 --ramp 100 --warmup "$WARM" --window "$W_SMALL"
+    gen "$s" 2000k 2000 "r${rep}a" "$PLAYERS_SMALL" --ramp 100 --warmup "$WARM" --window "$W_SMALL"
     stop_server
   done
 done
