@@ -2,7 +2,6 @@ package io.sluice.master.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.netty.channel.EventLoopGroup;
 import io.sluice.common.access.UrlSignature;
 import io.sluice.common.testing.Ffmpeg;
 import io.sluice.common.testing.Processes;
@@ -11,10 +10,9 @@ import io.sluice.worker.it.TestPlayer;
 import io.sluice.worker.it.TestPublisher;
 import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.client.RtmpStatusException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -59,25 +57,8 @@ class AccessControlIT {
 
     private static final String SECRET = "it-secret-0123456789";
 
-    @TempDir
-    static Path media;
-    private static Path flv;
-    private static EventLoopGroup group;
-    private static TestClients clients;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        clients = TestClients.start(media);
-        flv = clients.flv();
-        group = clients.group();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (clients != null) {
-            clients.close();
-        }
-    }
+    @RegisterExtension
+    static final TestClients CLIENTS = new TestClients();
 
     /** The operator's web service: records every call's form; what it answers is up to each path. */
     static final class Backend implements AutoCloseable {
@@ -211,12 +192,12 @@ class AccessControlIT {
             processes.start(dir.resolve("publisher.log"),
                     TestMedia.publishCommand(60, "rtmp://127.0.0.1:" + s.port() + "/live/cam"));
             s.awaitLog("publish started", 30);
-            try (TestPlayer live = TestPlayer.play(group, s.port(), "live", "cam")) {
+            try (TestPlayer live = TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam")) {
                 assertTrue(TestPlayer.await(() -> live.video() > 10, 20), "the live player plays");
                 int before = live.video();
                 long start = System.nanoTime();
                 ExecutionException e = assertThrows(ExecutionException.class,
-                        () -> TestPlayer.play(group, s.port(), "slow", "x").close());
+                        () -> TestPlayer.play(CLIENTS.group(), s.port(), "slow", "x").close());
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 RtmpStatusException refused = assertInstanceOf(RtmpStatusException.class, e.getCause());
                 assertEquals("NetStream.Play.Failed", refused.code());
@@ -237,10 +218,10 @@ class AccessControlIT {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (Processes processes = new Processes(); SluiceServer s = SluiceServer.start(dir, yaml)) {
             ExecutionException lan = assertThrows(ExecutionException.class,
-                    () -> TestPublisher.publish(group, s.port(), "lan", "x", flv).close());
+                    () -> TestPublisher.publish(CLIENTS.group(), s.port(), "lan", "x", CLIENTS.flv()).close());
             assertEquals("NetStream.Publish.BadName", ((RtmpStatusException) lan.getCause()).code());
             ExecutionException unknown = assertThrows(ExecutionException.class,
-                    () -> RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", s.port()), "nope",
+                    () -> RtmpClient.connect(CLIENTS.group(), new InetSocketAddress("127.0.0.1", s.port()), "nope",
                             "rtmp://127.0.0.1/nope", new io.sluice.worker.rtmp.client.ClientListener() { },
                             Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS));
             assertTrue(unknown.getCause().getMessage().contains("NetConnection.Connect.Rejected"),
@@ -273,11 +254,11 @@ class AccessControlIT {
             assertRefused(http, base + "/nope/cam.flv?" + query, 404, "not served");
             assertRefused(http, base + "/live/cam.flv?t=" + "x".repeat(1100), 400, "longer than 1024");
 
-            try (TestPlayer player = TestPlayer.play(group, s.port(), "live", "cam?" + query)) {
+            try (TestPlayer player = TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam?" + query)) {
                 assertTrue(TestPlayer.await(() -> player.video() > 5, 20), "a signed RTMP play gets video");
             }
             ExecutionException unsigned = assertThrows(ExecutionException.class,
-                    () -> TestPlayer.play(group, s.port(), "live", "cam").close());
+                    () -> TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam").close());
             assertEquals("NetStream.Play.Failed", ((RtmpStatusException) unsigned.getCause()).code());
 
             // Counted by reason, and shown by bin/ctl workers once a heartbeat carried it.
@@ -298,7 +279,7 @@ class AccessControlIT {
             processes.start(dir.resolve("publisher.log"),
                     TestMedia.publishCommand(60, "rtmp://127.0.0.1:" + s.port() + "/live/cam"));
             s.awaitLog("publish started", 30);
-            try (TestPlayer admitted = TestPlayer.play(group, s.port(), "live", "cam")) {
+            try (TestPlayer admitted = TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam")) {
                 assertTrue(TestPlayer.await(() -> admitted.video() > 5, 20));
                 s.rewrite("workers: 1\napps:\n  live:\n    play: [deny all]\n");
                 SluiceServer.Result reload = s.ctl("reload");
@@ -306,7 +287,7 @@ class AccessControlIT {
                 assertTrue(reload.out().contains("apps"), reload.out());
                 s.awaitLog("settings updated by the master", 10);
                 ExecutionException refused = assertThrows(ExecutionException.class,
-                        () -> TestPlayer.play(group, s.port(), "live", "cam").close());
+                        () -> TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam").close());
                 assertEquals("NetStream.Play.Failed", ((RtmpStatusException) refused.getCause()).code());
                 int before = admitted.video();
                 assertTrue(TestPlayer.await(() -> admitted.video() > before + 10, 20),
@@ -324,16 +305,16 @@ class AccessControlIT {
                     TestMedia.publishCommand(60, "rtmp://127.0.0.1:" + s.port() + "/live/cam"));
             s.awaitLog("publish started", 30);
             ExecutionException second = assertThrows(ExecutionException.class,
-                    () -> TestPublisher.publish(group, s.port(), "live", "other", flv).close());
+                    () -> TestPublisher.publish(CLIENTS.group(), s.port(), "live", "other", CLIENTS.flv()).close());
             RtmpStatusException streams = (RtmpStatusException) second.getCause();
             assertEquals("NetStream.Publish.BadName", streams.code());
             assertTrue(streams.getMessage().contains("max_streams"), streams.getMessage());
 
-            TestPlayer first = TestPlayer.play(group, s.port(), "live", "cam");
+            TestPlayer first = TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam");
             long firstWorker = s.serverPidFor(first.localPort()).orElseThrow();
             try (PinnedProxy elsewhere = new PinnedProxy(() -> s.connectAvoiding(s.port(), firstWorker))) {
                 ExecutionException over = assertThrows(ExecutionException.class,
-                        () -> TestPlayer.play(group, elsewhere.port(), "live", "cam").close());
+                        () -> TestPlayer.play(CLIENTS.group(), elsewhere.port(), "live", "cam").close());
                 RtmpStatusException players = (RtmpStatusException) over.getCause();
                 assertEquals("NetStream.Play.Failed", players.code());
                 assertTrue(players.getMessage().contains("max_players_per_stream"), players.getMessage());
@@ -344,7 +325,7 @@ class AccessControlIT {
                 TestPlayer next = null;
                 while (next == null && System.nanoTime() < deadline) {
                     try {
-                        next = TestPlayer.play(group, elsewhere.port(), "live", "cam");
+                        next = TestPlayer.play(CLIENTS.group(), elsewhere.port(), "live", "cam");
                     } catch (ExecutionException stillCounted) {
                         Thread.sleep(100); // the leave may still be on its way to the master
                     }

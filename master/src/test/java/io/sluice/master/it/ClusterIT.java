@@ -3,7 +3,6 @@ package io.sluice.master.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.netty.channel.EventLoopGroup;
 import io.sluice.common.testing.Ffmpeg;
 import io.sluice.common.testing.Processes;
 import io.sluice.master.directory.redis.RedisServer;
@@ -11,10 +10,9 @@ import io.sluice.master.http.OpenApiCheck;
 import io.sluice.worker.it.TestMedia;
 import io.sluice.worker.it.TestPlayer;
 import io.sluice.worker.it.TestPublisher;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -53,26 +51,9 @@ class ClusterIT {
     private static final String UNPUBLISH = "NetStream.Play.UnpublishNotify";
     private static final OpenApiCheck OPENAPI = OpenApiCheck.load();
 
-    @TempDir
-    static Path media;
-    private static Path flv;
-    private static EventLoopGroup group;
-    private static TestClients clients;
+    @RegisterExtension
+    static final TestClients CLIENTS = new TestClients();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        clients = TestClients.start(media);
-        flv = clients.flv();
-        group = clients.group();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (clients != null) {
-            clients.close();
-        }
-    }
 
     private static String cluster(RedisServer redis, String node, int port) {
         return cluster(redis, node, port, 1);
@@ -156,13 +137,13 @@ class ClusterIT {
                 for (SluiceServer s : List.of(a, b, c)) {
                     s.startMaster();
                 }
-                TestPublisher first = TestPublisher.publish(group, a.port(), "live", "cam", flv);
+                TestPublisher first = TestPublisher.publish(CLIENTS.group(), a.port(), "live", "cam", CLIENTS.flv());
                 // Several players per host: SO_REUSEPORT spreads them, so both workers of c have some.
                 for (int i = 0; i < 4; i++) {
-                    onC.add(TestPlayer.play(group, c.port(), "live", "cam"));
+                    onC.add(TestPlayer.play(CLIENTS.group(), c.port(), "live", "cam"));
                 }
                 for (int i = 0; i < 2; i++) {
-                    onA.add(TestPlayer.play(group, a.port(), "live", "cam"));
+                    onA.add(TestPlayer.play(CLIENTS.group(), a.port(), "live", "cam"));
                 }
                 List<TestPlayer> all = new ArrayList<>(onC);
                 all.addAll(onA);
@@ -200,7 +181,7 @@ class ClusterIT {
                 // A gives the lease back when its publisher leaves; b's claim would be refused before.
                 assertTrue(TestPlayer.await(() -> cli(redis, "EXISTS", "sluice:stream:live/cam").equals("0"), 10),
                         "a released its lease");
-                try (TestPublisher second = TestPublisher.publish(group, b.port(), "live", "cam", flv)) {
+                try (TestPublisher second = TestPublisher.publish(CLIENTS.group(), b.port(), "live", "cam", CLIENTS.flv())) {
                     assertTrue(TestPlayer.await(() -> all.stream().allMatch(p -> p.video() > videoBefore.get(p) + 10), 30),
                             "players that did not resume: " + describe(all));
                     for (TestPlayer p : all) {

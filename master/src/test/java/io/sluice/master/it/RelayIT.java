@@ -2,7 +2,6 @@ package io.sluice.master.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.EventLoopGroup;
 import io.sluice.common.testing.Ffmpeg;
 import io.sluice.common.testing.Processes;
 import io.sluice.worker.it.TestMedia;
@@ -15,10 +14,9 @@ import io.sluice.worker.rtmp.client.RtmpClient;
 import io.sluice.worker.rtmp.client.RtmpStatusException;
 import io.sluice.worker.rtmp.message.MediaMessage;
 import io.sluice.worker.rtmp.message.VideoData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,43 +72,26 @@ class RelayIT {
     /** Connections tried at most when a test needs one on a particular worker (each is a coin toss or better). */
     private static final int MAX_TRIES = 60;
 
-    @TempDir
-    static Path media;
-    private static Path flv;
-    private static EventLoopGroup group;
-    private static TestClients clients;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        clients = TestClients.start(media);
-        flv = clients.flv();
-        group = clients.group();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (clients != null) {
-            clients.close();
-        }
-    }
+    @RegisterExtension
+    static final TestClients CLIENTS = new TestClients();
 
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {2, 4})
     @Timeout(150)
     void fortyPlayersGetTheStreamWhicheverWorkerTheyLandOn(int workers, @TempDir Path dir) throws Exception {
         try (SluiceServer s = SluiceServer.start(dir, "workers: " + workers + "\n");
-             TestPublisher publisher = TestPublisher.publish(group, s.port(), "live", "cam", flv);
+             TestPublisher publisher = TestPublisher.publish(CLIENTS.group(), s.port(), "live", "cam", CLIENTS.flv());
              Players players = new Players()) {
             Map<Long, Integer> ids = workerIds(s, workers);
             int owner = ids.get(s.serverPidFor(publisher.localPort()).orElseThrow());
 
             for (int i = 0; i < 40; i++) {
-                players.add(TestPlayer.play(group, s.port(), "live", "cam"));
+                players.add(TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam"));
             }
             Map<TestPlayer, Integer> where = placement(s, ids, players);
             // 40 players all on the owner is a 1 in 2^40 chance, but only more players make it impossible.
             while (where.values().stream().allMatch(w -> w == owner) && players.size() < 40 + MAX_TRIES) {
-                TestPlayer extra = TestPlayer.play(group, s.port(), "live", "cam");
+                TestPlayer extra = TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam");
                 players.add(extra);
                 where = placement(s, ids, players);
             }
@@ -195,13 +176,13 @@ class RelayIT {
     @Timeout(120)
     void aSecondPublisherOfALiveNameIsRefusedOnEveryWorker(@TempDir Path dir) throws Exception {
         try (SluiceServer s = SluiceServer.start(dir, "workers: 2\n");
-             TestPublisher first = TestPublisher.publish(group, s.port(), "live", "cam", flv);
+             TestPublisher first = TestPublisher.publish(CLIENTS.group(), s.port(), "live", "cam", CLIENTS.flv());
              Players players = new Players()) {
             long ownerPid = s.serverPidFor(first.localPort()).orElseThrow();
             for (boolean sameWorker : new boolean[] {false, true}) {
                 RtmpClient second = connectPublisher(s, sameWorker ? Optional.of(ownerPid) : Optional.empty(), ownerPid);
                 ExecutionException refused = assertThrows(ExecutionException.class,
-                        () -> TestPublisher.publish(second, "cam", flv).close(),
+                        () -> TestPublisher.publish(second, "cam", CLIENTS.flv()).close(),
                         "a second publisher on the " + (sameWorker ? "same" : "other") + " worker");
                 RtmpStatusException status = assertInstanceOf(RtmpStatusException.class, refused.getCause());
                 assertEquals("NetStream.Publish.BadName", status.code());
@@ -210,7 +191,7 @@ class RelayIT {
             assertEquals(1, s.logLines("already being published on another worker").size());
 
             // The first publisher is untouched: players on both workers still get it.
-            players.add(TestPlayer.play(group, s.port(), "live", "cam"));
+            players.add(TestPlayer.play(CLIENTS.group(), s.port(), "live", "cam"));
             assertTrue(TestPlayer.await(() -> players.all().allMatch(p -> p.video() > 0), 15));
             JsonNode answer = json(s.ctl("where", "live/cam", "--json"));
             assertEquals(ownerPid, answer.path("ownerPid").asLong(), "the owner did not change: " + answer);
@@ -222,7 +203,7 @@ class RelayIT {
     void playersOnEveryWorkerResumeWhenThePublisherComesBackElsewhere(@TempDir Path dir) throws Exception {
         try (SluiceServer s = SluiceServer.start(dir, "workers: 2\n"); Players players = new Players()) {
             Map<Long, Integer> ids = workerIds(s, 2);
-            TestPublisher first = TestPublisher.publish(group, s.port(), "live", "cam", flv);
+            TestPublisher first = TestPublisher.publish(CLIENTS.group(), s.port(), "live", "cam", CLIENTS.flv());
             long firstOwner = s.serverPidFor(first.localPort()).orElseThrow();
             Map<TestPlayer, Integer> where = playersOnEveryWorker(s, ids, players, "cam", 2);
             assertTrue(TestPlayer.await(() -> players.all().allMatch(p -> p.video() > 0 && p.audio() > 0), 20),
@@ -237,7 +218,7 @@ class RelayIT {
 
             // The same name again, on the other worker: the old owner now relays from the new one.
             RtmpClient client = connectPublisher(s, Optional.empty(), firstOwner);
-            try (TestPublisher second = TestPublisher.publish(client, "cam", flv)) {
+            try (TestPublisher second = TestPublisher.publish(client, "cam", CLIENTS.flv())) {
                 long secondOwner = s.serverPidFor(second.localPort()).orElseThrow();
                 assertTrue(TestPlayer.await(() -> players.all().allMatch(p -> resumed(p) && p.video() > videoBefore.get(p) + 10), 20),
                         "players that did not resume: " + describe(players.list(), where,
@@ -258,7 +239,7 @@ class RelayIT {
     void playersElsewhereWaitOutAKilledOwnerAndResumeOnRepublish(@TempDir Path dir) throws Exception {
         try (SluiceServer s = SluiceServer.start(dir, "workers: 2\n"); Players players = new Players()) {
             Map<Long, Integer> ids = workerIds(s, 2);
-            TestPublisher publisher = TestPublisher.publish(group, s.port(), "live", "cam", flv);
+            TestPublisher publisher = TestPublisher.publish(CLIENTS.group(), s.port(), "live", "cam", CLIENTS.flv());
             long ownerPid = s.serverPidFor(publisher.localPort()).orElseThrow();
             Map<TestPlayer, Integer> where = playersOnEveryWorker(s, ids, players, "cam", 2);
             assertTrue(TestPlayer.await(() -> players.all().allMatch(p -> p.video() > 0 && p.audio() > 0), 20),
@@ -281,7 +262,7 @@ class RelayIT {
                 assertFalse(p.isClosed(), "a player on another worker was disconnected");
             }
 
-            try (TestPublisher again = TestPublisher.publish(group, s.port(), "live", "cam", flv)) {
+            try (TestPublisher again = TestPublisher.publish(CLIENTS.group(), s.port(), "live", "cam", CLIENTS.flv())) {
                 assertTrue(TestPlayer.await(() -> elsewhere.stream().allMatch(p -> resumed(p) && p.video() > videoBefore.get(p) + 10), 20),
                         "players that did not resume: " + describe(elsewhere, where,
                                 p -> !resumed(p) || p.video() <= videoBefore.get(p) + 10));
@@ -304,7 +285,7 @@ class RelayIT {
     void timeToFirstFrameAcrossWorkers(@TempDir Path dir) throws Exception {
         int samples = 15;
         try (SluiceServer s = SluiceServer.start(dir, "workers: 2\nplayers:\n  idle_relay_linger: 0s\n");
-             TestPublisher publisher = TestPublisher.publish(group, s.port(), "live", "cam", flv)) {
+             TestPublisher publisher = TestPublisher.publish(CLIENTS.group(), s.port(), "live", "cam", CLIENTS.flv())) {
             long ownerPid = s.serverPidFor(publisher.localPort()).orElseThrow();
             // A GOP in the owner's cache: the stream's codecs are known once its first frames arrived.
             assertTrue(TestPlayer.await(() -> streamHasVideo(s, "live/cam"), 10), "the publisher's video arrives");
@@ -316,7 +297,7 @@ class RelayIT {
                     && tries++ < 6 * samples) {
                 FirstFrame listener = new FirstFrame();
                 boolean sampledRelay = false;
-                RtmpClient client = RtmpClient.connect(group, new InetSocketAddress("127.0.0.1", s.port()), "live",
+                RtmpClient client = RtmpClient.connect(CLIENTS.group(), new InetSocketAddress("127.0.0.1", s.port()), "live",
                         "rtmp://127.0.0.1:" + s.port() + "/live", listener, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
                 try {
                     int port = ((InetSocketAddress) client.channel().localAddress()).getPort();
@@ -417,7 +398,7 @@ class RelayIT {
             throws Exception {
         Map<TestPlayer, Integer> where = Map.of();
         for (int i = 0; i < MAX_TRIES; i++) {
-            players.add(TestPlayer.play(group, s.port(), "live", name));
+            players.add(TestPlayer.play(CLIENTS.group(), s.port(), "live", name));
             where = placement(s, ids, players);
             Map<Integer, Long> counts = where.values().stream().collect(Collectors.groupingBy(w -> w, Collectors.counting()));
             if (counts.size() == ids.size() && counts.values().stream().allMatch(c -> c >= each)) {
@@ -434,7 +415,7 @@ class RelayIT {
      */
     private static RtmpClient connectPublisher(SluiceServer s, Optional<Long> on, long avoid) throws Exception {
         for (int i = 0; i < MAX_TRIES; i++) {
-            RtmpClient c = TestPublisher.connect(group, s.port(), "live");
+            RtmpClient c = TestPublisher.connect(CLIENTS.group(), s.port(), "live");
             long pid = s.serverPidFor(((InetSocketAddress) c.channel().localAddress()).getPort()).orElseThrow();
             if (on.isPresent() ? pid == on.get() : pid != avoid) {
                 return c;
