@@ -98,12 +98,18 @@ class WriteBatchingTest {
         LiveStream s = registry.acquire(new StreamKey("live", "batch"));
         assertTrue(s.attach(PUBLISHER));
         loop.freezeTime();
+        join(s);
+        return s;
+    }
+
+    /** Subscribes one more recorder and runs its join, leaving no events behind. */
+    private Recorder join(LiveStream s) {
         Recorder r = new Recorder();
         s.subscribe(r);
         loop.runPendingTasks();
         assertTrue(r.joined);
         events.clear();
-        return s;
+        return r;
     }
 
     /** Publishes on the test's thread, then lets the subscriber's loop run what it was given. */
@@ -135,11 +141,7 @@ class WriteBatchingTest {
         publish(s, AAC);
         assertEquals(List.of("audio", "flush"), events, "one player of two: audio goes at once");
         events.clear();
-        Recorder second = new Recorder();
-        s.subscribe(second);
-        loop.runPendingTasks();
-        assertTrue(second.joined);
-        events.clear();
+        Recorder second = join(s);
         publish(s, AAC);
         assertEquals(List.of("audio", "audio"), events, "two players: audio waits for video");
         publish(s, AVC_INTER);
