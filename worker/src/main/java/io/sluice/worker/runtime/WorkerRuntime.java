@@ -84,9 +84,7 @@ public final class WorkerRuntime implements AutoCloseable {
         WorkerRuntime runtime = new WorkerRuntime(threads, Transport.choose(config.worker().transport()),
                 GopSettings.from(config.gopCache()),
                 config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
-        runtime.registry.audioBatch(config.players().audioBatch());
-        runtime.registry.audioBatchMinPlayers(config.players().audioBatchMinPlayers());
-        runtime.registry.mergeWrites(config.players().mergeWrites());
+        runtime.registry.writeBatching(config.players());
         runtime.streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         runtime.access = AccessControl.from(config);
         return runtime;
@@ -174,9 +172,7 @@ public final class WorkerRuntime implements AutoCloseable {
         streamMetricsMax = config.api().streamMetrics() ? config.api().streamMetricsMax() : 0;
         limits.update(config.rtmp().maxConnections(), config.rtmp().maxConnectionsPerIp());
         registry.updateGopSettings(GopSettings.from(config.gopCache()));
-        registry.audioBatch(config.players().audioBatch());
-        registry.audioBatchMinPlayers(config.players().audioBatchMinPlayers());
-        registry.mergeWrites(config.players().mergeWrites());
+        registry.writeBatching(config.players());
         access.update(config);
         listeners.forEach(l -> l.settingsChanged(config));
     }

@@ -1,5 +1,7 @@
 package io.sluice.worker.stream;
 
+import io.sluice.common.config.PlayerSettings;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,10 +102,20 @@ public final class StreamRegistry {
     }
 
     /**
-     * How long audio-only batches may wait for video before players are flushed ({@code
-     * players.audio_batch}); zero flushes each batch at once. Takes effect at once.
+     * Applies the write batching of section {@code players}: {@code audio_batch},
+     * {@code audio_batch_min_players} and {@code merge_writes}. Takes effect at once.
      */
-    public void audioBatch(java.time.Duration delay) {
+    public void writeBatching(PlayerSettings players) {
+        audioBatch(players.audioBatch());
+        audioBatchMinPlayers(players.audioBatchMinPlayers());
+        mergeWrites(players.mergeWrites());
+    }
+
+    /**
+     * How long audio-only batches may wait for video before players are flushed ({@code
+     * players.audio_batch}); zero flushes each batch at once.
+     */
+    void audioBatch(java.time.Duration delay) {
         audioBatchNanos = delay.toNanos();
     }
 
@@ -113,9 +125,9 @@ public final class StreamRegistry {
 
     /**
      * The players a stream needs on this worker before its audio waits for video ({@code
-     * players.audio_batch_min_players}); zero: every stream's. Takes effect at once.
+     * players.audio_batch_min_players}); zero: every stream's.
      */
-    public void audioBatchMinPlayers(int players) {
+    void audioBatchMinPlayers(int players) {
         audioBatchMinPlayers = players;
     }
 
@@ -124,7 +136,7 @@ public final class StreamRegistry {
     }
 
     /** How long players' writes are merged ({@code players.merge_writes}); zero: video at once. */
-    public void mergeWrites(java.time.Duration window) {
+    void mergeWrites(java.time.Duration window) {
         mergeWritesNanos = window.toNanos();
     }
 
