@@ -31,9 +31,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ! -f "$ROOT/bench/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target/sluice-master.jar" ]; then
-  (cd "$ROOT" && mvn -B -q -o package -DskipTests -pl master,bench -am)
-fi
+. "$ROOT/bench/scripts/jars.sh"
+bench_jars
 . "$ROOT/bench/scripts/media.sh"
 flv="$(bench_media "$kbps")"
 dir="$(mktemp -d /tmp/sluice-api.XXXXXX)"

@@ -32,9 +32,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$(id -u)" = 0 ] || { echo "cluster.sh: network namespaces need root" >&2; exit 1; }
-if [ ! -f "$ROOT/bench/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target/sluice-master.jar" ]; then
-  (cd "$ROOT" && mvn -B -q -o package -DskipTests -Dfuzz.skip -pl master,bench -am)
-fi
+. "$ROOT/bench/scripts/jars.sh"
+bench_jars
 . "$ROOT/bench/scripts/media.sh"
 flv="$(bench_media 600)"
 NETNS="$ROOT/bench/scripts/netns.sh"

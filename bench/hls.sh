@@ -39,9 +39,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ! -f "$BENCH/target/sluice-bench.jar" ] || [ ! -f "$ROOT/master/target/sluice-master.jar" ]; then
-  (cd "$ROOT" && mvn -B -q -o package -DskipTests -pl master,bench -am)
-fi
+. "$BENCH/scripts/jars.sh"
+bench_jars
 . "$BENCH/scripts/media.sh"
 flv="$(bench_media 2000)"
 OUT="$BENCH/target/hls-$(date +%Y%m%d-%H%M%S)"
