@@ -304,10 +304,7 @@ final class Master {
                         (System.nanoTime() - startedNanos) / 1_000_000, supervisor.generation(), owners(),
                         api.settings().streamMetrics() ? api.settings().streamMetricsMax() : 0, MasterCounters.respawns(), MasterCounters.reloads(), MasterCounters.RTT_BOUNDS,
                         MasterCounters.rttBuckets(), MasterCounters.rttSum());
-                ClusterDirectory.Status c = cluster.status();
-                MetricsPage.ClusterSample clusterSample = c == null ? null : new MetricsPage.ClusterSample(c.node(),
-                        c.redisConnected(), c.relaysIn(), c.relaysOut(), c.leasesLost());
-                return new MetricsInput(master, workers, clusterSample);
+                return new MetricsInput(master, workers, cluster.status());
             }, loop).thenApply(in -> MetricsPage.render(in.master, in.workers, in.cluster));
         }
     }
@@ -319,7 +316,7 @@ final class Master {
     }
 
     private record MetricsInput(MetricsPage.MasterSample master, List<MetricsPage.WorkerSample> workers,
-                                MetricsPage.ClusterSample cluster) {
+                                ClusterDirectory.Status cluster) {
     }
 
     private void shutdownResources() {

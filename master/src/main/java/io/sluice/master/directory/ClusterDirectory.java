@@ -71,7 +71,8 @@ public interface ClusterDirectory extends AutoCloseable {
      *
      * @param redisConnected whether both Redis connections are up
      * @param relaysIn       streams relayed into this host, by the host they come from
-     * @param relaysOut      streams of this host relayed by other hosts, by that host
+     * @param relaysOut      streams of this host relayed by other hosts, by that host (as of the
+     *                       last lease renewal, at most {@code cluster.lease_ttl / 3} old)
      * @param leasesLost     names this host publishes whose lease another host took
      */
     record Status(String node, boolean redisConnected, Map<String, Integer> relaysIn, Map<String, Integer> relaysOut,

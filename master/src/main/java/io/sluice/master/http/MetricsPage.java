@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.sluice.common.protocol.WorkerCounts;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.master.directory.ClusterDirectory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,17 +50,6 @@ public final class MetricsPage {
                                double[] rttBounds, long[] rttBuckets, double rttSum) {
     }
 
-    /**
-     * The cluster as this host sees it (null for a single host).
-     *
-     * @param relaysIn  streams relayed into this host from other hosts, by the host they come from
-     * @param relaysOut streams of this host that other hosts relay, by that host (as of the last
-     *                  lease renewal, at most {@code cluster.lease_ttl / 3} old)
-     */
-    public record ClusterSample(String node, boolean redisConnected, Map<String, Integer> relaysIn,
-                                Map<String, Integer> relaysOut, int leasesLost) {
-    }
-
     private MetricsPage() {
     }
 
@@ -67,7 +57,7 @@ public final class MetricsPage {
         return render(master, workers, null);
     }
 
-    public static String render(MasterSample master, List<WorkerSample> workers, ClusterSample cluster) {
+    public static String render(MasterSample master, List<WorkerSample> workers, ClusterDirectory.Status cluster) {
         List<WorkerSample> reporting = workers.stream().filter(w -> w.load != null).toList();
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         out.metricSnapshot(GaugeSnapshot.builder().name("sluice_build_info").help("Version of the running master; always 1")
@@ -187,21 +177,21 @@ public final class MetricsPage {
      * Relays between hosts, one series per other host (a handful: hosts, not streams), and the
      * state of the directory in Redis.
      */
-    private static void cluster(MetricSnapshots.Builder out, ClusterSample cluster) {
+    private static void cluster(MetricSnapshots.Builder out, ClusterDirectory.Status cluster) {
         out.metricSnapshot(GaugeSnapshot.builder().name("sluice_cluster_redis_connected")
                 .help("1 when both connections to the cluster's Redis are up (commands and announcements)")
-                .dataPoint(gauge(Labels.of("node", cluster.node), cluster.redisConnected ? 1 : 0)).build());
+                .dataPoint(gauge(Labels.of("node", cluster.node()), cluster.redisConnected() ? 1 : 0)).build());
         GaugeSnapshot.Builder in = GaugeSnapshot.builder().name("sluice_cluster_relays_in")
                 .help("Streams relayed into this host from another host, by that host");
-        cluster.relaysIn.forEach((from, n) -> in.dataPoint(gauge(Labels.of("from", from), n)));
+        cluster.relaysIn().forEach((from, n) -> in.dataPoint(gauge(Labels.of("from", from), n)));
         out.metricSnapshot(in.build());
         GaugeSnapshot.Builder relaysOut = GaugeSnapshot.builder().name("sluice_cluster_relays_out")
                 .help("Streams of this host relayed by another host, by that host (as of the last lease renewal)");
-        cluster.relaysOut.forEach((to, n) -> relaysOut.dataPoint(gauge(Labels.of("to", to), n)));
+        cluster.relaysOut().forEach((to, n) -> relaysOut.dataPoint(gauge(Labels.of("to", to), n)));
         out.metricSnapshot(relaysOut.build());
         out.metricSnapshot(GaugeSnapshot.builder().name("sluice_cluster_leases_lost")
                 .help("Names published here whose lease another host took (this host stopped renewing them)")
-                .dataPoint(gauge(Labels.EMPTY, cluster.leasesLost)).build());
+                .dataPoint(gauge(Labels.EMPTY, cluster.leasesLost())).build());
     }
 
     private static String write(MetricSnapshots snapshots) {

@@ -2,6 +2,7 @@ package io.sluice.master.http;
 
 import io.sluice.common.protocol.WorkerCounts;
 import io.sluice.common.protocol.WorkerLoad;
+import io.sluice.master.directory.ClusterDirectory;
 import io.sluice.master.process.MasterCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,7 +85,7 @@ class MetricsPageTest {
         assertFalse(single.contains("sluice_cluster_"), "a single host has no cluster series");
         String page = MetricsPage.render(new MetricsPage.MasterSample("0.1.0-SNAPSHOT", 1000, 1, Map.of("live/a", 1), 0,
                         Map.of(), Map.of(), MasterCounters.RTT_BOUNDS, new long[MasterCounters.RTT_BOUNDS.length], 0),
-                List.of(), new MetricsPage.ClusterSample("edge-1", true, Map.of("edge-2", 3),
+                List.of(), new ClusterDirectory.Status("edge-1", true, Map.of("edge-2", 3),
                         Map.of("edge-2", 1, "edge-3", 1), 0));
         return page;
     }
