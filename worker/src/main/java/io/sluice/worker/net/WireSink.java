@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.unix.UnixChannel;
 
 import java.io.IOException;
@@ -24,6 +25,12 @@ import java.util.Map;
  * does not take, and everything on a channel that already has something queued, goes through
  * the pipeline as before (in order, counted by the traffic handler, with Netty's write-buffer
  * watermarks and EPOLLOUT handling); direct writes are counted here.
+ *
+ * <p>Direct writes are for epoll channels only. On io_uring, Netty already does better: a flush
+ * queues one {@code writev} submission, and every submission of a loop turn goes to the kernel
+ * with one {@code io_uring_enter}, where a direct write would be a system call of its own per
+ * player (measured: 0.126 against 0.157 CPU-s per delivered Gbit at 1000 players, run
+ * {@code run-20261206-075711}).
  *
  * <p>Direct writes are allowed only when no handler between the entry point and the socket can
  * change the bytes: the only outbound handler allowed there is {@link TrafficCountingHandler},
@@ -53,11 +60,12 @@ public final class WireSink {
 
     /**
      * The sink for bytes that enter the pipeline where {@code entry}'s handler writes (they pass
-     * only the handlers between it and the socket). Direct writes are on when the channel is a
-     * native socket and nothing between changes bytes. Call once the pipeline is complete.
+     * only the handlers between it and the socket). Direct writes are on when the channel is an
+     * epoll socket and nothing between changes bytes. Call once the pipeline is complete.
      */
     public static WireSink at(ChannelHandlerContext entry) {
-        return new WireSink(entry, ENABLED && entry.channel() instanceof UnixChannel && onlyCountingBelow(entry));
+        return new WireSink(entry, ENABLED && entry.channel() instanceof AbstractEpollStreamChannel
+                && onlyCountingBelow(entry));
     }
 
     /** True when every outbound handler between the socket and {@code entry} leaves bytes as they are. */

@@ -10,7 +10,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import org.junit.jupiter.api.Assumptions;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.MessageToByteEncoder;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A connection's {@link WireSink} writes past the pipeline only when nothing below its entry
  * point changes bytes: with a byte-transforming outbound handler there (as TLS would be), every
  * byte goes through that handler, on a real epoll socket where a direct write would be possible.
+ * On io_uring the pipeline always takes the batch.
  */
 @Timeout(30)
 class WireSinkTest {
@@ -53,8 +60,13 @@ class WireSinkTest {
 
     /** A server whose connections have traffic counting, {@code scrambler} if not null, and the entry handler. */
     private void start(boolean scramble) throws Exception {
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        start(scramble, EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+    }
+
+    private void start(boolean scramble, IoHandlerFactory io, Class<? extends ServerChannel> channel)
+            throws Exception {
+        group = new MultiThreadIoEventLoopGroup(1, io);
+        server = new ServerBootstrap().group(group).channel(channel)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -158,6 +170,27 @@ class WireSinkTest {
         assertEquals(1500, onLoop(() -> Connection.of(entry.get().channel()).bytesOut()));
         assertEquals(0, own.refCnt());
         assertEquals(1, shared.refCnt());
+        shared.release();
+    }
+
+    @Test
+    void onIoUringTheBatchGoesThroughThePipelineWhereNettySubmitsItWithTheLoopsOtherWrites() throws Exception {
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(IoUring.isAvailable(), "io_uring is needed under CI=true: " + IoUring.unavailabilityCause());
+        }
+        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring not available here");
+        start(false, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+        ByteBuf shared = pattern(0, 1000);
+        ByteBuf own = pattern(1000, 500);
+        boolean[] result = writeBatch(shared, own);
+        assertFalse(result[0], "no direct writev on io_uring: it would be a system call of its own");
+        assertTrue(result[1], "the batch went to the pipeline");
+        assertArrayEquals(expected(0, 1500, 0), read(1500));
+        Connection connection = Connection.of(entry.get().channel());
+        assertTrue(await(() -> onLoop(connection::bytesOut) == 1500), "counted once, by the traffic handler");
+        assertTrue(await(() -> onLoop(own::refCnt) == 0), "released once written");
+        assertEquals(1, shared.refCnt(), "only the owner's reference is left");
+        assertEquals(0, shared.readerIndex(), "a shared buffer's indices are not touched");
         shared.release();
     }
 
