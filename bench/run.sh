@@ -295,12 +295,13 @@ start() { case "$1" in
   sluice-*) start_sluice_label "$1" ;;
   *) say "unknown server $1"; exit 64 ;; esac; }
 
-# sluice-Nw[-abN][-mpN][-mwN][-tN][-epoll|-uring][-rtmp|-httpflv|-jfr|-perf]: N workers;
+# sluice-Nw[-abN][-mpN][-mwN][-tN][-epoll|-uring][-nd][-rtmp|-httpflv|-jfr|-perf]: N workers;
 # players.audio_batch N ms, players.audio_batch_min_players N, players.merge_writes N ms (SRS-style
-# merged writes); worker.threads N; worker.transport. The last group only names the row (what the
+# merged writes); worker.threads N; worker.transport; nd: no direct writes (every write through
+# Netty's pipeline, -Dsluice.directWrites=false). The last group only names the row (what the
 # players play is chosen by play_url).
 start_sluice_label() {
-  local parts p workers="" players="" transport=auto threads=auto
+  local parts p workers="" players="" transport=auto threads=auto jvm=""
   IFS=- read -r -a parts <<< "${1#sluice-}"
   for p in "${parts[@]}"; do
     case "$p" in
@@ -311,12 +312,13 @@ start_sluice_label() {
       t[0-9]*) threads="${p#t}" ;;
       epoll) transport=epoll ;;
       uring) transport=io_uring ;;
+      nd) jvm+=', "-Dsluice.directWrites=false"' ;;
       rtmp|httpflv|jfr|perf) ;;
       *) say "unknown server $1"; exit 64 ;;
     esac
   done
   [ -n "$workers" ] || { say "unknown server $1 (no worker count)"; exit 64; }
-  start_sluice "$workers" "" "${players:+players:$players}" "$transport" "$threads"
+  start_sluice "$workers" "$jvm" "${players:+players:$players}" "$transport" "$threads"
 }
 
 # ---- the run ----
@@ -435,7 +437,7 @@ if wants perf; then
   worker="$(pgrep -P "$SERVER_PID" -f WorkerMain | head -1)"
   # Settle 3 s, warm-up players, a 4 s ramp and the warm-up: the window starts ~12 s in.
   ( sleep $((12 + WARM))
-    perf stat -e syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_wait,task-clock \
+    perf stat -e syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_io_uring_enter,task-clock \
       -p "$worker" -o "$OUT/perf-stat.txt" -- sleep 5
     perf record -F 999 -g -p "$worker" -o "$OUT/perf.data" -- sleep 8 >>"$LOG" 2>&1 ) &
   recorder=$!
