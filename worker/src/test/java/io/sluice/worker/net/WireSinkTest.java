@@ -147,12 +147,17 @@ class WireSinkTest {
         ByteBuf own = pattern(1000, 500);
         boolean[] result = writeBatch(shared, own);
         assertFalse(result[0], "no direct writes past a handler that changes bytes");
+        assertWrittenThroughThePipeline(result, expected(0, 1500, 0x5A), shared, own);
+    }
+
+    /** The batch of {@link #writeBatch} went through the pipeline: bytes, count and references. */
+    private void assertWrittenThroughThePipeline(boolean[] result, byte[] expected, ByteBuf shared, ByteBuf own)
+            throws Exception {
         assertTrue(result[1], "the batch went to the pipeline");
-        assertArrayEquals(expected(0, 1500, 0x5A), read(1500), "every byte passed the scrambler");
+        assertArrayEquals(expected, read(expected.length), "every byte, through every handler");
         Connection connection = Connection.of(entry.get().channel());
-        assertTrue(await(() -> onLoop(connection::bytesOut) == 1500), "counted once, by the traffic handler");
-        onLoop(() -> null);
-        assertEquals(0, own.refCnt());
+        assertTrue(await(() -> onLoop(connection::bytesOut) == expected.length), "counted once, by the traffic handler");
+        assertTrue(await(() -> onLoop(own::refCnt) == 0), "released once written");
         assertEquals(1, shared.refCnt(), "only the owner's reference is left");
         assertEquals(0, shared.readerIndex(), "a shared buffer's indices are not touched");
         shared.release();
@@ -184,14 +189,7 @@ class WireSinkTest {
         ByteBuf own = pattern(1000, 500);
         boolean[] result = writeBatch(shared, own);
         assertFalse(result[0], "no direct writev on io_uring: it would be a system call of its own");
-        assertTrue(result[1], "the batch went to the pipeline");
-        assertArrayEquals(expected(0, 1500, 0), read(1500));
-        Connection connection = Connection.of(entry.get().channel());
-        assertTrue(await(() -> onLoop(connection::bytesOut) == 1500), "counted once, by the traffic handler");
-        assertTrue(await(() -> onLoop(own::refCnt) == 0), "released once written");
-        assertEquals(1, shared.refCnt(), "only the owner's reference is left");
-        assertEquals(0, shared.readerIndex(), "a shared buffer's indices are not touched");
-        shared.release();
+        assertWrittenThroughThePipeline(result, expected(0, 1500, 0), shared, own);
     }
 
     @Test
