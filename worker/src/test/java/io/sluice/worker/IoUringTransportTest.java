@@ -19,7 +19,6 @@ import io.sluice.worker.rtmp.session.SessionSettings;
 import io.sluice.worker.runtime.WorkerRuntime;
 import io.sluice.worker.stream.GopSettings;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,13 +53,6 @@ class IoUringTransportTest {
         }
     }
 
-    private static void requireIoUring() {
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(IoUring.isAvailable(), "io_uring is needed under CI=true: " + IoUring.unavailabilityCause());
-        }
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring not available here");
-    }
-
     private EventLoopGroup group(io.netty.channel.IoHandlerFactory factory) {
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, factory);
         open.add(() -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
@@ -79,7 +71,7 @@ class IoUringTransportTest {
 
     @Test
     void aRuntimeOnIoUringServesTcpAndRelayPlayers(@TempDir Path dir) throws Exception {
-        requireIoUring();
+        RequireIoUring.here();
         WorkerRuntime server = new WorkerRuntime(1, Transport.IO_URING, new GopSettings(true, 2048, 32 << 20), 0, 0);
         open.add(server);
         RtmpListener rtmp = new RtmpListener(server, SessionSettings.defaults());

@@ -10,15 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import org.junit.jupiter.api.Assumptions;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.MessageToByteEncoder;
+import io.sluice.worker.RequireIoUring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,13 +53,12 @@ class WireSinkTest {
 
     /** A server whose connections have traffic counting, {@code scrambler} if not null, and the entry handler. */
     private void start(boolean scramble) throws Exception {
-        start(scramble, EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+        start(scramble, Transport.EPOLL);
     }
 
-    private void start(boolean scramble, IoHandlerFactory io, Class<? extends ServerChannel> channel)
-            throws Exception {
-        group = new MultiThreadIoEventLoopGroup(1, io);
-        server = new ServerBootstrap().group(group).channel(channel)
+    private void start(boolean scramble, Transport transport) throws Exception {
+        group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        server = new ServerBootstrap().group(group).channel(transport.serverSocket())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -180,11 +172,8 @@ class WireSinkTest {
 
     @Test
     void onIoUringTheBatchGoesThroughThePipelineWhereNettySubmitsItWithTheLoopsOtherWrites() throws Exception {
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(IoUring.isAvailable(), "io_uring is needed under CI=true: " + IoUring.unavailabilityCause());
-        }
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring not available here");
-        start(false, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+        RequireIoUring.here();
+        start(false, Transport.IO_URING);
         ByteBuf shared = pattern(0, 1000);
         ByteBuf own = pattern(1000, 500);
         boolean[] result = writeBatch(shared, own);

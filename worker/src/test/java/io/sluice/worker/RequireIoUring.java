@@ -1,0 +1,20 @@
+package io.sluice.worker;
+
+import io.netty.channel.uring.IoUring;
+import org.junit.jupiter.api.Assumptions;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** For tests that need io_uring: skipped on a kernel without it, failed instead under {@code CI=true}. */
+public final class RequireIoUring {
+
+    private RequireIoUring() {
+    }
+
+    public static void here() {
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(IoUring.isAvailable(), "io_uring is needed under CI=true: " + IoUring.unavailabilityCause());
+        }
+        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring not available here");
+    }
+}
