@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Limits;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -63,10 +64,25 @@ class IoUringTransportTest {
     void autoAndEpollAreEpollAndIoUringIsIoUringWhereTheKernelAllows() {
         assertEquals(Transport.EPOLL, Transport.choose(TransportChoice.AUTO));
         assertEquals(Transport.EPOLL, Transport.choose(TransportChoice.EPOLL));
-        assertEquals(IoUring.isAvailable() ? Transport.IO_URING : Transport.EPOLL,
+        assertEquals(Transport.ioUringAvailable() ? Transport.IO_URING : Transport.EPOLL,
                 Transport.choose(TransportChoice.IO_URING));
         assertEquals(Transport.EPOLL, Transport.of(group(EpollIoHandler.newFactory())));
         assertEquals("io_uring", Transport.IO_URING.toString());
+    }
+
+    /**
+     * Netty's shared {@code writev} vector array must be "full" where it starts refusing entries
+     * (IOV_MAX), or every write of a loop turn after the first 1024 vectors is an empty
+     * {@code writev} resubmitted at once (see {@code Transport.IOVEC_PROPERTY}). Read back from
+     * Netty's {@code IoUring}, so it fails if anything loads that class before {@code Transport}.
+     */
+    @Test
+    void ioUringsSharedVectorArrayHoldsOneWritev() throws Exception {
+        RequireIoUring.here();
+        Transport.choose(TransportChoice.IO_URING);
+        java.lang.reflect.Field vectors = IoUring.class.getDeclaredField("NUM_ELEMENTS_IOVEC");
+        vectors.setAccessible(true);
+        assertEquals(Limits.IOV_MAX, vectors.getInt(null));
     }
 
     @Test

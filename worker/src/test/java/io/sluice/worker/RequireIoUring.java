@@ -1,6 +1,6 @@
 package io.sluice.worker;
 
-import io.netty.channel.uring.IoUring;
+import io.sluice.worker.net.Transport;
 import org.junit.jupiter.api.Assumptions;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +13,8 @@ public final class RequireIoUring {
 
     public static void here() {
         if ("true".equals(System.getenv("CI"))) {
-            assertTrue(IoUring.isAvailable(), "io_uring is needed under CI=true: " + IoUring.unavailabilityCause());
+            assertTrue(Transport.ioUringAvailable(), "io_uring is needed under CI=true: " + Transport.ioUringUnavailabilityCause());
         }
-        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring not available here");
+        Assumptions.assumeTrue(Transport.ioUringAvailable(), "io_uring not available here");
     }
 }
