@@ -393,15 +393,16 @@ if wants transport; then
 fi
 
 if wants scale; then
-  # The ramp runs each server once in its default configuration (variants like -mw40 or -ab50
-  # only in the rows above); NMS too when --only names it, even if --servers left it out.
+  # The ramp runs each server once in its default configuration and Sluice on either transport
+  # (variants like -mw40 or -ab50 only in the rows above); NMS too when --only names it, even if
+  # --servers left it out.
   scale_servers=()
   for s in "${servers[@]}"; do
-    case "$s" in sluice-1w|nginx-1w|nms) scale_servers+=("$s") ;; esac
+    case "$s" in sluice-1w|sluice-1w-epoll|sluice-1w-uring|nginx-1w|nms) scale_servers+=("$s") ;; esac
   done
   if wants nms && [[ " ${scale_servers[*]} " != *" nms "* ]]; then scale_servers+=(nms); fi
   for s in "${scale_servers[@]}"; do
-    steps="$SCALE_STEPS_PEER"; [ "$s" = sluice-1w ] && steps="$SCALE_STEPS_SLUICE"
+    steps="$SCALE_STEPS_PEER"; [[ "$s" == sluice-1w* ]] && steps="$SCALE_STEPS_SLUICE"
     start "$s"
     gen "$s" 600k 600 scale "$steps" --ramp 300 --warmup "$WARM" --window "$W_STEP" --heap
     stop_server
