@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param playWaitTimeout  how long play waits for an unpublished stream; zero waits forever
  * @param idleRelayLinger  a relay from another worker closes this long after its last local player left
  * @param audioBatch       audio-only messages wait at most this long for the next video frame, so one
- *                         write to a player carries both; zero writes each message at once. Waiting
- *                         adds up to one video frame interval of latency to the audio
+ *                         write to a player carries both; zero (the default) writes each message
+ *                         at once. Waiting adds up to one video frame interval of latency to the audio
  * @param audioBatchMinPlayers audio waits (audioBatch) only in streams with at least this many
  *                         players on the worker: where the writes cost most, and where an audience's
  *                         latency is already that of a long fan-out; smaller audiences get every
@@ -44,7 +44,7 @@ public record PlayerSettings(int writeBufferHigh, int writeBufferLow, Duration s
     /** The built-in values, the same as the shipped conf/sluice.yaml. */
     public static PlayerSettings defaults() {
         return new PlayerSettings(4 << 20, 2 << 20, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5),
-                Duration.ofMillis(50), 1000, Duration.ZERO);
+                Duration.ZERO, 1000, Duration.ZERO);
     }
 
     /** True when play waits without limit for a stream to be published (nginx-rtmp's behaviour). */

@@ -29,7 +29,7 @@ class ConfigJsonTest {
             + "\"gop_cache\":{\"enabled\":true,\"max_frames\":2048,\"max_bytes\":\"32MiB\"},"
             + "\"players\":{\"write_buffer_high\":\"4MiB\",\"write_buffer_low\":\"2MiB\",\"slow_timeout\":\"10s\","
             + "\"play_wait_timeout\":\"0s\",\"idle_relay_linger\":\"5s\","
-            + "\"audio_batch\":\"50ms\",\"audio_batch_min_players\":1000,\"merge_writes\":\"0s\"},"
+            + "\"audio_batch\":\"0s\",\"audio_batch_min_players\":1000,\"merge_writes\":\"0s\"},"
             + "\"apps\":{\"live\":{\"publish\":[],\"play\":[],\"secrets\":[],\"signed\":\"none\",\"nms_sign\":false,"
             + "\"on_connect\":\"inherit\",\"on_publish\":\"inherit\",\"on_play\":\"inherit\","
             + "\"on_publish_done\":\"inherit\",\"on_play_done\":\"inherit\",\"max_streams\":0,"
