@@ -7,7 +7,7 @@ import java.util.Locale;
  * listeners, their connections, the relay endpoint and relays).
  */
 public enum TransportChoice {
-    /** The worker picks: see {@code io.sluice.worker.runtime.Transport#choose}. */
+    /** The worker picks: io_uring where the kernel allows it, else epoll (see {@code io.sluice.worker.net.Transport#choose}). */
     AUTO,
     /** epoll, readiness-based: one {@code writev} per player flush. */
     EPOLL,
