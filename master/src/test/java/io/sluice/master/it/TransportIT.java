@@ -1,8 +1,8 @@
 package io.sluice.master.it;
 
+import io.sluice.worker.RequireIoUring;
 import io.sluice.worker.it.TestPlayer;
 import io.sluice.worker.it.TestPublisher;
-import io.sluice.worker.net.Transport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,11 +35,7 @@ class TransportIT {
     @Test
     @Timeout(90)
     void autoIsIoUringWhereTheKernelAllowsIt(@TempDir Path dir) throws Exception {
-        boolean available = Transport.ioUringAvailable();
-        if (!available && "true".equals(System.getenv("CI"))) {
-            fail("io_uring is needed under CI=true: " + Transport.ioUringUnavailabilityCause());
-        }
-        Assumptions.assumeTrue(available, "io_uring not available here");
+        RequireIoUring.here();
         try (SluiceServer s = SluiceServer.start(dir, "workers: 2\n")) {
             s.awaitLogCount("(SO_REUSEPORT, io_uring", 4, 20); // RTMP and HTTP listeners of both workers
             assertEquals(List.of(), s.logLines("using epoll"));

@@ -180,12 +180,11 @@ public enum Transport {
             return EPOLL;
         }
         if (!ioUringAvailable()) {
+            String cause = String.valueOf(ioUringUnavailabilityCause());
             if (choice == TransportChoice.IO_URING) {
-                log.warn("worker.transport is io_uring, but io_uring is not available here ({}); using epoll",
-                        String.valueOf(ioUringUnavailabilityCause()));
+                log.warn("worker.transport is io_uring, but io_uring is not available here ({}); using epoll", cause);
             } else {
-                log.info("io_uring is not available here ({}); using epoll",
-                        String.valueOf(ioUringUnavailabilityCause()));
+                log.info("io_uring is not available here ({}); using epoll", cause);
             }
             return EPOLL;
         }
