@@ -219,18 +219,20 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     /**
+     * The JVM's pool of direct ByteBuffers, looked up once: the lookup walks every platform MBean
+     * provider, and ran with each heartbeat.
+     */
+    private static final BufferPoolMXBean DIRECT_POOL = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(pool -> pool.getName().equals("direct")).findFirst().orElse(null);
+
+    /**
      * Direct memory in use: what Netty's allocator holds (its pooled arenas, which never show in
      * the JVM's own buffer pool figures) plus the JVM's direct ByteBuffers; -1 when neither is known.
      */
     private static long directMemory() {
         long netty = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
                 ? p.metric().usedDirectMemory() : -1;
-        long jvm = -1;
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                jvm = pool.getMemoryUsed();
-            }
-        }
+        long jvm = DIRECT_POOL == null ? -1 : DIRECT_POOL.getMemoryUsed();
         return netty < 0 && jvm < 0 ? -1 : Math.max(0, netty) + Math.max(0, jvm);
     }
 

@@ -3,6 +3,7 @@ package io.sluice.worker.net;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -10,16 +11,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.sluice.worker.RequireIoUring;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -28,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * OUT on a real socket whose peer does not read: only what the kernel took counts, never what
- * waits in Netty's queue, and what is still queued when the connection closes never counts.
+ * waits in Netty's queue, and what is still queued when the connection closes never counts. On
+ * both transports: the fan-out writes through the pipeline on io_uring, directly on epoll.
  */
 @Timeout(30)
 class TrafficCountingSocketTest {
@@ -39,8 +43,10 @@ class TrafficCountingSocketTest {
     /** Socket buffers as set below (the kernel doubles them); far under what is handed over. */
     private static final int SOCKET_BUFFER = 64 * 1024;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
+    /** Outcomes of the writes made with a promise of their own (null: succeeded). */
+    private final List<Throwable> ownPromises = new CopyOnWriteArrayList<>();
+    private EventLoopGroup group;
     private Channel listener;
 
     @AfterEach
@@ -48,11 +54,17 @@ class TrafficCountingSocketTest {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
-    private InetSocketAddress listen() throws InterruptedException {
-        listener = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+    private InetSocketAddress listen(Transport transport) throws InterruptedException {
+        if (transport == Transport.IO_URING) {
+            RequireIoUring.here();
+        }
+        group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        listener = new ServerBootstrap().group(group).channel(transport.serverSocket())
                 .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 // Nothing counts as too much queued: everything handed over stays queued.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 29, 1 << 30))
@@ -63,7 +75,14 @@ class TrafficCountingSocketTest {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
                                 for (int i = 0; i < BUFFERS; i++) {
-                                    ctx.write(Unpooled.directBuffer(BUFFER).writeZero(BUFFER), ctx.voidPromise());
+                                    var buf = Unpooled.directBuffer(BUFFER).writeZero(BUFFER);
+                                    if (i % 16 == 5) {
+                                        // Now and then a writer that waits for its write, among the void ones.
+                                        ChannelFuture own = ctx.write(buf);
+                                        own.addListener(f -> ownPromises.add(f.isSuccess() ? null : f.cause()));
+                                    } else {
+                                        ctx.write(buf, ctx.voidPromise());
+                                    }
                                 }
                                 ctx.flush();
                                 accepted.complete(ctx.channel());
@@ -90,9 +109,10 @@ class TrafficCountingSocketTest {
         return condition.getAsBoolean();
     }
 
-    @Test
-    void aPeerThatDoesNotReadShowsOnlyWhatTheKernelTookThenEverythingOnceItReads() throws Exception {
-        InetSocketAddress address = listen();
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aPeerThatDoesNotReadShowsOnlyWhatTheKernelTookThenEverythingOnceItReads(Transport transport) throws Exception {
+        InetSocketAddress address = listen(transport);
         try (Socket peer = new Socket()) {
             peer.setReceiveBufferSize(SOCKET_BUFFER);
             peer.connect(address, 2000);
@@ -114,13 +134,17 @@ class TrafficCountingSocketTest {
                 assertTrue(n > 0, "the server sends everything");
                 read += n;
             }
-            assertTrue(await(() -> Connection.of(ch).bytesOut() == HANDED), "all of it once the peer read it");
+            assertTrue(await(() -> Connection.of(ch).bytesOut() == HANDED), "all of it once the peer read it: "
+                    + Connection.of(ch).bytesOut());
+            assertTrue(await(() -> ownPromises.size() == 4), "the writers that wait are told");
+            assertEquals(List.of(), ownPromises.stream().filter(t -> t != null).toList(), "and told of success");
         }
     }
 
-    @Test
-    void whatIsStillQueuedWhenTheConnectionClosesIsNeverCounted() throws Exception {
-        InetSocketAddress address = listen();
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void whatIsStillQueuedWhenTheConnectionClosesIsNeverCounted(Transport transport) throws Exception {
+        InetSocketAddress address = listen(transport);
         try (Socket peer = new Socket()) {
             peer.setReceiveBufferSize(SOCKET_BUFFER);
             peer.connect(address, 2000);
@@ -131,6 +155,8 @@ class TrafficCountingSocketTest {
             long after = Connection.of(ch).bytesOut();
             assertEquals(before, after, "the dropped queue added nothing");
             assertTrue(after < HANDED / 8, "OUT " + after + " of " + HANDED + " handed over");
+            assertTrue(await(() -> ownPromises.size() == 4), "the writers that wait are told");
+            assertTrue(ownPromises.stream().anyMatch(t -> t != null), "that the dropped writes failed");
         }
     }
 }
