@@ -30,16 +30,22 @@ class TrafficCountingHandlerTest {
                 errors.add(cause);
             }
         });
-        for (int round = 0; round < 50; round++) { // past the counter's first ring of sizes
-            ch.write(Unpooled.buffer(100).writeZero(100), ch.voidPromise());
-            ChannelFuture own = ch.write(Unpooled.buffer(7).writeZero(7));
-            ch.write(Unpooled.EMPTY_BUFFER, ch.voidPromise()); // nothing to count
-            ch.write(Unpooled.buffer(1000).writeZero(1000), ch.voidPromise());
-            assertEquals(round * 1107L, Connection.of(ch).bytesOut(), "nothing counts before the flush");
-            ch.flush();
-            assertTrue(own.isSuccess());
-            assertEquals((round + 1) * 1107L, Connection.of(ch).bytesOut());
+        // 50 rounds queued before one flush: the counter's ring of sizes grows past its first 8.
+        List<ChannelFuture> own = new ArrayList<>();
+        for (int round = 0; round < 50; round++) {
+            writeRound(ch, own);
         }
+        assertEquals(0, Connection.of(ch).bytesOut(), "nothing counts before the flush");
+        ch.flush();
+        assertEquals(50 * 1107L, Connection.of(ch).bytesOut());
+        // Then one round per flush: the ring's head goes round past its end.
+        for (int round = 0; round < 150; round++) {
+            writeRound(ch, own);
+            assertEquals((50 + round) * 1107L, Connection.of(ch).bytesOut(), "nothing counts before the flush");
+            ch.flush();
+            assertEquals((51 + round) * 1107L, Connection.of(ch).bytesOut());
+        }
+        assertTrue(own.stream().allMatch(ChannelFuture::isSuccess), "the writers that wait are told");
         long sent = 0;
         for (ByteBuf b; (b = ch.readOutbound()) != null; b.release()) {
             sent += b.readableBytes();
@@ -47,6 +53,14 @@ class TrafficCountingHandlerTest {
         assertEquals(sent, Connection.of(ch).bytesOut(), "OUT is what went out");
         assertEquals(List.of(), errors);
         ch.finishAndReleaseAll();
+    }
+
+    /** 100 + 7 + 0 + 1000 bytes, the 7 with a promise of their own. */
+    private static void writeRound(EmbeddedChannel ch, List<ChannelFuture> own) {
+        ch.write(Unpooled.buffer(100).writeZero(100), ch.voidPromise());
+        own.add(ch.write(Unpooled.buffer(7).writeZero(7)));
+        ch.write(Unpooled.EMPTY_BUFFER, ch.voidPromise()); // nothing to count
+        ch.write(Unpooled.buffer(1000).writeZero(1000), ch.voidPromise());
     }
 
     @Test
