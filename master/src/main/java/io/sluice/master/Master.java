@@ -207,11 +207,21 @@ final class Master {
         }
     }
 
-    /** TERM and INT stop, HUP reloads; QUIT is the JVM's own (thread dump), so it is not available to us. */
+    /**
+     * TERM and INT stop, HUP reloads; QUIT is the JVM's own (thread dump), so it is not available
+     * to us. A signal this process inherited as ignored (nohup ignores HUP; a shell's background
+     * job, INT) stays ignored whatever is installed here, so that is said once at start;
+     * {@code bin/start} hands the master the default handling back where {@code env} can.
+     */
     private void installSignalHandlers() {
         Signal.handle(new Signal("TERM"), s -> cycle.stop(false));
         Signal.handle(new Signal("INT"), s -> cycle.stop(false));
         Signal.handle(new Signal("HUP"), s -> cycle.reload("SIGHUP"));
+        List<String> ignored = SignalsIgnored.ofThisProcess(List.of("HUP", "INT", "TERM"));
+        if (!ignored.isEmpty()) {
+            log.warn("signal(s) {} were ignored when the master started (nohup, or a shell's background job) and stay "
+                    + "ignored: use bin/ctl reload and bin/ctl stop instead of kill, or start it with bin/start", ignored);
+        }
     }
 
     /** What a reload changes in the master itself. */

@@ -173,6 +173,18 @@ class ReloadIT {
         }).orElse(false);
     }
 
+    /** nohup leaves HUP ignored across exec, and a JVM then never sees it: bin/start gives it back. */
+    @Test
+    void aMasterStartedUnderNohupStillReloadsOnSighup(@TempDir Path dir) throws Exception {
+        try (SluiceServer s = SluiceServer.configure(dir, "workers: 1\n")) {
+            s.startMaster(List.of("nohup"));
+            s.rewrite("workers: 1\ngop_cache:\n  enabled: false\n");
+            new ProcessBuilder("kill", "-HUP", String.valueOf(s.masterPid())).start().waitFor();
+            s.awaitLog("reload (SIGHUP): applied in place to 1 worker(s)", 10);
+            assertEquals(List.of(), s.logLines("ignored when the master started"), "nothing stayed ignored");
+        }
+    }
+
     @Test
     void anInvalidFileOnReloadChangesNothing(@TempDir Path dir) throws Exception {
         try (SluiceServer s = SluiceServer.start(dir, "workers: 1\n")) {
