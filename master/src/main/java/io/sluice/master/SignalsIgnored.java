@@ -1,11 +1,12 @@
 package io.sluice.master;
 
+import sun.misc.Signal;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Which signals a process ignores, from Linux's {@code /proc/self/status} ({@code SigIgn}, a hex
@@ -13,9 +14,6 @@ import java.util.Map;
  * ignored whatever handler is installed for it.
  */
 final class SignalsIgnored {
-
-    /** The numbers of the signals the master handles (the same on every Linux architecture). */
-    private static final Map<String, Integer> NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
 
     private SignalsIgnored() {
     }
@@ -39,7 +37,7 @@ final class SignalsIgnored {
         long mask = Long.parseUnsignedLong(hexMask, 16);
         List<String> ignored = new ArrayList<>();
         for (String name : names) {
-            int n = NUMBERS.get(name);
+            int n = new Signal(name).getNumber();
             if ((mask >>> (n - 1) & 1) != 0) {
                 ignored.add(name);
             }
