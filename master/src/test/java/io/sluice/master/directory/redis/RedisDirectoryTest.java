@@ -451,6 +451,14 @@ class RedisDirectoryTest {
         // B's second worker relays from B's first: not a relay between hosts.
         assertFalse(b.locate(b2, CAM).remote());
         b.relayOpened(b2, CAM);
+        // Each host notes its relay in Redis without waiting for the answer, over its own connection.
+        await("both relays noted in Redis", Duration.ofSeconds(5), () -> {
+            try {
+                return a.where(CAM).relayNodes().size() == 2;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
 
         StreamWhere onA = a.where(CAM);
         assertEquals("a", onA.node());
