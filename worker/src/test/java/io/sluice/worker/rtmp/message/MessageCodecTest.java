@@ -3,6 +3,7 @@ package io.sluice.worker.rtmp.message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPipelineException;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
@@ -43,6 +44,19 @@ class MessageCodecTest {
         assertFalse(out.finish());
         assertFalse(in.finish());
         return got;
+    }
+
+    @Test
+    void aDecoderBelongsToOneConnection() {
+        // isSharable() is answered without Netty's lookup; the answer must still be "no", or
+        // Netty would let one decoder (and its half-read state) serve two connections.
+        MessageDecoder decoder = new MessageDecoder();
+        assertFalse(decoder.isSharable());
+        EmbeddedChannel first = new EmbeddedChannel(decoder);
+        EmbeddedChannel second = new EmbeddedChannel();
+        assertThrows(ChannelPipelineException.class, () -> second.pipeline().addLast(decoder));
+        assertFalse(first.finish());
+        assertFalse(second.finish());
     }
 
     @Test
