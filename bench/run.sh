@@ -18,6 +18,9 @@
 #     --players L,S the two audience sizes of the 2 Mbit/s rows instead of 1000,100 (the large one
 #                  runs first; the README's ratios and --quick's verdict are for 1000,100 only)
 #     --no-docs    leave docs/ alone (results stay in bench/target/run-*/)
+#     --settle N   after each small-audience row, the same audience again measured after N seconds
+#                  of play (workload 2000k-settled): steady state, past the JIT's recompilation
+#                  that follows the large audience leaving (JVM servers only pay it)
 #
 # Every run writes bench/target/run-*/baseline.json (Sluice / nginx-rtmp ratios and the medians
 # they come from); copied to bench/baseline.json it becomes what --quick's verdict compares with.
@@ -58,6 +61,7 @@ perfrun=0
 docs=1
 servers_arg=""
 players_arg=""
+settle=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; reps=1 ;;
@@ -68,7 +72,8 @@ while [ $# -gt 0 ]; do
     --no-docs) docs=0 ;;
     --servers) servers_arg="$2"; shift ;;
     --players) players_arg="$2"; shift ;;
-    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --settle) settle="$2"; [[ "$settle" =~ ^[0-9]+$ ]] || { echo "run.sh: --settle takes whole seconds, not $settle" >&2; exit 64; }; shift ;;
+    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 64 ;;
   esac
   shift
@@ -360,6 +365,9 @@ for rep in $(seq 1 "$reps"); do
     heap=""; [ "$s" = sluice-1w ] && [ "$rep" = 1 ] && heap="--heap"
     gen "$s" 2000k 2000 "r${rep}b" "$PLAYERS_LARGE" --ramp 250 --warmup "$WARM" --window "$W_LARGE" $heap
     gen "$s" 2000k 2000 "r${rep}a" "$PLAYERS_SMALL" --ramp 100 --warmup "$WARM" --window "$W_SMALL"
+    if [ "$settle" -gt 0 ]; then
+      gen "$s" 2000k-settled 2000 "r${rep}s" "$PLAYERS_SMALL" --ramp 100 --warmup "$settle" --window "$W_SMALL"
+    fi
     stop_server
   done
 done
