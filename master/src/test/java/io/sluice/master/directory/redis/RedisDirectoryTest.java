@@ -33,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -171,13 +170,26 @@ class RedisDirectoryTest {
         return out;
     }
 
-    private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+    /** A condition that may call Redis or a host; what it throws fails the test at once. */
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Duration within, Condition condition) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!holds(what, condition)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + within + ": " + what);
             }
             Thread.sleep(20);
+        }
+    }
+
+    private static boolean holds(String what, Condition condition) {
+        try {
+            return condition.holds();
+        } catch (Exception e) {
+            throw new AssertionError(what, e);
         }
     }
 
@@ -259,13 +271,7 @@ class RedisDirectoryTest {
         assertEquals(1, b.on(() -> CompletableFuture.completedFuture(b.directory.local().waitCount())));
 
         assertTrue(a.claim(a1, CAM).granted());
-        await("b1 told", Duration.ofSeconds(5), () -> {
-            try {
-                return !pending(b).isEmpty();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("b1 told", Duration.ofSeconds(5), () -> !pending(b).isEmpty());
         JsonNode data = told.get(0).path("data");
         assertEquals("a", data.path("host").asText());
         assertEquals("a.example:1935", data.path("endpoint").asText());
@@ -289,13 +295,7 @@ class RedisDirectoryTest {
         a.crash();
         long crashed = System.nanoTime();
         assertFalse(b.claim(b1, CAM).granted(), "the lease outlives its host for the TTL");
-        await("the lease expired", TTL.plusSeconds(2), () -> {
-            try {
-                return b.claim(b1, CAM).granted();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("the lease expired", TTL.plusSeconds(2), () -> b.claim(b1, CAM).granted());
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashed);
         assertTrue(tookMs <= TTL.toMillis() + 1500, "freed after " + tookMs + " ms");
     }
@@ -324,13 +324,8 @@ class RedisDirectoryTest {
         // A partition: A's lease runs out (here: goes) and B takes the name with a newer epoch.
         redis.cli("DEL", "sluice:stream:live/cam");
         assertTrue(b.claim(b1, CAM).granted());
-        await("A learns at its next renewal that it lost the name", TTL, () -> {
-            try {
-                return a.on(() -> CompletableFuture.completedFuture(a.directory.lost())).contains(CAM);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("A learns at its next renewal that it lost the name", TTL,
+                () -> a.on(() -> CompletableFuture.completedFuture(a.directory.lost())).contains(CAM));
         assertEquals("b", redis.cli("HGET", "sluice:stream:live/cam", "node"), "A's renewals do not take it back");
         // One publisher per name in the cluster: A's worker is told to close its own.
         List<JsonNode> drops = a.requested(0, "stream.drop");
@@ -357,20 +352,9 @@ class RedisDirectoryTest {
 
         redis.start();
         // The resync writes A's lease and tells B's waiting worker where the stream is.
-        await("A's lease is in Redis again", Duration.ofSeconds(10), () -> {
-            try {
-                return "a".equals(redis.cli("HGET", "sluice:stream:live/cam", "node"));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        await("B's waiting worker is told", Duration.ofSeconds(10), () -> {
-            try {
-                return !pending(b).isEmpty();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("A's lease is in Redis again", Duration.ofSeconds(10),
+                () -> "a".equals(redis.cli("HGET", "sluice:stream:live/cam", "node")));
+        await("B's waiting worker is told", Duration.ofSeconds(10), () -> !pending(b).isEmpty());
         assertEquals("a", told.get(0).path("data").path("host").asText());
     }
 
@@ -381,13 +365,8 @@ class RedisDirectoryTest {
         assertTrue(a.claim(a.worker(1), CAM).granted());
         a.crash();
         Host again = connected("a");
-        await("the stale lease is released", Duration.ofSeconds(5), () -> {
-            try {
-                return "0".equals(redis.cli("EXISTS", "sluice:stream:live/cam"));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("the stale lease is released", Duration.ofSeconds(5),
+                () -> "0".equals(redis.cli("EXISTS", "sluice:stream:live/cam")));
         assertTrue(b.claim(b.worker(1), CAM).granted(), "B does not wait for the TTL");
         assertNull(again.on(() -> CompletableFuture.completedFuture(again.directory.local().owner(CAM))));
     }
@@ -400,13 +379,8 @@ class RedisDirectoryTest {
         Host b = connected("b", Duration.ofMinutes(1));
         // Nor a host's first resync, RESYNC_DELAY after it connected (it renews every lease the host
         // holds and reads the host's names, one SMEMBERS): the claim below raced a's on a busy machine.
-        await("both hosts' first resync", Duration.ofSeconds(5), () -> {
-            try {
-                return redis.cli("INFO", "commandstats").contains("cmdstat_smembers:calls=2,");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("both hosts' first resync", Duration.ofSeconds(5),
+                () -> redis.cli("INFO", "commandstats").contains("cmdstat_smembers:calls=2,"));
         redis.cli("CONFIG", "RESETSTAT");
         assertTrue(a.claim(a.worker(1), CAM).granted());
         String afterClaim = redis.cli("INFO", "commandstats");
@@ -420,13 +394,8 @@ class RedisDirectoryTest {
         b.relayOpened(b1, CAM);
         b.locate(b.worker(2), CAM);
         b.locate(b.worker(3), CAM);
-        await("B's relay noted", Duration.ofSeconds(5), () -> {
-            try {
-                return redis.cli("INFO", "commandstats").contains("cmdstat_eval:calls=2,");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("B's relay noted", Duration.ofSeconds(5),
+                () -> redis.cli("INFO", "commandstats").contains("cmdstat_eval:calls=2,"));
         String afterPlays = redis.cli("INFO", "commandstats");
         assertTrue(afterPlays.contains("cmdstat_hgetall:calls=1,"), afterPlays);
         assertTrue(afterPlays.contains("cmdstat_eval:calls=2,"), afterPlays);
@@ -452,13 +421,7 @@ class RedisDirectoryTest {
         assertFalse(b.locate(b2, CAM).remote());
         b.relayOpened(b2, CAM);
         // Each host notes its relay in Redis without waiting for the answer, over its own connection.
-        await("both relays noted in Redis", Duration.ofSeconds(5), () -> {
-            try {
-                return a.where(CAM).relayNodes().size() == 2;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("both relays noted in Redis", Duration.ofSeconds(5), () -> a.where(CAM).relayNodes().size() == 2);
 
         StreamWhere onA = a.where(CAM);
         assertEquals("a", onA.node());
@@ -474,33 +437,16 @@ class RedisDirectoryTest {
         assertNull(a.where(new StreamRef("live", "none")), "a name nobody publishes");
 
         // A learns the relaying hosts at its next renewal, for the metrics page and the API list.
-        await("A's renewal brings the relaying hosts", TTL, () -> {
-            try {
-                return a.status().relaysOut().equals(Map.of("b", 1, "c", 1));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("A's renewal brings the relaying hosts", TTL,
+                () -> a.status().relaysOut().equals(Map.of("b", 1, "c", 1)));
         List<StreamWhere> all = a.on(() -> CompletableFuture.completedFuture(a.directory.all()));
         assertEquals(List.of("b", "c"), all.get(0).relayNodes());
 
         c.relayClosed(c1, CAM);
-        await("C's relay ended", Duration.ofSeconds(5), () -> {
-            try {
-                return a.where(CAM).relayNodes().equals(List.of("b"));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("C's relay ended", Duration.ofSeconds(5), () -> a.where(CAM).relayNodes().equals(List.of("b")));
         assertEquals(Map.of(), c.status().relaysIn());
         // A host that stops renewing (killed) drops out of the list within the TTL.
         b.crash();
-        await("B's entry expired", TTL.plusSeconds(2), () -> {
-            try {
-                return a.where(CAM).relayNodes().isEmpty();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        await("B's entry expired", TTL.plusSeconds(2), () -> a.where(CAM).relayNodes().isEmpty());
     }
 }
