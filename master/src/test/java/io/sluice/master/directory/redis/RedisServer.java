@@ -1,5 +1,6 @@
 package io.sluice.master.directory.redis;
 
+import io.sluice.worker.it.FreePorts;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,10 +59,8 @@ public final class RedisServer implements AutoCloseable {
         Assumptions.abort(message + "; skipping (set CI=true to make this a failure)");
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return FreePorts.next();
     }
 
     /** The command line, for tests that start it elsewhere (a network namespace). */
