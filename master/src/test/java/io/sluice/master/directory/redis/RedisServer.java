@@ -36,7 +36,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts one on 127.0.0.1. */
     public static RedisServer start(Path dir) throws IOException, InterruptedException {
-        return start(dir, "127.0.0.1", freePort());
+        return start(dir, "127.0.0.1", FreePorts.next());
     }
 
     /** Starts one listening on {@code bind}:{@code port}. */
@@ -57,10 +57,6 @@ public final class RedisServer implements AutoCloseable {
             Assertions.fail(message + "; CI=true, so this is a failure, not a skip");
         }
         Assumptions.abort(message + "; skipping (set CI=true to make this a failure)");
-    }
-
-    static int freePort() {
-        return FreePorts.next();
     }
 
     /** The command line, for tests that start it elsewhere (a network namespace). */
